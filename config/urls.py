@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from kefu.core.views import workbench
+
+api_patterns = [
+    path("", include("kefu.customers.api.urls")),
+    path("", include("kefu.org.api.urls")),
+]
+
+urlpatterns = [
+    path("", workbench, name="workbench"),
+    path("accounts/", include("kefu.org.urls")),
+    path("customers/", include("kefu.customers.urls")),
+    path("audit/", include("kefu.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []

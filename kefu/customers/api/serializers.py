@@ -1,0 +1,92 @@
+"""Serializers shape JSON only; cleaning and rules are in validation.py and services.py."""
+
+from rest_framework import serializers
+
+from kefu.customers.models import Customer, KeyPerson
+
+
+class KeyPersonSerializer(serializers.ModelSerializer):
+    mobile = serializers.CharField(source="masked_mobile", read_only=True)
+
+    class Meta:
+        model = KeyPerson
+        fields = [
+            "id", "customer", "name", "title", "mobile", "email", "birthday",
+            "preferences", "taboos", "is_primary", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """Personal numbers are masked; POST …/reveal/ returns one in full and logs the access."""
+
+    mobile = serializers.CharField(source="masked_mobile", read_only=True)
+    phone = serializers.CharField(source="masked_phone", read_only=True)
+    id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    account_manager_name = serializers.CharField(source="account_manager.full_name", read_only=True, default="")
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id", "code", "kind", "name", "status", "mobile", "phone", "email", "id_number", "org_code",
+            "address", "region", "grid", "industry", "source_channel", "tier", "credit_rating",
+            "contract_no", "birthday", "notes", "competitor_info", "parent", "account_manager",
+            "account_manager_name", "org_unit", "has_valid_phone", "tags", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_tags(self, customer) -> list[str]:
+        return [tag.name for tag in customer.tags.all()]
+
+
+class CustomerWriteSerializer(serializers.Serializer):
+    """Raw input for create/update: the service cleans phones, dates and choices."""
+
+    kind = serializers.CharField(required=False)
+    code = serializers.CharField(required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.CharField(required=False)
+    mobile = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.CharField(required=False, allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True)
+    org_code = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    region = serializers.CharField(required=False, allow_blank=True)
+    grid = serializers.CharField(required=False, allow_blank=True)
+    industry = serializers.CharField(required=False, allow_blank=True)
+    source_channel = serializers.CharField(required=False, allow_blank=True)
+    tier = serializers.CharField(required=False, allow_blank=True)
+    credit_rating = serializers.CharField(required=False, allow_blank=True)
+    contract_no = serializers.CharField(required=False, allow_blank=True)
+    birthday = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    competitor_info = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    account_manager = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
+
+
+class KeyPersonWriteSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(required=False, help_text="Required on create.")
+    name = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    mobile = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.CharField(required=False, allow_blank=True)
+    birthday = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    preferences = serializers.CharField(required=False, allow_blank=True)
+    taboos = serializers.CharField(required=False, allow_blank=True)
+    is_primary = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["mobile", "phone", "id_number"])
+
+
+class RevealedSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()

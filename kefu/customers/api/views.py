@@ -1,0 +1,166 @@
+"""Customer and key-person endpoints: the same selectors and services as the pages."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kefu.customers import selectors, services
+from kefu.org.models import User
+from kefu.org.permissions import require_capability
+
+from .serializers import (
+    CustomerSerializer,
+    CustomerWriteSerializer,
+    KeyPersonSerializer,
+    KeyPersonWriteSerializer,
+    RevealedSerializer,
+    RevealSerializer,
+)
+
+LIST_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Name fragment, phone, customer number or organisation code"),
+    OpenApiParameter("kind", OpenApiTypes.STR),
+    OpenApiParameter("status", OpenApiTypes.STR),
+    OpenApiParameter("tier", OpenApiTypes.STR),
+    OpenApiParameter("region", OpenApiTypes.STR),
+    OpenApiParameter("industry", OpenApiTypes.STR),
+    OpenApiParameter("account_manager", OpenApiTypes.INT),
+    OpenApiParameter("has_valid_phone", OpenApiTypes.BOOL),
+    OpenApiParameter("ordering", OpenApiTypes.STR, enum=list(selectors.ORDERINGS)),
+]
+
+
+def _version_from(data) -> int:
+    if data.get("version") is None:
+        raise ValidationError({"version": _("Send the version you read, so that concurrent edits are detected.")})
+    return data["version"]
+
+
+def _relations(user, data: dict) -> dict:
+    relations = {}
+    if "account_manager" in data:
+        manager_id = data.pop("account_manager")
+        relations["account_manager"] = get_object_or_404(User, pk=manager_id) if manager_id is not None else None
+    if "parent" in data:
+        parent_id = data.pop("parent")
+        relations["parent"] = (
+            get_object_or_404(selectors.customers_visible_to(user), pk=parent_id) if parent_id is not None else None
+        )
+    return relations
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=LIST_PARAMETERS, summary="List customers in your data scope"),
+    retrieve=extend_schema(summary="One customer (personal numbers masked)"),
+)
+class CustomerViewSet(viewsets.GenericViewSet):
+    """Customers within the caller's data scope."""
+
+    serializer_class = CustomerSerializer
+
+    def list(self, request):
+        filters = {key: request.query_params.get(key, "") for key in selectors.LIST_FILTERS}
+        flag = request.query_params.get("has_valid_phone")
+        filters["has_valid_phone"] = {"true": True, "false": False}.get((flag or "").lower())
+        filters["ordering"] = request.query_params.get("ordering", "")
+        require_capability(request.user, "customers.view")
+        customers = selectors.customer_list(request.user, filters=filters).prefetch_related("tags")
+        page = self.paginate_queryset(customers)
+        return self.get_paginated_response(CustomerSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk)
+        return Response(CustomerSerializer(customer).data)
+
+    @extend_schema(request=CustomerWriteSerializer, responses={201: CustomerSerializer})
+    def create(self, request):
+        require_capability(request.user, "customers.create")
+        incoming = CustomerWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data.pop("version", None)
+        tags = data.pop("tags", None)
+        relations = _relations(request.user, data)
+        customer = services.customer_create(actor=request.user, data=data, relations=relations, tags=tags)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CustomerWriteSerializer, responses=CustomerSerializer)
+    def partial_update(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk, capability="customers.change")
+        incoming = CustomerWriteSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        version = _version_from(data)
+        data.pop("version")
+        tags = data.pop("tags", None)
+        relations = _relations(request.user, data)
+        customer = services.customer_update(
+            actor=request.user, customer=customer, expected_version=version, data=data, relations=relations, tags=tags
+        )
+        return Response(CustomerSerializer(customer).data)
+
+    def destroy(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk, capability="customers.delete")
+        services.customer_delete(actor=request.user, customer=customer)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=RevealSerializer, responses=RevealedSerializer, summary="Reveal one masked number (logged)")
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk, capability="customers.reveal")
+        incoming = RevealSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        field = incoming.validated_data["field"]
+        value = services.customer_reveal(actor=request.user, customer=customer, field=field)
+        return Response({"field": field, "value": value})
+
+
+class KeyPersonViewSet(viewsets.ViewSet):
+    """Key persons of customers within the caller's data scope."""
+
+    serializer_class = KeyPersonSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("customer", OpenApiTypes.INT, required=True)])
+    def list(self, request):
+        customer_id = request.query_params.get("customer", "")
+        if not customer_id.isdigit():
+            raise ValidationError({"customer": _("Give the customer id to list its key persons.")})
+        customer = selectors.get_customer_for_user(request.user, int(customer_id))
+        return Response(KeyPersonSerializer(customer.key_persons.all(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(KeyPersonSerializer(selectors.get_key_person_for_user(request.user, pk)).data)
+
+    @extend_schema(request=KeyPersonWriteSerializer, responses={201: KeyPersonSerializer})
+    def create(self, request):
+        incoming = KeyPersonWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data.pop("version", None)
+        if data.get("customer") is None:
+            raise ValidationError({"customer": _("This field is required.")})
+        customer = selectors.get_customer_for_user(request.user, data.pop("customer"), capability="customers.change")
+        person = services.key_person_create(actor=request.user, customer=customer, data=data)
+        return Response(KeyPersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=KeyPersonWriteSerializer, responses=KeyPersonSerializer)
+    def partial_update(self, request, pk=None):
+        person = selectors.get_key_person_for_user(request.user, pk, capability="customers.change")
+        incoming = KeyPersonWriteSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        version = _version_from(data)
+        data.pop("version")
+        data.pop("customer", None)
+        person = services.key_person_update(actor=request.user, person=person, expected_version=version, data=data)
+        return Response(KeyPersonSerializer(person).data)
+
+    def destroy(self, request, pk=None):
+        person = selectors.get_key_person_for_user(request.user, pk, capability="customers.change")
+        services.key_person_delete(actor=request.user, person=person)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,87 @@
+"""Forms render fields and parse input; the rules are in validation.py and services.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kefu.org.selectors import account_managers_visible_to
+
+from .models import Customer, KeyPerson
+
+
+class CustomerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tag_names = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separate tags with commas, e.g. VIP, sensitive user")
+    )
+    # Phones and dates are typed as people type them; validation.py understands the variants.
+    mobile = forms.CharField(label=_("mobile"), required=False, max_length=40)
+    phone = forms.CharField(label=_("landline"), required=False, max_length=40)
+    birthday = forms.CharField(label=_("birthday"), required=False, help_text=_("e.g. 1985-03-21"))
+
+    class Meta:
+        model = Customer
+        fields = [
+            "kind", "name", "code", "status", "mobile", "phone", "email", "id_number", "org_code",
+            "address", "region", "grid", "industry", "source_channel", "tier", "credit_rating",
+            "contract_no", "birthday", "parent", "account_manager", "competitor_info", "notes",
+        ]  # fmt: skip
+        widgets = {"competitor_info": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = account_managers_visible_to(user)
+        # The parent picker is a number box: a select over millions of customers would not load.
+        self.fields["parent"].widget = forms.NumberInput()
+        self.fields["parent"].help_text = _("Internal id of the parent organisation, if this is a member or branch.")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def _post_clean(self):
+        # Model-level validation (uniqueness, field formats) is done by the services, which
+        # report errors naming the field; skipping it here keeps one rulebook.
+        pass
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        relations = {"account_manager": data.pop("account_manager"), "parent": data.pop("parent")}
+        tags = [t for t in data.pop("tag_names", "").replace("，", ",").split(",") if t.strip()]
+        data.pop("version", None)
+        return {"data": data, "relations": relations, "tags": tags}
+
+
+class KeyPersonForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    mobile = forms.CharField(label=_("mobile"), required=False, max_length=40)
+    phone = forms.CharField(label=_("landline"), required=False, max_length=40)
+    birthday = forms.CharField(label=_("birthday"), required=False, help_text=_("e.g. 1985-03-21"))
+
+    class Meta:
+        model = KeyPerson
+        fields = ["name", "title", "mobile", "phone", "email", "birthday", "preferences", "taboos", "is_primary"]
+        widgets = {"preferences": forms.Textarea(attrs={"rows": 2}), "taboos": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            if name != "is_primary":
+                field.widget.attrs.setdefault("class", "form-control")
+            else:
+                field.widget.attrs.setdefault("class", "form-check-input")
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

@@ -1,0 +1,259 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.masking import mask_id_number, mask_phone
+from kefu.core.models import TimeStampedModel, VersionedModel
+
+from .choices import (
+    CreditEventKind,
+    CreditRating,
+    CustomerKind,
+    CustomerStatus,
+    ImportKind,
+    ImportStatus,
+    SourceChannel,
+)
+
+
+class Tag(models.Model):
+    """A free label on customers (e.g. 重要客户, 敏感用户)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(TimeStampedModel, VersionedModel):
+    """A customer in the archive: a person or an organisation, served by one account manager.
+
+    Phone numbers are stored normalised (digits only) so that lookup by caller number is one
+    index probe. `has_valid_phone` is kept by the services on every write because the data
+    quality report aggregates it over millions of rows.
+    """
+
+    kind = models.CharField(
+        _("customer type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
+    )
+    code = models.CharField(_("customer number"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=120, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("landline"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    org_code = models.CharField(_("organisation code"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    grid = models.CharField(_("grid"), max_length=50, blank=True)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    source_channel = models.CharField(_("source channel"), max_length=20, choices=SourceChannel.choices, blank=True)
+    tier = models.CharField(_("tier"), max_length=20, blank=True)
+    credit_rating = models.CharField(_("credit rating"), max_length=2, choices=CreditRating.choices, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
+    competitor_info = models.TextField(_("competitor information"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    org_unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("service unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    has_valid_phone = models.BooleanField(_("valid phone"), default=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="customer_code_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["org_code"], name="customer_org_code_idx"),
+            models.Index(fields=["account_manager", "-id"], name="customer_manager_idx"),
+            models.Index(fields=["org_unit", "-id"], name="customer_unit_idx"),
+            models.Index(fields=["phone"], name="customer_phone_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class KeyPerson(TimeStampedModel, VersionedModel):
+    """A person who matters at an organisation customer (关键人): whom to call, what to avoid."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="key_persons"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("role or title"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("landline"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    preferences = models.TextField(_("preferences"), blank=True)
+    taboos = models.TextField(_("taboos"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("key person")
+        verbose_name_plural = _("key persons")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
+
+
+class CustomerProduct(models.Model):
+    """A product or service the customer uses (用电类别, 套餐, 合同…)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(_("product or service"), max_length=100)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("product used")
+        verbose_name_plural = _("products used")
+
+    def __str__(self):
+        return self.name
+
+
+class CustomerVolume(models.Model):
+    """Business volume and revenue of one customer in one period (a month)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="volumes")
+    period = models.DateField(_("period (first day of month)"))
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
+    revenue = models.DecimalField(_("revenue (yuan)"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("periodic volume")
+        verbose_name_plural = _("periodic volumes")
+        ordering = ["-period"]
+        constraints = [models.UniqueConstraint(fields=["customer", "period"], name="volume_per_period_unique")]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m}: {self.volume}"
+
+
+class CreditRecord(models.Model):
+    """One entry of the credit history: payments on time or late, plans met or missed."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="credit_records")
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=CreditEventKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-occurred_on"]
+
+    def __str__(self):
+        return f"{self.occurred_on}: {self.get_kind_display()}"
+
+
+class CustomerNote(models.Model):
+    """A free note on the customer's timeline."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class ImportJob(TimeStampedModel):
+    """An upload of customers or key persons, taken through mapping → dry run → commit.
+
+    Progress counters are updated by the background job and polled by the progress bar.
+    """
+
+    kind = models.CharField(_("import of"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    headers = models.JSONField(_("columns in the file"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    errors = models.JSONField(_("row errors"), default=list)
+    imported_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, int(self.processed_rows * 100 / self.total_rows))

@@ -1,0 +1,183 @@
+"""Reads of the customer archive. Data scope is decided here and nowhere else."""
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.shortcuts import get_object_or_404
+
+from kefu.core.errors import PermissionDeniedError
+from kefu.core.phones import normalise_phone
+from kefu.org.choices import Role
+from kefu.org.permissions import has_capability
+
+from .models import Customer, KeyPerson
+
+# Roles that read the whole archive: agents take calls from anyone, auditors check anyone.
+_WHOLE_ARCHIVE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
+
+
+def customers_visible_to(user) -> QuerySet[Customer]:
+    """The one place that says which customers a user may see.
+
+    - account manager: only the customers they own;
+    - supervisor: customers served by any unit in their subtree;
+    - agent, auditor, admin: everyone (agents see personal data masked);
+    - anyone else: nobody.
+    """
+    if not has_capability(user, "customers.view"):
+        return Customer.objects.none()
+    customers = Customer.objects.all()
+    if user.role in _WHOLE_ARCHIVE_ROLES:
+        return customers
+    if user.role == Role.ACCOUNT_MANAGER:
+        return customers.filter(account_manager=user)
+    if user.role == Role.SUPERVISOR and user.org_unit_id:
+        return customers.filter(org_unit__path__startswith=user.org_unit.path)
+    return Customer.objects.none()
+
+
+def get_customer_for_user(user, customer_id: int, *, capability: str = "customers.view") -> Customer:
+    """Fetch a customer the user may act on, or 404 if out of scope, 403 without the right.
+
+    Out-of-scope customers answer 404 so that ids cannot be probed.
+    """
+    if not has_capability(user, capability):
+        raise PermissionDeniedError()
+    return get_object_or_404(
+        customers_visible_to(user).select_related("account_manager", "org_unit", "parent"),
+        pk=customer_id,
+    )
+
+
+def get_key_person_for_user(user, key_person_id: int, *, capability: str = "customers.view") -> KeyPerson:
+    if not has_capability(user, capability):
+        raise PermissionDeniedError()
+    return get_object_or_404(
+        KeyPerson.objects.filter(customer__in=customers_visible_to(user)).select_related("customer"),
+        pk=key_person_id,
+    )
+
+
+def _looks_like_phone(term: str) -> str:
+    digits = normalise_phone(term)
+    return digits if digits.isdigit() and len(digits) >= 5 else ""
+
+
+def _name_contains(customers: QuerySet[Customer], fragment: str) -> QuerySet[Customer]:
+    """Substring match on the name, using the per-character GIN index on PostgreSQL.
+
+    Chinese names have no word boundaries and a fragment is often two characters, too short
+    for trigrams; an index over the name's characters narrows to rows containing every
+    character of the fragment, then LIKE checks the order.
+    """
+    if connection.vendor == "postgresql" and fragment:
+        from django.contrib.postgres.fields import ArrayField
+        from django.db.models import CharField
+
+        chars = sorted(set(fragment))
+        customers = customers.annotate(
+            name_chars=Func(F("name"), Value(None), function="string_to_array", output_field=ArrayField(CharField()))
+        ).filter(name_chars__contains=chars)
+    return customers.filter(name__contains=fragment)
+
+
+def customer_search(customers: QuerySet[Customer], term: str) -> QuerySet[Customer]:
+    """Search by phone (exact, normalised), customer number, organisation code or name fragment."""
+    term = (term or "").strip()
+    if not term:
+        return customers
+    phone = _looks_like_phone(term)
+    if phone:
+        by_key_person = KeyPerson.objects.filter(customer=OuterRef("pk"), mobile=phone)
+        return customers.filter(Q(mobile=phone) | Q(phone=phone) | Exists(by_key_person))
+    if term.isascii() and any(ch.isdigit() for ch in term):
+        return customers.filter(Q(code=term) | Q(org_code=term.upper()))
+    return _name_contains(customers, term)
+
+
+LIST_FILTERS = ("q", "kind", "status", "tier", "region", "industry", "source_channel", "account_manager", "tag")
+ORDERINGS = {
+    "name": "name",
+    "-name": "-name",
+    "created": "created_at",
+    "-created": "-created_at",
+    "code": "code",
+    "-code": "-code",
+}
+
+
+def customer_list(user, *, filters: dict | None = None) -> QuerySet[Customer]:
+    """The filtered, sorted customer list that both the UI and the API show."""
+    filters = filters or {}
+    customers = customer_search(customers_visible_to(user), filters.get("q", ""))
+    for field in ("kind", "status", "tier", "region", "grid", "industry", "source_channel"):
+        if filters.get(field):
+            customers = customers.filter(**{field: filters[field]})
+    if filters.get("account_manager"):
+        customers = customers.filter(account_manager_id=filters["account_manager"])
+    if filters.get("tag"):
+        customers = customers.filter(tags__id=filters["tag"])
+    if filters.get("has_valid_phone") in (True, False):
+        customers = customers.filter(has_valid_phone=filters["has_valid_phone"])
+    ordering = ORDERINGS.get(filters.get("ordering") or "", "-id")
+    return customers.select_related("account_manager").order_by(ordering, "-id")
+
+
+def customer_related(customer: Customer) -> dict:
+    """The blocks of the 360 page, each fetched in one query."""
+    return {
+        "key_persons": list(customer.key_persons.all()),
+        "products": list(customer.products.all()),
+        "volumes": list(customer.volumes.all()[:12]),
+        "credit_records": list(customer.credit_records.all()[:20]),
+        "members": list(customer.members.order_by("name")[:50]),
+        "member_count": customer.members.count(),
+        "tags": list(customer.tags.all()),
+    }
+
+
+def data_quality_summary(user) -> dict:
+    """Share of customers with a valid phone, overall and per account manager (seed 000 篇8)."""
+    customers = customers_visible_to(user)
+    overall = customers.aggregate(total=Count("id"), valid=Count("id", filter=Q(has_valid_phone=True)))
+    per_manager = (
+        customers.values("account_manager_id", "account_manager__full_name")
+        .annotate(total=Count("id"), valid=Count("id", filter=Q(has_valid_phone=True)))
+        .order_by("account_manager__full_name")
+    )
+    rows = []
+    for row in per_manager:
+        rows.append(
+            {
+                "manager_id": row["account_manager_id"],
+                "manager_name": row["account_manager__full_name"],
+                "total": row["total"],
+                "valid": row["valid"],
+                "rate": _rate(row["valid"], row["total"]),
+            }
+        )
+    rows.sort(key=lambda r: (r["rate"], r["manager_name"] or ""))
+    return {
+        "total": overall["total"],
+        "valid": overall["valid"],
+        "rate": _rate(overall["valid"], overall["total"]),
+        "per_manager": rows,
+    }
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def customers_to_complete(user) -> QuerySet[Customer]:
+    """Customers whose data to complete on the next visit: no valid phone, or no address."""
+    return (
+        customers_visible_to(user)
+        .filter(Q(has_valid_phone=False) | Q(address=""))
+        .select_related("account_manager")
+        .order_by("account_manager__full_name", "-id")
+    )
+
+
+def list_page_size() -> int:
+    return settings.KEFU_LIST_PAGE_SIZE

@@ -1,0 +1,221 @@
+"""Writes to the customer archive. Each service audits its change in the same transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.audit.choices import AuditAction
+from kefu.audit.services import audit_record, diff, snapshot
+from kefu.core.errors import ConflictError
+from kefu.org.choices import Role
+from kefu.org.selectors import account_managers_visible_to
+
+from .models import Customer, CustomerNote, KeyPerson, Tag
+from .validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
+
+CUSTOMER_FIELDS = [
+    "kind", "code", "name", "status", "mobile", "phone", "email", "id_number", "org_code",
+    "address", "region", "grid", "industry", "source_channel", "tier", "credit_rating",
+    "contract_no", "competitor_info", "birthday", "notes",
+]  # fmt: skip
+RELATION_FIELDS = ["account_manager", "org_unit", "parent"]
+AUDITED_FIELDS = CUSTOMER_FIELDS + [f"{name}_id" for name in RELATION_FIELDS]
+KEY_PERSON_FIELDS = ["name", "title", "mobile", "phone", "email", "birthday", "preferences", "taboos", "is_primary"]
+
+
+def _check_duplicates(clean: dict, *, exclude_id: int | None = None) -> None:
+    """Same mobile or same organisation code means the customer is probably already here."""
+    errors = {}
+    others = Customer.objects.exclude(pk=exclude_id) if exclude_id else Customer.objects.all()
+    if clean.get("mobile"):
+        existing = others.filter(mobile=clean["mobile"]).only("name", "code").first()
+        if existing:
+            errors["mobile"] = _("This mobile number already belongs to customer “%(name)s”.") % {"name": existing.name}
+    if clean.get("org_code"):
+        existing = others.filter(org_code=clean["org_code"]).only("name").first()
+        if existing:
+            errors["org_code"] = _("This organisation code already belongs to customer “%(name)s”.") % {
+                "name": existing.name
+            }
+    if clean.get("code") and others.filter(code=clean["code"]).exists():
+        errors["code"] = _("This customer number is already in use.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _resolve_relations(*, actor, relations: dict, instance: Customer | None = None) -> dict:
+    """Who may be made account manager: yourself if you are one, your subtree if supervisor."""
+    resolved = {}
+    if "account_manager" in relations:
+        manager = relations["account_manager"]
+        if manager is not None and not account_managers_visible_to(actor).filter(pk=manager.pk).exists():
+            raise ValidationError({"account_manager": _("You cannot assign customers to this account manager.")})
+        resolved["account_manager"] = manager
+    if "org_unit" in relations:
+        resolved["org_unit"] = relations["org_unit"]
+    if "parent" in relations:
+        parent = relations["parent"]
+        if parent is not None and instance is not None and parent.pk == instance.pk:
+            raise ValidationError({"parent": _("A customer cannot be its own parent organisation.")})
+        resolved["parent"] = parent
+    return resolved
+
+
+def _defaults_for_actor(actor, resolved: dict) -> dict:
+    if actor.role == Role.ACCOUNT_MANAGER and not resolved.get("account_manager"):
+        resolved["account_manager"] = actor
+    manager = resolved.get("account_manager")
+    if not resolved.get("org_unit"):
+        resolved["org_unit"] = manager.org_unit if manager and manager.org_unit_id else actor.org_unit
+    return resolved
+
+
+def _set_tags(customer: Customer, tag_names: list[str]) -> None:
+    tags = [Tag.objects.get_or_create(name=name.strip())[0] for name in tag_names if name.strip()]
+    customer.tags.set(tags)
+
+
+@transaction.atomic
+def customer_create(*, actor, data: dict, relations: dict | None = None, tags: list[str] | None = None) -> Customer:
+    """Register a customer. `data` holds raw field values, `relations` model instances."""
+    clean = clean_customer_data({**{"name": ""}, **data})
+    _check_duplicates(clean)
+    resolved = _defaults_for_actor(actor, _resolve_relations(actor=actor, relations=relations or {}))
+    customer = Customer(**clean, **resolved, created_by=actor)
+    customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
+    customer.save()
+    if tags:
+        _set_tags(customer, tags)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=customer,
+        customer_id=customer.pk,
+        changes={k: [None, v] for k, v in snapshot(customer, AUDITED_FIELDS).items() if v not in ("", None)},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    actor,
+    customer: Customer,
+    expected_version: int,
+    data: dict,
+    relations: dict | None = None,
+    tags: list[str] | None = None,
+) -> Customer:
+    """Change a customer, refusing if someone else saved it since `expected_version` was read."""
+    # 1. Lock the row so that the version check and the write cannot interleave.
+    current = Customer.objects.select_for_update().get(pk=customer.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    # 2. Clean and check the new values.
+    clean = clean_customer_data(data)
+    _check_duplicates(clean, exclude_id=current.pk)
+    resolved = _resolve_relations(actor=actor, relations=relations or {}, instance=current)
+    # 3. Apply, bump the version, and audit only what changed.
+    before = snapshot(current, AUDITED_FIELDS)
+    before_tags = sorted(current.tags.values_list("name", flat=True))
+    for field, value in {**clean, **resolved}.items():
+        setattr(current, field, value)
+    current.has_valid_phone = phone_is_valid_for_quality(current.mobile, current.phone)
+    current.version += 1
+    current.save()
+    changes = diff(before, snapshot(current, AUDITED_FIELDS))
+    if tags is not None:
+        _set_tags(current, tags)
+        after_tags = sorted(current.tags.values_list("name", flat=True))
+        if after_tags != before_tags:
+            changes["tags"] = [before_tags, after_tags]
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATED, target=current, customer_id=current.pk, changes=changes)
+    return current
+
+
+@transaction.atomic
+def customer_delete(*, actor, customer: Customer) -> None:
+    if customer.members.exists():
+        raise ValidationError(_("This organisation still has member customers; move or delete them first."))
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETED,
+        target=customer,
+        customer_id=customer.pk,
+        changes={k: [v, None] for k, v in snapshot(customer, AUDITED_FIELDS).items() if v not in ("", None)},
+    )
+    customer.delete()
+
+
+@transaction.atomic
+def customer_note_add(*, actor, customer: Customer, text: str) -> CustomerNote:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("The note is empty.")})
+    note = CustomerNote.objects.create(customer=customer, author=actor, text=text)
+    audit_record(actor=actor, action=AuditAction.NOTE_ADDED, target=customer, customer_id=customer.pk, summary=text)
+    return note
+
+
+REVEALABLE_FIELDS = {"mobile", "phone", "id_number"}
+
+
+@transaction.atomic
+def customer_reveal(*, actor, customer: Customer, field: str) -> str:
+    """Return the full value of a masked field and log who looked (PIPL access log)."""
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationError({"field": _("This field cannot be revealed.")})
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEALED,
+        target=customer,
+        customer_id=customer.pk,
+        summary=str(Customer._meta.get_field(field).verbose_name),
+    )
+    return getattr(customer, field)
+
+
+@transaction.atomic
+def key_person_create(*, actor, customer: Customer, data: dict) -> KeyPerson:
+    clean = clean_key_person_data({**{"name": ""}, **data})
+    person = KeyPerson.objects.create(customer=customer, **clean)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATED,
+        target=person,
+        customer_id=customer.pk,
+        changes={k: [None, v] for k, v in snapshot(person, KEY_PERSON_FIELDS).items() if v not in ("", None, False)},
+    )
+    return person
+
+
+@transaction.atomic
+def key_person_update(*, actor, person: KeyPerson, expected_version: int, data: dict) -> KeyPerson:
+    current = KeyPerson.objects.select_for_update().get(pk=person.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    clean = clean_key_person_data(data)
+    before = snapshot(current, KEY_PERSON_FIELDS)
+    for field, value in clean.items():
+        setattr(current, field, value)
+    current.version += 1
+    current.save()
+    changes = diff(before, snapshot(current, KEY_PERSON_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATED, target=current, customer_id=current.customer_id, changes=changes
+        )
+    return current
+
+
+@transaction.atomic
+def key_person_delete(*, actor, person: KeyPerson) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETED,
+        target=person,
+        customer_id=person.customer_id,
+        changes={k: [v, None] for k, v in snapshot(person, KEY_PERSON_FIELDS).items() if v not in ("", None, False)},
+    )
+    person.delete()

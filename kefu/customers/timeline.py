@@ -1,0 +1,89 @@
+"""The customer 360 timeline: every app registers a provider of entries.
+
+Later apps (requests, callbacks, visits, care) add their own provider in `AppConfig.ready`,
+so the customer app does not need to know about them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.audit.choices import AuditAction
+from kefu.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    body: str = ""
+    actor: str = ""
+    icon: str = "dot"
+
+
+TimelineProvider = Callable[[int, int], list[TimelineEntry]]
+_providers: list[TimelineProvider] = []
+
+
+def register_timeline_provider(provider: TimelineProvider) -> TimelineProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def customer_timeline(customer_id: int, *, limit: int = 50) -> list[TimelineEntry]:
+    """The newest `limit` entries from all providers, newest first (one query per provider)."""
+    entries: list[TimelineEntry] = []
+    for provider in _providers:
+        entries.extend(provider(customer_id, limit))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+_AUDIT_ICONS = {
+    AuditAction.CREATED: "plus-circle",
+    AuditAction.UPDATED: "pencil",
+    AuditAction.DELETED: "trash",
+    AuditAction.IMPORTED: "upload",
+}
+
+
+@register_timeline_provider
+def _audit_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
+    # Reveals are access logs for auditors, notes have their own provider with the text.
+    events = (
+        AuditEvent.objects.filter(customer_id=customer_id)
+        .exclude(action__in=[AuditAction.REVEALED, AuditAction.NOTE_ADDED, AuditAction.EXPORTED])
+        .select_related("actor")[:limit]
+    )
+    return [
+        TimelineEntry(
+            at=e.occurred_at,
+            kind=e.action,
+            title=f"{e.get_action_display()}: {e.target_repr}",
+            body=e.summary or _describe_changes(e.changes),
+            actor=str(e.actor) if e.actor else _("System"),
+            icon=_AUDIT_ICONS.get(e.action, "dot"),
+        )
+        for e in events
+    ]
+
+
+@register_timeline_provider
+def _note_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
+    from .models import CustomerNote
+
+    notes = CustomerNote.objects.filter(customer_id=customer_id).select_related("author")[:limit]
+    return [
+        TimelineEntry(
+            at=n.created_at, kind="note", title=_("Note"), body=n.text, actor=str(n.author), icon="chat-left-text"
+        )
+        for n in notes
+    ]
+
+
+def _describe_changes(changes: dict) -> str:
+    return ", ".join(sorted(changes)) if changes else ""

@@ -1,0 +1,184 @@
+"""Cleaning and checking of customer and key-person data, shared by forms, the API and imports.
+
+Every function takes raw values (strings from a form, a JSON body or a spreadsheet cell) and
+returns clean ones or raises `ValidationError({field: message})` in the user's language.
+"""
+
+import re
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_phone
+
+from .choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def is_valid_resident_id(value: str) -> bool:
+    """18-digit PRC resident ID with its ISO 7064 MOD 11-2 check character."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def is_valid_credit_code(value: str) -> bool:
+    """18-character unified social credit code (统一社会信用代码, GB 32100-2015)."""
+    if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
+        return False
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
+
+
+def parse_date(raw) -> date | None:
+    """Dates as people and spreadsheets write them: date objects, Excel serials, text."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, (int, float)) or (isinstance(raw, str) and re.fullmatch(r"\d{5}(\.0+)?", raw.strip())):
+        serial = int(float(raw))
+        if 1 <= serial <= 2958465:
+            return _EXCEL_EPOCH + timedelta(days=serial)
+        raise ValueError(raw)
+    text = str(raw).strip()
+    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def _text(raw) -> str:
+    if raw is None:
+        return ""
+    return str(raw).strip()
+
+
+def _choice(raw, choices, field, errors, labels_too=True):
+    value = _text(raw)
+    if not value:
+        return ""
+    for key, label in choices:
+        if value == key or (labels_too and value in (str(label), _(str(label)))):
+            return key
+    errors[field] = _("“%(value)s” is not one of the allowed values: %(allowed)s") % {
+        "value": value,
+        "allowed": "、".join(str(label) for _k, label in choices),
+    }
+    return ""
+
+
+def clean_customer_data(raw: dict) -> dict:
+    """Clean the customer fields present in `raw`; raise ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for field in (
+        "code", "name", "address", "region", "grid", "industry", "tier",
+        "contract_no", "competitor_info", "notes",
+    ):  # fmt: skip
+        if field in raw:
+            clean[field] = _text(raw[field])
+    if "name" in clean and not clean["name"]:
+        errors["name"] = _("The name is required.")
+    if "kind" in raw:
+        clean["kind"] = _choice(raw["kind"], CustomerKind.choices, "kind", errors) or CustomerKind.INDIVIDUAL
+    if "status" in raw:
+        clean["status"] = _choice(raw["status"], CustomerStatus.choices, "status", errors) or CustomerStatus.ACTIVE
+    if "source_channel" in raw:
+        clean["source_channel"] = _choice(raw["source_channel"], SourceChannel.choices, "source_channel", errors)
+    if "credit_rating" in raw:
+        clean["credit_rating"] = _choice(raw["credit_rating"], CreditRating.choices, "credit_rating", errors)
+    _clean_phones(raw, clean, errors)
+    _clean_identifiers(raw, clean, errors)
+    if "email" in raw:
+        clean["email"] = _clean_email(raw["email"], errors)
+    if "birthday" in raw:
+        clean["birthday"] = _clean_date(raw["birthday"], "birthday", errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _clean_phones(raw, clean, errors):
+    if "mobile" in raw:
+        mobile = normalise_phone(raw["mobile"])
+        if mobile and not is_valid_mobile(mobile):
+            errors["mobile"] = _("“%(value)s” is not a valid mobile number (11 digits starting with 1).") % {
+                "value": _text(raw["mobile"])
+            }
+        clean["mobile"] = mobile
+    if "phone" in raw:
+        phone = normalise_phone(raw["phone"])
+        if phone and not is_valid_phone(phone):
+            errors["phone"] = _("“%(value)s” is not a valid phone number.") % {"value": _text(raw["phone"])}
+        clean["phone"] = phone
+
+
+def _clean_identifiers(raw, clean, errors):
+    if "id_number" in raw:
+        id_number = _text(raw["id_number"]).upper().replace(" ", "")
+        if id_number and not is_valid_resident_id(id_number):
+            errors["id_number"] = _("“%(value)s” is not a valid 18-digit resident ID number.") % {"value": id_number}
+        clean["id_number"] = id_number
+    if "org_code" in raw:
+        org_code = _text(raw["org_code"]).upper().replace(" ", "")
+        if org_code and not is_valid_credit_code(org_code):
+            errors["org_code"] = _("“%(value)s” is not a valid unified social credit code.") % {"value": org_code}
+        clean["org_code"] = org_code
+
+
+def _clean_email(raw, errors) -> str:
+    email = _text(raw)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("“%(value)s” is not a valid email address.") % {"value": email}
+    return email
+
+
+def _clean_date(raw, field, errors):
+    try:
+        return parse_date(raw)
+    except (ValueError, OverflowError):
+        errors[field] = _("“%(value)s” is not a date (use 2024-05-31 or an Excel date).") % {"value": _text(raw)}
+        return None
+
+
+def clean_key_person_data(raw: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for field in ("name", "title", "preferences", "taboos"):
+        if field in raw:
+            clean[field] = _text(raw[field])
+    if "name" in clean and not clean["name"]:
+        errors["name"] = _("The name is required.")
+    _clean_phones(raw, clean, errors)
+    if "email" in raw:
+        clean["email"] = _clean_email(raw["email"], errors)
+    if "birthday" in raw:
+        clean["birthday"] = _clean_date(raw["birthday"], "birthday", errors)
+    if "is_primary" in raw:
+        clean["is_primary"] = _text(raw["is_primary"]).lower() in {"1", "true", "yes", "是", "y", "on"}
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def phone_is_valid_for_quality(mobile: str, phone: str) -> bool:
+    """The data-quality rule: a customer counts as reachable with any dialable number."""
+    return is_valid_mobile(mobile) or is_valid_phone(phone)
