@@ -17,6 +17,8 @@ def _sync_background(settings, tmp_path):
     settings.KEFU_BACKGROUND = "sync"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"
+    # Hashing passwords properly takes ~0.3 s per user; tests need speed, not secrecy.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

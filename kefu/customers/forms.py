@@ -1,11 +1,23 @@
 """Forms render fields and parse input; the rules are in validation.py and services.py."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
+from .validation import clean_customer_data, clean_key_person_data
+
+
+def _check_with_rulebook(form: forms.Form, rulebook) -> None:
+    """Run the shared validation so that every bad field is reported at once, not one by one."""
+    raw = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    try:
+        rulebook(raw)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
 
 
 class CustomerForm(forms.ModelForm):
@@ -40,6 +52,11 @@ class CustomerForm(forms.ModelForm):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
 
+    def clean(self):
+        cleaned = super().clean()
+        _check_with_rulebook(self, clean_customer_data)
+        return cleaned
+
     def _post_clean(self):
         # Model-level validation (uniqueness, field formats) is done by the services, which
         # report errors naming the field; skipping it here keeps one rulebook.
@@ -73,6 +90,11 @@ class KeyPersonForm(forms.ModelForm):
                 field.widget.attrs.setdefault("class", "form-control")
             else:
                 field.widget.attrs.setdefault("class", "form-check-input")
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_with_rulebook(self, clean_key_person_data)
+        return cleaned
 
     def _post_clean(self):
         pass

@@ -1,0 +1,50 @@
+"""The auditor's view of who changed what."""
+
+from django.urls import reverse
+
+from kefu.audit.choices import AuditAction
+from kefu.core.testing import count_queries
+from kefu.core.testing.factories import CustomerFactory
+from kefu.customers import services
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("audit:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_account_manager_cannot_browse_the_audit_trail(client_for, manager):
+    assert client_for(manager).get(reverse("audit:list")).status_code == 403
+
+
+def test_auditor_sees_who_changed_what_with_before_and_after(client_for, auditor, manager, own_customer):
+    services.customer_update(actor=manager, customer=own_customer, expected_version=1, data={"region": "东区"})
+    body = client_for(auditor).get(reverse("audit:list")).content.decode()
+    assert "王经理" in body and "东区" in body
+
+
+def test_auditor_filters_by_actor_and_action(client_for, auditor, manager, agent, own_customer):
+    services.customer_update(actor=manager, customer=own_customer, expected_version=1, data={"region": "东区"})
+    services.customer_reveal(actor=agent, customer=own_customer, field="mobile")
+    client = client_for(auditor)
+    page = client.get(reverse("audit:list"), {"actor": agent.pk}).context["page_obj"]
+    assert [e.action for e in page] == [AuditAction.REVEALED]
+    page = client.get(reverse("audit:list"), {"action": AuditAction.UPDATED}).context["page_obj"]
+    assert [e.actor for e in page] == [manager]
+
+
+def test_audit_list_runs_the_same_number_of_queries_for_1_and_50_events(client_for, auditor, manager):
+    client = client_for(auditor)
+    services.customer_create(actor=manager, data={"name": "一"})
+    client.get(reverse("audit:list"))
+    with_one = count_queries(lambda: client.get(reverse("audit:list")))
+    for i in range(49):
+        services.customer_create(actor=manager, data={"name": f"客户{i}"})
+    assert count_queries(lambda: client.get(reverse("audit:list"))) == with_one
+
+
+def test_auditor_changes_nothing(client_for, auditor):
+    customer = CustomerFactory()
+    client = client_for(auditor)
+    assert client.post(reverse("customers:delete", args=[customer.pk])).status_code == 403
+    assert client.post(reverse("customers:create"), {"name": "x"}).status_code == 403
