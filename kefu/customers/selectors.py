@@ -72,11 +72,11 @@ def _name_contains(customers: QuerySet[Customer], fragment: str) -> QuerySet[Cus
     """
     if connection.vendor == "postgresql" and fragment:
         from django.contrib.postgres.fields import ArrayField
-        from django.db.models import CharField
+        from django.db.models import TextField
 
         chars = sorted(set(fragment))
         customers = customers.annotate(
-            name_chars=Func(F("name"), Value(None), function="string_to_array", output_field=ArrayField(CharField()))
+            name_chars=Func(F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField()))
         ).filter(name_chars__contains=chars)
     return customers.filter(name__contains=fragment)
 
