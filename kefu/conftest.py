@@ -95,3 +95,6 @@ def login(user) -> Client:
 @pytest.fixture
 def client_for():
     return login
+
+
+pytest_plugins = ["kefu.core.testing.browser"]

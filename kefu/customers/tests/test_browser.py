@@ -1,0 +1,62 @@
+"""A person at the screen: log in, find a customer, open the 360 page, reveal, add a note."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from kefu.core.testing.browser import screenshot
+from kefu.core.testing.factories import TEST_PASSWORD, CustomerFactory, KeyPersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_agent_finds_a_customer_by_phone_and_reveals_the_number(page, live_server, agent, own_customer):
+    KeyPersonFactory(customer=own_customer, name="刘总", taboos="忌周末来电")
+    CustomerFactory.create_batch(5)
+    log_in(page, live_server, "agent")
+    screenshot(page, "workbench-agent")
+    page.get_by_role("link", name=re.compile("客户|Customers")).first.click()
+    page.fill("#id_q", own_customer.mobile)
+    expect(page.locator("#customer-table tbody tr")).to_have_count(1)
+    expect(page.locator("#customer-table")).to_contain_text(own_customer.masked_mobile)
+    screenshot(page, "customer-list-search")
+    page.get_by_role("link", name=own_customer.name).click()
+    expect(page.locator("h1")).to_contain_text(own_customer.name)
+    expect(page.locator("body")).not_to_contain_text(own_customer.mobile)
+    page.locator("#reveal-mobile button").click()
+    expect(page.locator("#reveal-mobile")).to_contain_text(own_customer.mobile)
+    page.fill("textarea[name=text]", "客户来电咨询峰谷电价")
+    page.locator("#customer-timeline button[type=submit]").click()
+    expect(page.locator(".kefu-timeline")).to_contain_text("客户来电咨询峰谷电价")
+    screenshot(page, "customer-360")
+
+
+def test_manager_edits_a_customer_and_sees_field_errors_first(page, live_server, manager, own_customer):
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/customers/{own_customer.pk}/edit/")
+    page.fill("input[name=mobile]", "123")
+    page.click("form.card button[type=submit]")
+    expect(page.locator(".invalid-feedback")).to_contain_text("123")
+    screenshot(page, "customer-edit-errors")
+    page.fill("input[name=mobile]", "１３９ ０００٠ ٠٠٠١".replace("٠", "0"))
+    page.click("form.card button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(own_customer.name)
+    expect(page.locator(".kefu-timeline")).to_contain_text("mobile")
+
+
+def test_login_form_refuses_a_wrong_password(page, live_server, manager):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "manager")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    expect(page.locator(".alert-danger")).to_be_visible()
+    screenshot(page, "login-error")
