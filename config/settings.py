@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "kefu.audit",
     "kefu.org",
     "kefu.customers",
+    "kefu.inbox",
+    "kefu.tickets",
 ]
 
 MIDDLEWARE = [

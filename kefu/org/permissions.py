@@ -2,46 +2,28 @@
 
 from .choices import Role
 
+_CUSTOMER_READ = {"customers.view", "customers.reveal"}
+_CUSTOMER_WRITE = {"customers.create", "customers.change", "customers.import", "customers.export", "customers.note"}
+_TICKET_WORK = {"tickets.view", "tickets.create", "tickets.handle", "tickets.comment"}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.AGENT: frozenset({"customers.view", "customers.reveal", "customers.note"}),
-    Role.ACCOUNT_MANAGER: frozenset(
-        {
-            "customers.view",
-            "customers.create",
-            "customers.change",
-            "customers.import",
-            "customers.export",
-            "customers.reveal",
-            "customers.note",
-        }
-    ),
-    Role.HANDLER: frozenset(),
+    Role.AGENT: frozenset(_CUSTOMER_READ | {"customers.note"} | _TICKET_WORK),
+    Role.ACCOUNT_MANAGER: frozenset(_CUSTOMER_READ | _CUSTOMER_WRITE | _TICKET_WORK),
+    Role.HANDLER: frozenset({"tickets.view", "tickets.handle", "tickets.comment"}),
     Role.SUPERVISOR: frozenset(
-        {
-            "customers.view",
-            "customers.create",
-            "customers.change",
-            "customers.delete",
-            "customers.import",
-            "customers.export",
-            "customers.reveal",
-            "customers.note",
-        }
+        _CUSTOMER_READ
+        | _CUSTOMER_WRITE
+        | {"customers.delete"}
+        | _TICKET_WORK
+        | {"tickets.approve", "tickets.supervise", "tickets.assign", "tickets.reopen", "tickets.merge", "reports.view"}
     ),
-    Role.AUDITOR: frozenset({"customers.view", "customers.export", "customers.reveal", "audit.view"}),
+    Role.AUDITOR: frozenset(_CUSTOMER_READ | {"customers.export", "audit.view", "tickets.view", "reports.view"}),
     Role.ADMIN: frozenset(
-        {
-            "customers.view",
-            "customers.create",
-            "customers.change",
-            "customers.delete",
-            "customers.import",
-            "customers.export",
-            "customers.reveal",
-            "customers.note",
-            "audit.view",
-            "org.manage",
-        }
+        _CUSTOMER_READ
+        | _CUSTOMER_WRITE
+        | {"customers.delete", "audit.view", "org.manage", "reports.view", "tickets.configure"}
+        | _TICKET_WORK
+        | {"tickets.approve", "tickets.supervise", "tickets.assign", "tickets.reopen", "tickets.merge"}
     ),
 }
 

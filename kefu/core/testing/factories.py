@@ -48,3 +48,29 @@ class KeyPersonFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"联系人{n}")
     title = "总经理"
     mobile = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+def install_workflows():
+    from kefu.tickets.services.setup import workflows_install_defaults
+
+    workflows_install_defaults()
+
+
+class TicketFactory(DjangoModelFactory):
+    """A request in the initial state of its type's workflow (install_workflows() first)."""
+
+    class Meta:
+        model = "tickets.Ticket"
+
+    ticket_type = "complaint"
+    channel = "phone"
+    title = factory.Sequence(lambda n: f"投诉{n}: 频繁停电")
+    description = "近一周停电三次，影响生产。"
+    owner = factory.SubFactory(UserFactory)
+    created_by = factory.SelfAttribute("owner")
+
+    @factory.lazy_attribute
+    def state(self):
+        from kefu.tickets.models import WorkflowState
+
+        return WorkflowState.objects.get(workflow__ticket_type=self.ticket_type, is_initial=True)

@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketType(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    INQUIRY = "inquiry", _("Inquiry")
+    REPAIR = "repair", _("Repair / fault")
+    SERVICE = "service", _("Service request")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+    REPORT = "report", _("Report")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone hotline")
+    COUNTER = "counter", _("Counter / walk-in")
+    PORTAL = "portal", _("Web portal")
+    EMAIL = "email", _("Email")
+    WECHAT = "wechat", _("WeChat / app")
+    VISIT = "visit", _("Visit")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class StateKind(models.TextChoices):
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting for the customer (clock paused)")
+    FINAL = "final", _("Closed")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Registered")
+    TRANSITION = "transition", _("Status changed")
+    REPLY = "reply", _("Reply to the customer")
+    INTERNAL_NOTE = "internal_note", _("Internal note")
+    ATTACHMENT = "attachment", _("Attachment added")
+    TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+    TRANSFER_RETURNED = "transfer_returned", _("Transfer returned")
+    ASSIGNED = "assigned", _("Assigned")
+    SUPERVISED = "supervised", _("Put under supervision")
+    MERGED = "merged", _("Merged into another request")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+    SLA_WARNING = "sla_warning", _("Time limit warning")
+    SLA_BREACHED = "sla_breached", _("Time limit breached")
+    ESCALATED = "escalated", _("Escalated")
+    REMINDED = "reminded", _("Reminder sent")
+    CUSTOMER_LINKED = "customer_linked", _("Linked to a customer")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the receiving department")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AssignmentRule(models.TextChoices):
+    MANUAL = "manual", _("By hand")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded")

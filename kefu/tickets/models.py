@@ -1,0 +1,299 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from kefu.core.models import TimeStampedModel, VersionedModel
+
+from .choices import (
+    AssignmentRule,
+    Channel,
+    EventKind,
+    ExtensionStatus,
+    Priority,
+    StateKind,
+    TicketType,
+    TransferStatus,
+)
+
+
+class Category(MP_Node):
+    """A node of the request category tree (e.g. 停送电 → 计划停电 → 未提前通知)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    ticket_type = models.CharField(_("request type"), max_length=20, choices=TicketType.choices, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Workflow(models.Model):
+    """The states and allowed transitions of one request type, editable by an admin."""
+
+    ticket_type = models.CharField(_("request type"), max_length=20, choices=TicketType.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    assignment_rule = models.CharField(
+        _("assignment rule"), max_length=20, choices=AssignmentRule.choices, default=AssignmentRule.MANUAL
+    )
+
+    class Meta:
+        verbose_name = _("workflow")
+        verbose_name_plural = _("workflows")
+
+    def __str__(self):
+        return self.name
+
+
+class WorkflowState(models.Model):
+    """A state of a workflow. `kind` says whether the clock runs, pauses or has stopped."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="states")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=StateKind.choices, default=StateKind.OPEN)
+    is_initial = models.BooleanField(_("initial state"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("workflow state")
+        verbose_name_plural = _("workflow states")
+        ordering = ["workflow", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "code"], name="state_code_unique_per_workflow"),
+            models.UniqueConstraint(
+                fields=["workflow"], condition=Q(is_initial=True), name="one_initial_state_per_workflow"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkflowTransition(models.Model):
+    """An allowed move between two states, with who may make it and what it needs.
+
+    `required_fields` names ticket fields that must be filled in the same step (e.g. the reason
+    for an invalid complaint, the resolution plan, the root cause at archiving).
+    """
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    source = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="incoming")
+    capability = models.CharField(_("capability needed"), max_length=50, default="tickets.handle")
+    required_fields = models.JSONField(_("fields required"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("workflow transition")
+        verbose_name_plural = _("workflow transitions")
+        ordering = ["workflow", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "source", "code"], name="transition_code_unique_per_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+
+class Ticket(TimeStampedModel, VersionedModel):
+    """A service request or complaint, taken through its workflow to closure.
+
+    `owner` is the first responder (首问负责制): whoever registered the request stays
+    responsible until closure or an accepted transfer. `due_at` and `sla_state` mirror the
+    resolution clock so that queues sort and filter on one table.
+    """
+
+    ticket_type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    state = models.ForeignKey(WorkflowState, verbose_name=_("status"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    remedy_requested = models.TextField(_("remedy requested"), blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    caller_name = models.CharField(_("caller name"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True, db_index=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_tickets"
+    )
+    department = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("handling department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    is_valid = models.BooleanField(_("valid complaint"), null=True, blank=True)
+    invalid_reason = models.TextField(_("reason it is invalid"), blank=True)
+    resolution_plan = models.TextField(_("resolution plan"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    cause_class = models.CharField(_("cause classification"), max_length=50, blank=True)
+    supervised = models.BooleanField(_("supervised"), default=False)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    resolved_on_first_contact = models.BooleanField(_("resolved on first contact"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sla_state = models.CharField(_("time limit"), max_length=10, default="ok")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [
+            models.Index(fields=["department", "state", "-id"], name="ticket_dept_state_idx"),
+            models.Index(fields=["owner", "-id"], name="ticket_owner_idx"),
+            models.Index(fields=["assignee", "-id"], name="ticket_assignee_idx"),
+            models.Index(fields=["customer", "-id"], name="ticket_customer_idx"),
+            models.Index(fields=["due_at"], name="ticket_due_idx", condition=Q(closed_at__isnull=True)),
+            models.Index(fields=["ticket_type", "created_at"], name="ticket_type_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """The number read out to callers: registration date and id, e.g. 20261123-4711.
+
+        Derived rather than stored, so that creating a request needs no shared counter row.
+        """
+        return f"{timezone.localtime(self.created_at):%Y%m%d}-{self.pk}" if self.pk and self.created_at else ""
+
+
+class TicketEvent(models.Model):
+    """Everything that happened to a request, in order: the request's own timeline."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_state = models.ForeignKey(WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_state = models.ForeignKey(WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    body = models.TextField(_("text"), blank=True)
+    is_internal = models.BooleanField(_("internal"), default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_event_ticket_idx")]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="tickets/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    is_internal = models.BooleanField(_("internal"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class Transfer(models.Model):
+    """A formal transfer (转办) to another department, accepted or returned by it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="transfers")
+    from_department = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, null=True, related_name="+")
+    to_department = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status="pending"), name="one_pending_transfer_per_ticket"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.to_department_id}"
+
+
+class ExtensionRequest(models.Model):
+    """A request for more time, which must be made before the deadline and approved."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    new_due_at = models.DateTimeField(_("new deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.new_due_at:%Y-%m-%d}"
+
+
+class AssignmentCursor(models.Model):
+    """Where round-robin assignment in a department stopped last time."""
+
+    department = models.OneToOneField("org.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self):
+        return f"{self.department_id}: {self.last_user_id}"

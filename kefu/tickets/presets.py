@@ -1,0 +1,107 @@
+"""The workflows Kefu ships. An admin installs them once and then edits them in the admin.
+
+The complaint process follows SPEC §5 / ISO 10002 (GB/T 19012-2019): register with the remedy
+wanted → acknowledge → assess valid or invalid → investigate and dispatch → resolution plan
+approved by a supervisor → implement → customer confirms → callback → archive with root cause.
+Names are stored in Chinese because they are data an admin edits, not program text.
+"""
+
+from dataclasses import dataclass, field
+
+from .choices import StateKind, TicketType
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    code: str
+    name: str
+    kind: str = StateKind.OPEN
+    initial: bool = False
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    code: str
+    name: str
+    source: str
+    target: str
+    capability: str = "tickets.handle"
+    required: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    name: str
+    states: list[StateSpec]
+    transitions: list[TransitionSpec]
+
+
+COMPLAINT = WorkflowSpec(
+    name="投诉处理流程",
+    states=[
+        StateSpec("registered", "已受理", initial=True),
+        StateSpec("acknowledged", "已告知受理"),
+        StateSpec("investigating", "调查中"),
+        StateSpec("dispatched", "已派单"),
+        StateSpec("plan_proposed", "方案待审批"),
+        StateSpec("implementing", "方案实施中"),
+        StateSpec("awaiting_confirmation", "待客户确认", StateKind.WAITING),
+        StateSpec("callback", "待回访"),
+        StateSpec("archived", "已归档", StateKind.FINAL),
+        StateSpec("invalid", "无效投诉已答复", StateKind.FINAL),
+    ],
+    transitions=[
+        TransitionSpec("acknowledge", "告知受理", "registered", "acknowledged"),
+        TransitionSpec("assess_valid", "判定有效", "acknowledged", "investigating"),
+        TransitionSpec("assess_invalid", "判定无效并答复", "acknowledged", "invalid", required=["invalid_reason"]),
+        TransitionSpec("dispatch", "派单", "investigating", "dispatched", required=["department"]),
+        TransitionSpec("propose_plan", "提交处理方案", "investigating", "plan_proposed", required=["resolution_plan"]),
+        TransitionSpec("propose_plan", "提交处理方案", "dispatched", "plan_proposed", required=["resolution_plan"]),
+        TransitionSpec("approve_plan", "批准方案", "plan_proposed", "implementing", capability="tickets.approve"),
+        TransitionSpec("reject_plan", "退回方案", "plan_proposed", "investigating", capability="tickets.approve"),
+        TransitionSpec(
+            "implemented", "实施完成，请客户确认", "implementing", "awaiting_confirmation", required=["resolution"]
+        ),
+        TransitionSpec("customer_confirmed", "客户确认", "awaiting_confirmation", "callback"),
+        TransitionSpec("customer_disputes", "客户不认可", "awaiting_confirmation", "investigating"),
+        TransitionSpec("archive", "回访完成并归档", "callback", "archived", required=["root_cause", "cause_class"]),
+        TransitionSpec("reopen", "重新打开", "archived", "investigating", capability="tickets.reopen"),
+        TransitionSpec("reopen", "重新打开", "invalid", "acknowledged", capability="tickets.reopen"),
+    ],
+)
+
+
+def _simple(name: str, *, answer_name: str = "处理完成") -> WorkflowSpec:
+    """register → in progress ⇄ waiting for the customer → resolved → closed, with reopen."""
+    return WorkflowSpec(
+        name=name,
+        states=[
+            StateSpec("registered", "已受理", initial=True),
+            StateSpec("in_progress", "处理中"),
+            StateSpec("waiting_customer", "等待客户", StateKind.WAITING),
+            StateSpec("resolved", "已解决"),
+            StateSpec("closed", "已关闭", StateKind.FINAL),
+        ],
+        transitions=[
+            TransitionSpec("start", "开始处理", "registered", "in_progress"),
+            TransitionSpec("dispatch", "派单", "registered", "in_progress", required=["department"]),
+            TransitionSpec("resolve_now", "当场解决", "registered", "resolved", required=["resolution"]),
+            TransitionSpec("wait_customer", "等待客户", "in_progress", "waiting_customer"),
+            TransitionSpec("customer_replied", "客户已答复", "waiting_customer", "in_progress"),
+            TransitionSpec("resolve", answer_name, "in_progress", "resolved", required=["resolution"]),
+            TransitionSpec("close", "关闭", "resolved", "closed"),
+            TransitionSpec("reopen", "重新打开", "resolved", "in_progress", capability="tickets.reopen"),
+            TransitionSpec("reopen", "重新打开", "closed", "in_progress", capability="tickets.reopen"),
+        ],
+    )
+
+
+DEFAULT_WORKFLOWS: dict[str, WorkflowSpec] = {
+    TicketType.COMPLAINT: COMPLAINT,
+    TicketType.INQUIRY: _simple("咨询处理流程", answer_name="答复完成"),
+    TicketType.REPAIR: _simple("故障报修流程", answer_name="修复完成"),
+    TicketType.SERVICE: _simple("业务办理流程", answer_name="办理完成"),
+    TicketType.SUGGESTION: _simple("建议处理流程", answer_name="答复完成"),
+    TicketType.PRAISE: _simple("表扬登记流程", answer_name="登记完成"),
+    TicketType.REPORT: _simple("举报处理流程", answer_name="查处完成"),
+}

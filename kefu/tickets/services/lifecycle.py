@@ -1,0 +1,248 @@
+"""Registering a request and moving it through its workflow."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kefu.audit.choices import AuditAction
+from kefu.core.errors import ServiceError
+from kefu.core.phones import normalise_phone
+from kefu.org.permissions import has_capability
+
+from .. import hooks
+from ..choices import Channel, EventKind, Priority, StateKind, TicketType
+from ..models import Attachment, Ticket, Workflow, WorkflowState, WorkflowTransition
+from .common import lock, now, record
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Fields a transition may require and set in the same step.
+STEP_FIELDS = {"invalid_reason", "resolution_plan", "resolution", "root_cause", "cause_class", "department"}
+
+
+class IllegalTransitionError(ServiceError):
+    status_code = 409
+
+
+def workflow_for(ticket_type: str) -> Workflow:
+    workflow = Workflow.objects.filter(ticket_type=ticket_type).first()
+    if workflow is None:
+        raise ServiceError(
+            _("No workflow is configured for requests of type “%(type)s”; ask an administrator to install one.")
+            % {"type": TicketType(ticket_type).label if ticket_type in TicketType.values else ticket_type}
+        )
+    return workflow
+
+
+def _initial_state(workflow: Workflow) -> WorkflowState:
+    state = workflow.states.filter(is_initial=True).first()
+    if state is None:
+        raise ServiceError(_("The workflow “%(name)s” has no initial state.") % {"name": workflow.name})
+    return state
+
+
+def _clean_new_ticket(data: dict) -> dict:
+    errors = {}
+    clean = {
+        "ticket_type": data.get("ticket_type") or "",
+        "channel": data.get("channel") or "",
+        "priority": data.get("priority") or Priority.NORMAL,
+        "title": (data.get("title") or "").strip(),
+        "description": (data.get("description") or "").strip(),
+        "remedy_requested": (data.get("remedy_requested") or "").strip(),
+        "caller_name": (data.get("caller_name") or "").strip(),
+        "caller_phone": normalise_phone(data.get("caller_phone")),
+    }
+    if clean["ticket_type"] not in TicketType.values:
+        errors["ticket_type"] = _("Choose the type of request.")
+    if clean["channel"] not in Channel.values:
+        errors["channel"] = _("Choose the channel the request came through.")
+    if clean["priority"] not in Priority.values:
+        errors["priority"] = _("Choose a valid priority.")
+    if not clean["title"]:
+        errors["title"] = _("The title is required.")
+    if not clean["description"]:
+        errors["description"] = _("Describe what the customer asks or reports.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def ticket_create(
+    *, actor, data: dict, customer=None, category=None, idempotency_key: str | None = None
+) -> tuple[Ticket, bool]:
+    """Register a request; the registering person becomes its owner (首问负责制).
+
+    With an `idempotency_key`, a retried call returns the request made the first time
+    instead of a second one: returns (ticket, created).
+    """
+    if idempotency_key:
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    clean = _clean_new_ticket(data)
+    if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
+        raise ValidationError({"customer": _("Link a customer, or note the caller's name or phone.")})
+    try:
+        with transaction.atomic():
+            return _create(actor, clean, customer, category, idempotency_key), True
+    except IntegrityError:
+        # Two retries raced past the first check: the unique key lets exactly one win.
+        if idempotency_key:
+            existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return existing, False
+        raise
+
+
+def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
+    workflow = workflow_for(clean["ticket_type"])
+    state = _initial_state(workflow)
+    ticket = Ticket.objects.create(
+        **clean,
+        state=state,
+        customer=customer,
+        category=category,
+        owner=actor,
+        created_by=actor,
+        idempotency_key=idempotency_key or None,
+    )
+    record(
+        ticket,
+        actor=actor,
+        kind=EventKind.CREATED,
+        to_state=state,
+        body=ticket.title,
+        audit_action=AuditAction.CREATED,
+        audit_changes={"state": [None, state.code], "type": [None, ticket.ticket_type]},
+    )
+    hooks.ticket_created(ticket, ticket.created_at)
+    return ticket
+
+
+def _find_transition(ticket: Ticket, code: str) -> WorkflowTransition:
+    transition = (
+        WorkflowTransition.objects.filter(source_id=ticket.state_id, code=code).select_related("target").first()
+    )
+    if transition is None:
+        raise IllegalTransitionError(
+            _("“%(action)s” is not possible while the request is “%(state)s”.")
+            % {"action": code, "state": ticket.state.name}
+        )
+    return transition
+
+
+def _apply_step_fields(ticket: Ticket, transition: WorkflowTransition, fields: dict) -> dict:
+    """Set the fields this step carries; refuse if a required one is missing."""
+    changes, errors = {}, {}
+    for name, value in fields.items():
+        if name not in STEP_FIELDS:
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        before = getattr(ticket, name)
+        if value not in (None, "") and value != before:
+            setattr(ticket, name, value)
+            changes[name] = [getattr(before, "pk", before), getattr(value, "pk", value)]
+    for name in transition.required_fields:
+        if getattr(ticket, name) in (None, ""):
+            errors[name] = _("This step needs “%(field)s”.") % {"field": Ticket._meta.get_field(name).verbose_name}
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+@transaction.atomic
+def ticket_transition(
+    *, actor, ticket: Ticket, code: str, fields: dict | None = None, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    """Move the request along its workflow, or refuse with a message saying why.
+
+    1. Lock the row and check the version the user saw (if given).
+    2. Find the transition from the current state and check the actor's capability.
+    3. Apply the fields the step carries and check the required ones.
+    4. Change state, stamp closure or reopening, save with a new version.
+    5. Record the event and the audit entry, then tell the listeners (SLA clocks).
+    """
+    current = lock(ticket)
+    if expected_version is not None and current.version != expected_version:
+        from kefu.core.errors import ConflictError
+
+        raise ConflictError()
+    transition = _find_transition(current, code)
+    if not has_capability(actor, transition.capability):
+        raise IllegalTransitionError(
+            _("You are not allowed to “%(action)s”.") % {"action": transition.name}, field=None
+        )
+    changes = _apply_step_fields(current, transition, fields or {})
+    old_state, new_state = current.state, transition.target
+    at = now()
+    current.state = new_state
+    if code == "assess_valid":
+        current.is_valid = True
+    if code == "assess_invalid":
+        current.is_valid = False
+    if new_state.kind == StateKind.FINAL:
+        current.closed_at = at
+    elif old_state.kind == StateKind.FINAL:
+        current.closed_at = None
+        current.reopen_count += 1
+    current.version += 1
+    current.save()
+    changes["state"] = [old_state.code, new_state.code]
+    record(
+        current,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        from_state=old_state,
+        to_state=new_state,
+        body=note or transition.name,
+        data={"transition": code},
+        audit_changes=changes,
+    )
+    hooks.state_changed(current, old_state, new_state, at)
+    return current
+
+
+@transaction.atomic
+def ticket_comment(*, actor, ticket: Ticket, body: str, internal: bool) -> Ticket:
+    """A reply to the customer, or an internal note the customer never sees."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("The message is empty.")})
+    record(
+        ticket, actor=actor, kind=EventKind.INTERNAL_NOTE if internal else EventKind.REPLY, body=body, internal=internal
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_attach(*, actor, ticket: Ticket, uploaded_file, internal: bool = False) -> Attachment:
+    if uploaded_file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    attachment = Attachment.objects.create(
+        ticket=ticket,
+        file=uploaded_file,
+        name=uploaded_file.name[:200],
+        size=uploaded_file.size,
+        is_internal=internal,
+        uploaded_by=actor,
+    )
+    record(ticket, actor=actor, kind=EventKind.ATTACHMENT, body=attachment.name, internal=internal)
+    return attachment
+
+
+@transaction.atomic
+def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
+    """Attach an unidentified caller's request to the customer once they are known."""
+    current = lock(ticket)
+    before = current.customer_id
+    current.customer = customer
+    current.version += 1
+    current.save(update_fields=["customer", "version", "updated_at"])
+    record(
+        current,
+        actor=actor,
+        kind=EventKind.CUSTOMER_LINKED,
+        body=customer.name,
+        audit_changes={"customer": [before, customer.pk]},
+    )
+    return current

@@ -1,0 +1,30 @@
+"""Installing the shipped workflows (idempotent: existing ones are left as the admin edited them)."""
+
+from django.db import transaction
+
+from ..models import Workflow, WorkflowState, WorkflowTransition
+from ..presets import DEFAULT_WORKFLOWS
+
+
+@transaction.atomic
+def workflows_install_defaults() -> int:
+    """Create the default workflow of every type that has none yet; returns how many were made."""
+    made = 0
+    for ticket_type, spec in DEFAULT_WORKFLOWS.items():
+        workflow, created = Workflow.objects.get_or_create(ticket_type=ticket_type, defaults={"name": spec.name})
+        if not created:
+            continue
+        made += 1
+        states = {}
+        for position, state in enumerate(spec.states):
+            states[state.code] = WorkflowState.objects.create(
+                workflow=workflow, code=state.code, name=state.name, kind=state.kind, is_initial=state.initial,
+                position=position,
+            )  # fmt: skip
+        for position, step in enumerate(spec.transitions):
+            WorkflowTransition.objects.create(
+                workflow=workflow, code=step.code, name=step.name, source=states[step.source],
+                target=states[step.target], capability=step.capability, required_fields=step.required,
+                position=position,
+            )  # fmt: skip
+    return made
