@@ -53,9 +53,10 @@ _AUDIT_ICONS = {
 
 @register_timeline_provider
 def _audit_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
-    # Reveals are access logs for auditors, notes have their own provider with the text.
+    # Reveals are access logs for auditors, notes have their own provider with the text, and
+    # other apps' records (requests…) are told by their own providers.
     events = (
-        AuditEvent.objects.filter(customer_id=customer_id)
+        AuditEvent.objects.filter(customer_id=customer_id, target_type__startswith="customers.")
         .exclude(action__in=[AuditAction.REVEALED, AuditAction.NOTE_ADDED, AuditAction.EXPORTED])
         .select_related("actor")[:limit]
     )

@@ -6,3 +6,6 @@ class TicketsConfig(AppConfig):
     name = "kefu.tickets"
     label = "tickets"
     verbose_name = _("Service requests")
+
+    def ready(self):
+        from . import timeline  # noqa: F401 - registers the customer timeline provider

@@ -74,3 +74,79 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True) -> list[Tick
     if not include_internal:
         events = events.filter(is_internal=False)
     return list(events)
+
+
+QUEUES = ("mine", "department", "due_soon", "overdue", "supervised", "unassigned", "all_open", "closed")
+DUE_SOON_HOURS = 24
+
+
+def ticket_queue(user, queue: str, *, now=None) -> QuerySet[Ticket]:
+    """One work queue within the user's scope; unknown queue names fall back to all open ones.
+
+    - mine: requests the user owns or handles, still open;
+    - department: open requests dispatched to the user's unit or below;
+    - due_soon: open, due within DUE_SOON_HOURS; overdue: open and past due;
+    - supervised: open requests under supervision (督办); unassigned: open with no handler.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    tickets = tickets_visible_to(user)
+    open_tickets = tickets.filter(closed_at__isnull=True)
+    if queue == "closed":
+        return tickets.filter(closed_at__isnull=False)
+    if queue == "mine":
+        return open_tickets.filter(Q(owner=user) | Q(assignee=user))
+    if queue == "department":
+        if not user.org_unit_id:
+            return Ticket.objects.none()
+        return open_tickets.filter(department__path__startswith=user.org_unit.path)
+    if queue == "due_soon":
+        return open_tickets.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
+    if queue == "overdue":
+        return open_tickets.filter(due_at__lte=now)
+    if queue == "supervised":
+        return open_tickets.filter(supervised=True)
+    if queue == "unassigned":
+        return open_tickets.filter(assignee__isnull=True)
+    return open_tickets
+
+
+def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -> QuerySet[Ticket]:
+    """A queue narrowed by filters, as both the queue pages and the API list show it."""
+    filters = filters or {}
+    tickets = ticket_queue(user, queue)
+    for field in ("ticket_type", "channel", "priority", "sla_state"):
+        if filters.get(field):
+            tickets = tickets.filter(**{field: filters[field]})
+    if filters.get("department"):
+        tickets = tickets.filter(department_id=filters["department"])
+    if filters.get("state"):
+        tickets = tickets.filter(state__code=filters["state"])
+    if filters.get("customer"):
+        tickets = tickets.filter(customer_id=filters["customer"])
+    if filters.get("q"):
+        tickets = ticket_search(tickets, filters["q"])
+    ordering = {"due": "due_at", "-created": "-id", "created": "id"}.get(filters.get("ordering") or "", "-id")
+    return tickets.select_related("state", "customer", "owner", "assignee", "department").order_by(ordering, "-id")
+
+
+def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
+    """By request number, caller phone, or words in the title and description."""
+    term = term.strip()
+    ticket_id = ticket_id_from_number(term)
+    if ticket_id:
+        return tickets.filter(pk=ticket_id)
+    from kefu.core.phones import normalise_phone
+
+    digits = normalise_phone(term)
+    if digits.isdigit() and len(digits) >= 5:
+        return tickets.filter(Q(caller_phone=digits) | Q(customer__mobile=digits))
+    return tickets.filter(Q(title__contains=term) | Q(description__contains=term))
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Counts for the workbench, one query per queue."""
+    return {queue: ticket_queue(user, queue).count() for queue in QUEUES if queue not in ("closed", "all_open")}

@@ -160,3 +160,11 @@ def test_retried_create_with_the_same_idempotency_key_returns_the_first_request(
     )
     assert created and not created_again and first.pk == again.pk
     assert Ticket.objects.count() == 1
+
+
+def test_requests_appear_on_the_customer_360_timeline(complaint, agent, own_customer):
+    from kefu.customers.timeline import customer_timeline
+
+    step(complaint, agent, "acknowledge")
+    kinds = [entry.kind for entry in customer_timeline(own_customer.pk)]
+    assert kinds[:2] == ["ticket_transition", "ticket_created"]
