@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.inbox",
     "kefu.tickets",
+    "kefu.reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("kefu.org.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("audit/", include("kefu.audit.urls")),
+    path("reports/", include("kefu.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

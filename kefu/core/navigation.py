@@ -20,6 +20,7 @@ NAV_ITEMS = [
     NavItem(_("My workbench"), "workbench", "speedometer2"),
     NavItem(_("Customers"), "customers:list", "people", "customers.view"),
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
+    NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),
 ]
