@@ -1,5 +1,6 @@
 """Complaint classification statistics: counts, rates, repeat complainants, scope, export."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -89,8 +90,8 @@ def test_report_page_permissions(client, client_for, supervisor, manager, audito
 
 def test_report_exports_the_classification_table_to_excel(client_for, supervisor, complaints):
     response = client_for(supervisor).get(reverse("reports:complaints_export"), {"since": date(2000, 1, 1)})
-    sheet = load_workbook(__import__("io").BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
     assert values[1][1] == 4
     assert any(row[0] == "停送电" and row[1] == 2 for row in values)
 
