@@ -27,8 +27,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json
 	bash scripts/build-assets.sh
 
+# The Chinese catalog lives in locale/; the compiled .mo files are build output, not committed.
 messages: venv
-	cd kefu && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 system-packages:
 	bash scripts/system-packages.sh $(SYSTEM_PACKAGES)
