@@ -96,12 +96,36 @@ def _simple(name: str, *, answer_name: str = "处理完成") -> WorkflowSpec:
     )
 
 
+def _repair() -> WorkflowSpec:
+    """Repairs add arrival on site, which stops the on-site time limit (e.g. 45 min urban)."""
+    base = _simple("故障报修流程", answer_name="修复完成")
+    states = [*base.states[:2], StateSpec("on_site", "已到达现场"), *base.states[2:]]
+    transitions = [
+        *base.transitions,
+        TransitionSpec("arrive", "到达现场", "in_progress", "on_site"),
+        TransitionSpec("resolve", "修复完成", "on_site", "resolved", required=["resolution"]),
+        TransitionSpec("wait_customer", "等待客户", "on_site", "waiting_customer"),
+    ]
+    return WorkflowSpec(name=base.name, states=states, transitions=transitions)
+
+
 DEFAULT_WORKFLOWS: dict[str, WorkflowSpec] = {
     TicketType.COMPLAINT: COMPLAINT,
     TicketType.INQUIRY: _simple("咨询处理流程", answer_name="答复完成"),
-    TicketType.REPAIR: _simple("故障报修流程", answer_name="修复完成"),
+    TicketType.REPAIR: _repair(),
     TicketType.SERVICE: _simple("业务办理流程", answer_name="办理完成"),
     TicketType.SUGGESTION: _simple("建议处理流程", answer_name="答复完成"),
     TicketType.PRAISE: _simple("表扬登记流程", answer_name="登记完成"),
     TicketType.REPORT: _simple("举报处理流程", answer_name="查处完成"),
+}
+
+
+# Complaint classes of the utility preset (SPEC §14: 服务, 营业, 停送电, 供电质量, 电网建设),
+# with a few second-level categories an admin extends in the admin.
+DEFAULT_CATEGORIES: dict[str, list[str]] = {
+    "服务": ["服务态度", "服务规范", "服务渠道"],
+    "营业": ["业扩报装", "电费电价", "抄表收费", "计量"],
+    "停送电": ["计划停电", "故障停电", "欠费停复电"],
+    "供电质量": ["电压质量", "频繁停电"],
+    "电网建设": ["施工行为", "线路走廊", "设施安全"],
 }

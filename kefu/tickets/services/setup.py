@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
-from ..models import Workflow, WorkflowState, WorkflowTransition
-from ..presets import DEFAULT_WORKFLOWS
+from ..choices import TicketType
+from ..models import Category, Workflow, WorkflowState, WorkflowTransition
+from ..presets import DEFAULT_CATEGORIES, DEFAULT_WORKFLOWS
 
 
 @transaction.atomic
@@ -27,4 +28,22 @@ def workflows_install_defaults() -> int:
                 target=states[step.target], capability=step.capability, required_fields=step.required,
                 position=position,
             )  # fmt: skip
+    return made
+
+
+@transaction.atomic
+def categories_install_defaults() -> int:
+    """Create the preset complaint categories once (by code); returns how many were made."""
+    made = 0
+    for top_index, (top_name, children) in enumerate(DEFAULT_CATEGORIES.items(), start=1):
+        top_code = f"C{top_index:02d}"
+        top = Category.objects.filter(code=top_code).first()
+        if top is None:
+            top = Category.objects.add_root({"name": top_name, "code": top_code, "ticket_type": TicketType.COMPLAINT})
+            made += 1
+        for child_index, child_name in enumerate(children, start=1):
+            code = f"{top_code}{child_index:02d}"
+            if not Category.objects.filter(code=code).exists():
+                Category.objects.add_child(top, {"name": child_name, "code": code, "ticket_type": TicketType.COMPLAINT})
+                made += 1
     return made

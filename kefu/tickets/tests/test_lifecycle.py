@@ -168,3 +168,23 @@ def test_requests_appear_on_the_customer_360_timeline(complaint, agent, own_cust
     step(complaint, agent, "acknowledge")
     kinds = [entry.kind for entry in customer_timeline(own_customer.pk)]
     assert kinds[:2] == ["ticket_transition", "ticket_created"]
+
+
+def test_installing_presets_twice_changes_nothing():
+    from kefu.tickets.models import Category, Workflow
+    from kefu.tickets.services.setup import categories_install_defaults, workflows_install_defaults
+
+    assert workflows_install_defaults() == 0  # the autouse fixture installed them already
+    made = categories_install_defaults()
+    assert made == Category.objects.count() > 5
+    assert categories_install_defaults() == 0
+    assert Workflow.objects.count() == 7
+
+
+def test_a_repair_records_arrival_on_site(agent, own_customer):
+    ticket, _ = services.ticket_create(
+        actor=agent, data={**COMPLAINT, "ticket_type": "repair", "title": "停电报修"}, customer=own_customer
+    )
+    step(ticket, agent, "start")
+    assert step(ticket, agent, "arrive").state.code == "on_site"
+    assert step(ticket, agent, "resolve", resolution="更换熔断器").state.code == "resolved"

@@ -1,0 +1,39 @@
+"""Administrators configure workflows and categories here (SPEC §5: workflows per type)."""
+
+from django.contrib import admin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Category, Workflow, WorkflowState, WorkflowTransition
+
+
+class WorkflowStateInline(admin.TabularInline):
+    model = WorkflowState
+    extra = 0
+    fields = ["position", "code", "name", "kind", "is_initial"]
+
+
+class WorkflowTransitionInline(admin.TabularInline):
+    model = WorkflowTransition
+    extra = 0
+    fields = ["position", "code", "name", "source", "target", "capability", "required_fields"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the states of the workflow being edited are offered.
+        workflow_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name in ("source", "target") and workflow_id:
+            kwargs["queryset"] = WorkflowState.objects.filter(workflow_id=workflow_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    list_display = ["name", "ticket_type", "assignment_rule"]
+    inlines = [WorkflowStateInline, WorkflowTransitionInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(TreeAdmin):
+    form = movenodeform_factory(Category)
+    list_display = ["name", "code", "ticket_type", "is_active"]
+    search_fields = ["name", "code"]
