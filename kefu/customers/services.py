@@ -23,20 +23,30 @@ AUDITED_FIELDS = CUSTOMER_FIELDS + [f"{name}_id" for name in RELATION_FIELDS]
 KEY_PERSON_FIELDS = ["name", "title", "mobile", "phone", "email", "birthday", "preferences", "taboos", "is_primary"]
 
 
-def _check_duplicates(clean: dict, *, exclude_id: int | None = None) -> None:
+def _duplicate_message(existing: Customer, actor, *, field_label: str) -> str:
+    """Name the existing customer only to someone allowed to see it (no leaks across scopes)."""
+    from .selectors import customers_visible_to
+
+    if actor is not None and customers_visible_to(actor).filter(pk=existing.pk).exists():
+        return _("This %(field)s already belongs to customer “%(name)s”.") % {
+            "field": field_label,
+            "name": existing.name,
+        }
+    return _("This %(field)s is already in the customer archive.") % {"field": field_label}
+
+
+def _check_duplicates(clean: dict, *, actor=None, exclude_id: int | None = None) -> None:
     """Same mobile or same organisation code means the customer is probably already here."""
     errors = {}
     others = Customer.objects.exclude(pk=exclude_id) if exclude_id else Customer.objects.all()
     if clean.get("mobile"):
-        existing = others.filter(mobile=clean["mobile"]).only("name", "code").first()
+        existing = others.filter(mobile=clean["mobile"]).only("name").first()
         if existing:
-            errors["mobile"] = _("This mobile number already belongs to customer “%(name)s”.") % {"name": existing.name}
+            errors["mobile"] = _duplicate_message(existing, actor, field_label=_("mobile number"))
     if clean.get("org_code"):
         existing = others.filter(org_code=clean["org_code"]).only("name").first()
         if existing:
-            errors["org_code"] = _("This organisation code already belongs to customer “%(name)s”.") % {
-                "name": existing.name
-            }
+            errors["org_code"] = _duplicate_message(existing, actor, field_label=_("organisation code"))
     if clean.get("code") and others.filter(code=clean["code"]).exists():
         errors["code"] = _("This customer number is already in use.")
     if errors:
@@ -79,7 +89,7 @@ def _set_tags(customer: Customer, tag_names: list[str]) -> None:
 def customer_create(*, actor, data: dict, relations: dict | None = None, tags: list[str] | None = None) -> Customer:
     """Register a customer. `data` holds raw field values, `relations` model instances."""
     clean = clean_customer_data({**{"name": ""}, **data})
-    _check_duplicates(clean)
+    _check_duplicates(clean, actor=actor)
     resolved = _defaults_for_actor(actor, _resolve_relations(actor=actor, relations=relations or {}))
     customer = Customer(**clean, **resolved, created_by=actor)
     customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
@@ -113,7 +123,7 @@ def customer_update(
         raise ConflictError()
     # 2. Clean and check the new values.
     clean = clean_customer_data(data)
-    _check_duplicates(clean, exclude_id=current.pk)
+    _check_duplicates(clean, actor=actor, exclude_id=current.pk)
     resolved = _resolve_relations(actor=actor, relations=relations or {}, instance=current)
     # 3. Apply, bump the version, and audit only what changed.
     before = snapshot(current, AUDITED_FIELDS)

@@ -184,3 +184,11 @@ def test_reveals_are_not_shown_on_the_timeline(agent, own_customer):
 def test_an_empty_note_is_refused(manager, own_customer):
     with pytest.raises(ValidationError):
         services.customer_note_add(actor=manager, customer=own_customer, text="  ")
+
+
+def test_duplicate_outside_the_scope_is_refused_without_naming_the_other_customer(manager, foreign_customer):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.customer_create(actor=manager, data={"name": "重复", "mobile": foreign_customer.mobile})
+    message = error.value.message_dict["mobile"][0]
+    assert foreign_customer.name not in message
+    assert "already in the customer archive" in message
