@@ -169,6 +169,8 @@ class Ticket(TimeStampedModel, VersionedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sla_state = models.CharField(_("time limit"), max_length=10, default="ok")
+    # Bigrams of title and description for keyword search (kefu.core.search); indexed on PostgreSQL.
+    search_grams = models.TextField(blank=True, editable=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -144,7 +144,23 @@ def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     digits = normalise_phone(term)
     if digits.isdigit() and len(digits) >= 5:
         return tickets.filter(Q(caller_phone=digits) | Q(customer__mobile=digits))
-    return tickets.filter(Q(title__contains=term) | Q(description__contains=term))
+    return _keyword_search(tickets, term)
+
+
+def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
+    """Words in the title or description. On PostgreSQL the bigram full-text index narrows
+    the rows first (see kefu.core.search); SQLite scans."""
+    from django.db import connection
+
+    from kefu.core.search import bigrams
+
+    grams = bigrams(term)
+    if connection.vendor == "postgresql" and grams:
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery(" & ".join(grams), config="simple", search_type="raw")
+        tickets = tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query)
+    return tickets.filter(Q(title__icontains=term) | Q(description__icontains=term))
 
 
 def queue_counts(user) -> dict[str, int]:

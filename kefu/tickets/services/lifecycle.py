@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.core.errors import ServiceError
 from kefu.core.phones import normalise_phone
+from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
 
 from .. import hooks
@@ -99,6 +100,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     state = _initial_state(workflow)
     ticket = Ticket.objects.create(
         **clean,
+        search_grams=search_keys(clean["title"], clean["description"]),
         state=state,
         customer=customer,
         category=category,

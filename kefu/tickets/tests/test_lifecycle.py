@@ -188,3 +188,16 @@ def test_a_repair_records_arrival_on_site(agent, own_customer):
     step(ticket, agent, "start")
     assert step(ticket, agent, "arrive").state.code == "on_site"
     assert step(ticket, agent, "resolve", resolution="更换熔断器").state.code == "resolved"
+
+
+def test_keyword_search_finds_two_character_chinese_words_in_title_or_description(agent, own_customer):
+    from kefu.tickets.selectors import ticket_list
+
+    services.ticket_create(
+        actor=agent, data={**COMPLAINT, "title": "电费异常", "description": "本月电费翻倍"}, customer=own_customer
+    )
+    services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
+    titles = [t.title for t in ticket_list(agent, filters={"q": "停电"})]
+    assert titles == ["计划停电未提前通知"]
+    assert [t.title for t in ticket_list(agent, filters={"q": "翻倍"})] == ["电费异常"]
+    assert [t.title for t in ticket_list(agent, filters={"q": "电费翻倍"})] == ["电费异常"]
