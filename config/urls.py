@@ -15,6 +15,7 @@ urlpatterns = [
     path("", workbench, name="workbench"),
     path("accounts/", include("kefu.org.urls")),
     path("customers/", include("kefu.customers.urls")),
+    path("requests/", include("kefu.tickets.urls")),
     path("audit/", include("kefu.audit.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

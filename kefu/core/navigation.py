@@ -18,6 +18,8 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("My workbench"), "workbench", "speedometer2"),
+    NavItem(_("Service requests"), "tickets:queue", "inboxes", "tickets.view"),
+    NavItem(_("New request"), "tickets:create", "plus-circle", "tickets.create"),
     NavItem(_("Customers"), "customers:list", "people", "customers.view"),
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),

@@ -166,3 +166,17 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
 def queue_counts(user) -> dict[str, int]:
     """Counts for the workbench, one query per queue."""
     return {queue: ticket_queue(user, queue).count() for queue in QUEUES if queue not in ("closed", "all_open")}
+
+
+def open_tickets_for_caller(user, *, customer_ids=(), phone: str = "", limit: int = 10) -> list[Ticket]:
+    """Open requests of these customers or of this caller's number, newest first: what a screen
+    pop shows so that the agent sees a repeat call before registering a duplicate."""
+    match = Q()
+    if customer_ids:
+        match |= Q(customer_id__in=list(customer_ids))
+    if phone:
+        match |= Q(caller_phone=phone)
+    if not match:
+        return []
+    tickets = tickets_visible_to(user).filter(match, closed_at__isnull=True)
+    return list(tickets.select_related("state", "customer").order_by("-id")[:limit])

@@ -1,0 +1,56 @@
+"""Helpers shared by the request pages."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import selectors
+
+# How the resolution clock stands, as the SLA timers write it on the request.
+SLA_LABELS = {
+    "ok": (_("On time"), "success"),
+    "warning": (_("Deadline near"), "warning"),
+    "breached": (_("Deadline missed"), "danger"),
+    "paused": (_("Clock paused"), "secondary"),
+}
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def due_state(ticket, now) -> str:
+    """ "overdue", "due_soon" or "" for an open request; queues colour the due date with it."""
+    if ticket.closed_at or not ticket.due_at:
+        return ""
+    if ticket.due_at <= now:
+        return "overdue"
+    if ticket.due_at <= now + timedelta(hours=selectors.DUE_SOON_HOURS):
+        return "due_soon"
+    return ""
+
+
+def sla_badge(ticket) -> tuple[str, str]:
+    return SLA_LABELS.get(ticket.sla_state, (ticket.sla_state, "secondary"))
+
+
+def back_to_ticket(request, ticket, message: str):
+    """After a successful action: a message and the request page, reloaded whole.
+
+    htmx posts get an HX-Redirect so that header, timeline and action panel all show the change.
+    """
+    messages.success(request, message)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    if getattr(request, "htmx", None):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

@@ -1,0 +1,135 @@
+"""The request page: header, customer, timeline, attachments and the action panel."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from kefu.core.errors import PermissionDeniedError
+from kefu.core.masking import mask_phone
+from kefu.org.choices import Role
+from kefu.org.permissions import has_capability
+
+from .. import forms, selectors
+from ..choices import EventKind, ExtensionStatus, TransferStatus
+from ..models import Attachment
+from .common import due_state, sla_badge
+
+EVENT_ICONS = {
+    EventKind.CREATED: "plus-circle",
+    EventKind.TRANSITION: "arrow-right-circle",
+    EventKind.REPLY: "chat-left-text",
+    EventKind.INTERNAL_NOTE: "lock",
+    EventKind.ATTACHMENT: "paperclip",
+    EventKind.TRANSFER_REQUESTED: "send",
+    EventKind.TRANSFER_ACCEPTED: "check2-circle",
+    EventKind.TRANSFER_RETURNED: "arrow-return-left",
+    EventKind.ASSIGNED: "person-check",
+    EventKind.SUPERVISED: "eye",
+    EventKind.MERGED: "union",
+    EventKind.EXTENSION_REQUESTED: "hourglass-split",
+    EventKind.EXTENSION_DECIDED: "hourglass-bottom",
+    EventKind.SLA_WARNING: "exclamation-triangle",
+    EventKind.SLA_BREACHED: "exclamation-octagon",
+    EventKind.ESCALATED: "arrow-up-circle",
+    EventKind.REMINDED: "bell",
+    EventKind.CUSTOMER_LINKED: "link-45deg",
+}
+
+
+def can_decide_transfer(user, transfer) -> bool:
+    """Members of the receiving department (or an admin) answer a transfer."""
+    if not has_capability(user, "tickets.handle"):
+        return False
+    in_department = user.org_unit_id and user.org_unit.path.startswith(transfer.to_department.path)
+    return bool(in_department or user.role == Role.ADMIN)
+
+
+def _action_forms(user, ticket, can: dict, *, transfer_pending: bool, extension_pending: bool) -> list:
+    """The secondary actions the user may take on this request now, each a small form."""
+    if ticket.closed_at:
+        return []
+    offered = [
+        (forms.AssignForm, can["assign"]),
+        (forms.TransferForm, can["handle"] and not transfer_pending),
+        (forms.SuperviseForm, can["supervise"] and not ticket.supervised),
+        (forms.RemindForm, can["supervise"]),
+        (
+            forms.ExtensionForm,
+            can["handle"] and not extension_pending and ticket.due_at and ticket.due_at > timezone.now(),
+        ),
+        (forms.MergeForm, can["merge"]),
+    ]
+    return [form_class(ticket=ticket, user=user) for form_class, allowed in offered if allowed]
+
+
+def detail_context(request, ticket) -> dict:
+    """Everything the request page shows, each block one query whatever its length."""
+    user = request.user
+    can = {name: has_capability(user, f"tickets.{name}") for name in
+           ("handle", "comment", "assign", "supervise", "merge", "approve", "create")}  # fmt: skip
+    events = selectors.ticket_events(ticket)
+    for event in events:
+        event.icon = EVENT_ICONS.get(event.kind, "dot")
+    transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
+    pending_transfer = transfers.select_related("to_department", "requested_by").first()
+    pending_extension = ticket.extensions.filter(status=ExtensionStatus.PENDING).select_related("requested_by").first()
+    customer_open = []
+    if ticket.customer_id:
+        others = selectors.open_tickets_for_caller(user, customer_ids=[ticket.customer_id], limit=6)
+        customer_open = [t for t in others if t.pk != ticket.pk][:5]
+    sla_label, sla_css = sla_badge(ticket)
+    decide_transfer = pending_transfer and can_decide_transfer(user, pending_transfer)
+    return {
+        "ticket": ticket,
+        "due_state": due_state(ticket, timezone.now()),
+        "sla_label": sla_label,
+        "sla_css": sla_css,
+        # Without a deadline (no SLA policy applies) "on time" would say nothing.
+        "show_sla": not ticket.closed_at and (ticket.due_at or ticket.sla_state != "ok"),
+        "events": events,
+        "replies": [e for e in events if e.kind == EventKind.REPLY and not e.is_internal],
+        "transitions": selectors.available_transitions(user, ticket) if can["handle"] else [],
+        "attachments": list(ticket.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")),
+        "duplicates": list(ticket.merged.only("id", "created_at", "title")),
+        "customer_open": customer_open,
+        "pending_transfer": pending_transfer,
+        "transfer_decision_form": forms.TransferDecisionForm(ticket=ticket, user=user) if decide_transfer else None,
+        "pending_extension": pending_extension,
+        "extension_decision_form": (
+            forms.ExtensionDecisionForm(ticket=ticket, user=user) if pending_extension and can["approve"] else None
+        ),
+        "comment_form": forms.CommentForm(ticket=ticket, user=user) if can["comment"] else None,
+        "attach_form": forms.AttachmentForm(ticket=ticket, user=user) if can["comment"] else None,
+        # Linking needs the customer lookup, which is part of registering requests.
+        "link_form": (
+            forms.LinkCustomerForm(ticket=ticket, user=user)
+            if not ticket.customer_id and can["handle"] and can["create"]
+            else None
+        ),
+        "action_forms": _action_forms(
+            user, ticket, can, transfer_pending=bool(pending_transfer), extension_pending=bool(pending_extension)
+        ),
+        "can_view_customers": has_capability(user, "customers.view"),
+        "masked_caller_phone": mask_phone(ticket.caller_phone),
+    }
+
+
+@login_required
+@require_GET
+def ticket_detail(request, pk):
+    ticket = selectors.get_ticket_for_user(request.user, pk)
+    return render(request, "tickets/ticket_detail.html", detail_context(request, ticket))
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    """Serve a file only to someone who may see its request (the media URL is not exposed)."""
+    if not has_capability(request.user, "tickets.view"):
+        raise PermissionDeniedError()
+    attachment = get_object_or_404(
+        Attachment.objects.filter(ticket__in=selectors.tickets_visible_to(request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -1,0 +1,91 @@
+"""The work queues: tabs with counts, filters typed or picked, a page of requests."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from kefu.core.htmx import render_page_or_partial
+from kefu.core.masking import mask_phone
+from kefu.customers.selectors import list_page_size
+from kefu.org.models import OrgUnit
+from kefu.org.permissions import has_capability, require_capability
+
+from .. import selectors
+from ..choices import Channel, Priority, TicketType
+from ..forms import tree_label
+from ..models import WorkflowState
+from .common import due_state
+
+QUEUE_TABS = [
+    ("mine", _("Mine")),
+    ("department", _("My department")),
+    ("due_soon", _("Due soon")),
+    ("overdue", _("Overdue")),
+    ("supervised", _("Supervised")),
+    ("unassigned", _("Unassigned")),
+    ("all_open", _("All open")),
+    ("closed", _("Closed")),
+]
+ORDERINGS = [("-created", _("Newest first")), ("created", _("Oldest first")), ("due", _("Due first"))]
+# Query-string names of the filters, and the selector's names for them.
+FILTER_PARAMS = {"type": "ticket_type", "channel": "channel", "priority": "priority", "state": "state",
+                 "department": "department", "q": "q", "ordering": "ordering"}  # fmt: skip
+
+
+def queue_from(request) -> str:
+    queue = request.GET.get("queue", "")
+    if queue in selectors.QUEUES:
+        return queue
+    return "mine" if has_capability(request.user, "tickets.handle") else "all_open"
+
+
+def filters_from(request) -> dict:
+    filters = {name: request.GET.get(param, "").strip() for param, name in FILTER_PARAMS.items()}
+    if not filters["department"].isdigit():
+        filters["department"] = ""
+    return filters
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """One entry per state code: the workflows share codes such as 已受理 registered."""
+    seen: dict[str, str] = {}
+    for code, name in WorkflowState.objects.order_by("position", "id").values_list("code", "name"):
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def queue_tabs(user) -> list[dict]:
+    counts = selectors.queue_counts(user)
+    return [{"code": code, "label": label, "count": counts.get(code)} for code, label in QUEUE_TABS]
+
+
+@login_required
+@require_GET
+def ticket_queue(request):
+    require_capability(request.user, "tickets.view")
+    queue = queue_from(request)
+    filters = filters_from(request)
+    tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
+    page = Paginator(tickets, list_page_size()).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for ticket in page:
+        ticket.due_state = due_state(ticket, now)
+        ticket.masked_caller_phone = mask_phone(ticket.caller_phone)
+    context = {
+        "page_obj": page,
+        "queue": queue,
+        "filters": filters,
+        # Lazy: counted and listed only when the whole page is drawn, not on every filter keystroke.
+        "tabs": SimpleLazyObject(lambda: queue_tabs(request.user)),
+        "types": TicketType.choices,
+        "channels": Channel.choices,
+        "priorities": Priority.choices,
+        "states": SimpleLazyObject(state_choices),
+        "departments": SimpleLazyObject(lambda: [(str(u.pk), tree_label(u)) for u in OrgUnit.objects.order_by("path")]),
+        "orderings": ORDERINGS,
+        "can_create": has_capability(request.user, "tickets.create"),
+    }
+    return render_page_or_partial(request, "tickets/ticket_queue.html", "tickets/partials/ticket_table.html", context)
