@@ -8,4 +8,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self):
-        from . import timeline  # noqa: F401 - registers the customer timeline provider
+        from . import (
+            timeline,  # noqa: F401 - registers the customer timeline provider
+            workbench,  # noqa: F401 - registers the workbench cards
+        )
