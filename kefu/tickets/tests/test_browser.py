@@ -122,3 +122,7 @@ def test_an_unidentified_caller_is_linked_to_the_customer_found_by_name(page, li
     page.click("#link-customer-form button[type=submit]")
     expect(page.locator("#ticket-customer")).to_contain_text(own_customer.masked_mobile)
     expect(page.locator("#ticket-timeline")).to_contain_text(own_customer.name)
+    photo = {"name": "电压记录.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8 a photo"}
+    page.set_input_files("#attach-form input[type=file]", files=[photo])
+    page.click("#attach-form button[type=submit]")
+    expect(page.locator("#ticket-attachments")).to_contain_text("电压记录.jpg")
