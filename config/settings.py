@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.inbox",
     "kefu.tickets",
+    "kefu.sla",
     "kefu.reports",
 ]
 

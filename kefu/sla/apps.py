@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    name = "kefu.sla"
+    label = "sla"
+    verbose_name = _("Time limits")
+
+    def ready(self):
+        from kefu.core.jobs import register_periodic_job
+        from kefu.tickets import hooks
+
+        from . import clocks
+
+        hooks.on_created(clocks.clocks_start)
+        hooks.on_state_changed(clocks.on_state_changed)
+        hooks.on_deadline_extended(clocks.on_deadline_extended)
+        register_periodic_job("sla_sweep", "kefu.sla.tasks.sla_sweep_task", every_seconds=60)

@@ -1,0 +1,178 @@
+"""Starting, pausing, resuming and stopping the time-limit clocks of requests.
+
+The tickets lifecycle hooks call these inside the request's own transaction (apps.ready
+subscribes them), so a clock never disagrees with the state that moved it.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kefu.tickets.choices import StateKind
+
+from . import calendar as business_calendar
+from .choices import Metric, TimeUnit
+from .models import SlaClock, SlaPolicy
+
+ARRIVAL_STATE = "on_site"
+_CLOCK_FIELDS = [
+    "due_at", "warn_at", "paused_at", "paused_seconds", "stopped_at", "started_at", "warned_at", "breached_at",
+    "escalation_level", "escalated_at", "reminded_at", "provisional",
+]  # fmt: skip
+_TARGETS = {
+    Metric.FIRST_RESPONSE: ("first_response", "first_response_unit"),
+    Metric.ARRIVAL: ("arrival", "arrival_unit"),
+    Metric.RESOLUTION: ("resolution", "resolution_unit"),
+}
+
+
+def policy_for(ticket) -> SlaPolicy | None:
+    """The most specific active policy matching the request (an empty criterion matches all)."""
+    tier = ticket.customer.tier if ticket.customer_id else ""
+    candidates = SlaPolicy.objects.filter(
+        Q(ticket_type="") | Q(ticket_type=ticket.ticket_type),
+        Q(customer_tier="") | Q(customer_tier=tier),
+        Q(priority="") | Q(priority=ticket.priority),
+        Q(channel="") | Q(channel=ticket.channel),
+        is_active=True,
+    ).select_related("calendar")
+    return max(candidates, key=lambda p: (p.specificity, -p.pk), default=None)
+
+
+def deadline(calendar, start: datetime, amount: int, unit: str) -> tuple[datetime, bool]:
+    """When a limit of `amount` `unit`s started at `start` runs out, and whether provisional.
+
+    Day limits end at the close of business of the last day (SPEC §14: the start day is not
+    counted; a calendar-day deadline on a holiday moves to the next working day).
+    """
+    if unit == TimeUnit.CALENDAR_MINUTES:
+        return start + timedelta(minutes=amount), False
+    if unit == TimeUnit.CALENDAR_HOURS:
+        return start + timedelta(hours=amount), False
+    if unit == TimeUnit.WORKING_HOURS:
+        due = business_calendar.add_working_hours(calendar, start, amount)
+        return due, business_calendar.is_provisional(calendar, due.date())
+    day = timezone.localtime(start).date()
+    if unit == TimeUnit.WORKING_DAYS:
+        last = business_calendar.add_working_days(calendar, day, amount)
+    else:
+        last = business_calendar.add_calendar_days(calendar, day, amount)
+    return business_calendar.close_of_business(calendar, last), business_calendar.is_provisional(calendar, last)
+
+
+def _warn_at(start: datetime, due: datetime, percent: int) -> datetime:
+    return start + (due - start) * percent / 100
+
+
+def clocks_start(ticket, at: datetime) -> list[SlaClock]:
+    """Start the clocks the matching policy asks for; mirror the resolution due on the request."""
+    policy = policy_for(ticket)
+    if policy is None:
+        return []
+    clocks = []
+    for metric, (amount_field, unit_field) in _TARGETS.items():
+        amount = getattr(policy, amount_field)
+        if not amount:
+            continue
+        due, provisional = deadline(policy.calendar, at, amount, getattr(policy, unit_field))
+        clocks.append(
+            SlaClock(
+                ticket=ticket,
+                metric=metric,
+                policy=policy,
+                started_at=at,
+                due_at=due,
+                warn_at=_warn_at(at, due, policy.warn_at_percent),
+                provisional=provisional,
+            )  # fmt: skip
+        )
+    SlaClock.objects.bulk_create(clocks)
+    _mirror(ticket, clocks)
+    return clocks
+
+
+def _mirror(ticket, clocks) -> None:
+    resolution = next((c for c in clocks if c.metric == Metric.RESOLUTION), None)
+    if resolution is not None:
+        type(ticket).objects.filter(pk=ticket.pk).update(due_at=resolution.due_at)
+        ticket.due_at = resolution.due_at
+
+
+def _shift(clock: SlaClock, paused_from: datetime, until: datetime) -> None:
+    """Move a clock's deadline by the time it spent paused (working time for working units)."""
+    unit = getattr(clock.policy, _TARGETS[clock.metric][1])
+    if unit in (TimeUnit.WORKING_HOURS, TimeUnit.WORKING_DAYS):
+        seconds = business_calendar.working_seconds_between(clock.policy.calendar, paused_from, until)
+        clock.due_at = business_calendar.add_working_seconds(clock.policy.calendar, clock.due_at, seconds)
+    else:
+        seconds = (until - paused_from).total_seconds()
+        clock.due_at += timedelta(seconds=seconds)
+    clock.paused_seconds += int(seconds)
+    clock.warn_at = _warn_at(clock.started_at, clock.due_at, clock.policy.warn_at_percent)
+
+
+def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
+    """Pause while waiting for the customer, resume after, stop when closed or done."""
+    clocks = list(
+        SlaClock.objects.select_for_update().filter(ticket=ticket).select_related("policy", "policy__calendar")
+    )
+    for clock in clocks:
+        if clock.stopped_at is None:
+            _advance(clock, ticket, old_state, new_state, at)
+        elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:
+            _restart(clock, at)
+    SlaClock.objects.bulk_update(clocks, _CLOCK_FIELDS)
+    _mirror(ticket, clocks)
+    refresh_ticket_sla_state([ticket.pk])
+
+
+def reopened(old_state, new_state) -> bool:
+    return old_state.kind == StateKind.FINAL and new_state.kind != StateKind.FINAL
+
+
+def _advance(clock, ticket, old_state, new_state, at) -> None:
+    """Stop first response on leaving registration, arrival on reaching the site, all at closure;
+    pause in a waiting state and shift the deadline by the pause on leaving it."""
+    if clock.metric == Metric.FIRST_RESPONSE and old_state.is_initial:
+        clock.stopped_at = at  # any move out of registration is the first response
+    elif clock.metric == Metric.ARRIVAL and new_state.code == ARRIVAL_STATE:
+        clock.stopped_at = at
+    if new_state.kind == StateKind.FINAL:
+        clock.stopped_at = clock.stopped_at or at
+    elif new_state.kind == StateKind.WAITING and clock.paused_at is None:
+        clock.paused_at = at
+    elif new_state.kind != StateKind.WAITING and clock.paused_at is not None:
+        _shift(clock, clock.paused_at, at)
+        clock.paused_at = None
+    if clock.stopped_at and clock.paused_at:
+        clock.paused_at = None
+
+
+def _restart(clock, at) -> None:
+    """A reopened request gets its resolution limit afresh from the reopening."""
+    amount_field, unit_field = _TARGETS[clock.metric]
+    policy = clock.policy
+    due, provisional = deadline(policy.calendar, at, getattr(policy, amount_field), getattr(policy, unit_field))
+    clock.started_at, clock.due_at, clock.provisional = at, due, provisional
+    clock.warn_at = _warn_at(at, due, policy.warn_at_percent)
+    clock.stopped_at = clock.warned_at = clock.breached_at = clock.escalated_at = clock.reminded_at = None
+    clock.escalation_level = 0
+
+
+def on_deadline_extended(ticket, new_due_at) -> None:
+    SlaClock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION, stopped_at__isnull=True).update(
+        due_at=new_due_at, breached_at=None, warned_at=None, warn_at=new_due_at - timedelta(hours=1)
+    )
+    refresh_ticket_sla_state([ticket.pk])
+
+
+def refresh_ticket_sla_state(ticket_ids) -> None:
+    """Mirror the worst open clock onto the request (ok / warning / breached) for queues."""
+    from kefu.tickets.models import Ticket
+
+    breached = SlaClock.objects.filter(ticket_id__in=ticket_ids, breached_at__isnull=False, stopped_at__isnull=True)
+    warned = SlaClock.objects.filter(ticket_id__in=ticket_ids, warned_at__isnull=False, stopped_at__isnull=True)
+    Ticket.objects.filter(pk__in=ticket_ids).update(sla_state="ok")
+    Ticket.objects.filter(pk__in=warned.values("ticket_id")).update(sla_state="warning")
+    Ticket.objects.filter(pk__in=breached.values("ticket_id")).update(sla_state="breached")

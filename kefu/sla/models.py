@@ -1,0 +1,144 @@
+from datetime import time
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DaySource, Metric, TimeUnit
+
+
+class BusinessCalendar(models.Model):
+    """Working hours of an organisation and the days it overrides (holidays, 调休, closures).
+
+    Which days are working days comes from CalendarDay overrides first, then the
+    chinesecalendar library, then the statutory rule (see kefu.sla.calendar).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    work_start = models.TimeField(_("working day starts"), default=time(8, 30))
+    work_end = models.TimeField(_("working day ends"), default=time(17, 30))
+    lunch_start = models.TimeField(_("lunch break starts"), null=True, blank=True, default=time(12, 0))
+    lunch_end = models.TimeField(_("lunch break ends"), null=True, blank=True, default=time(13, 30))
+    # Bumped by every change of the calendar or its days, so cached day tables expire.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarDay(models.Model):
+    """An admin-entered day: from the State Council's notice, or a local closure or working day."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=DaySource.choices, default=DaySource.OFFICIAL)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="one_override_per_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class SlaPolicy(models.Model):
+    """Time limits for requests matching type × customer tier × priority × channel.
+
+    An empty criterion matches anything; when several policies match, the one with the most
+    criteria set wins (then the oldest), so a general rule and its exceptions coexist.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    preset = models.CharField(_("preset"), max_length=20, blank=True)
+    ticket_type = models.CharField(_("request type"), max_length=20, blank=True)
+    customer_tier = models.CharField(_("customer tier"), max_length=20, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_response = models.PositiveIntegerField(_("first response within"), null=True, blank=True)
+    first_response_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.CALENDAR_HOURS
+    )
+    arrival = models.PositiveIntegerField(_("on site within"), null=True, blank=True)
+    arrival_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.CALENDAR_MINUTES
+    )
+    resolution = models.PositiveIntegerField(_("resolved within"), null=True, blank=True)
+    resolution_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    warn_at_percent = models.PositiveSmallIntegerField(_("warn at % of the time"), default=75)
+    escalate_every_hours = models.PositiveSmallIntegerField(_("escalate again after (hours)"), default=24)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("time limit policy")
+        verbose_name_plural = _("time limit policies")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(value) for value in (self.ticket_type, self.customer_tier, self.priority, self.channel))
+
+
+class SlaClock(models.Model):
+    """One time limit of one request (first response, arrival on site or resolution).
+
+    Milestones (warned, breached, escalated, reminded) are stamped once each by conditional
+    updates, so two sweeps at once cannot act twice. `warn_at` is precomputed so that the
+    sweep's queries are plain range scans on partial indexes.
+    """
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks")
+    metric = models.CharField(_("time limit"), max_length=20, choices=Metric.choices)
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("started"))
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField(_("warn from"))
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("time paused (s)"), default=0)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    provisional = models.BooleanField(_("computed on a provisional calendar"), default=False)
+
+    class Meta:
+        verbose_name = _("time limit clock")
+        verbose_name_plural = _("time limit clocks")
+        constraints = [models.UniqueConstraint(fields=["ticket", "metric"], name="one_clock_per_metric")]
+        indexes = [
+            models.Index(
+                fields=["warn_at"],
+                name="clock_warn_idx",
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True, warned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="clock_due_idx",
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True, breached_at__isnull=True),
+            ),
+            models.Index(
+                fields=["breached_at"],
+                name="clock_breached_idx",
+                condition=Q(stopped_at__isnull=True, breached_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.metric}"

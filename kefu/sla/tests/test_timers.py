@@ -1,0 +1,222 @@
+"""Time limits on requests: start, pause/resume, warning, breach, escalation, reminder; twice-safe."""
+
+import threading
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from kefu.core.testing.factories import UserFactory, install_workflows
+from kefu.inbox.models import Notification
+from kefu.org.choices import Role
+from kefu.sla.choices import TimeUnit
+from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.services import default_calendar, sla_install_preset
+from kefu.sla.timers import sla_sweep
+from kefu.tickets import services
+from kefu.tickets.models import Ticket, TicketEvent
+
+TZ = timezone.get_current_timezone()
+
+
+def moment(day: str, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(hour, minute), tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def setup(db):
+    install_workflows()
+
+
+@pytest.fixture
+def policy(db):
+    """Complaints: first response 24 h, resolution 3 working days; escalate every 24 h."""
+    return SlaPolicy.objects.create(
+        name="投诉",
+        ticket_type="complaint",
+        calendar=default_calendar(),
+        first_response=24,
+        first_response_unit=TimeUnit.CALENDAR_HOURS,
+        resolution=3,
+        resolution_unit=TimeUnit.WORKING_DAYS,
+    )
+
+
+def register(agent, customer, *, when: datetime, monkeypatch, **extra):
+    monkeypatch.setattr(timezone, "now", lambda: when)
+    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次", **extra}
+    ticket, _ = services.ticket_create(actor=agent, data=data, customer=customer)
+    return ticket
+
+
+def clock(ticket, metric="resolution"):
+    return SlaClock.objects.get(ticket=ticket, metric=metric)
+
+
+def test_clocks_start_from_the_matching_policy_and_mirror_the_due_time(policy, agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2025-01-27", 10), monkeypatch=monkeypatch)
+    assert clock(ticket).due_at == moment("2025-02-07", 17, 30)  # end of the 3rd working day
+    assert clock(ticket, "first_response").due_at == moment("2025-01-28", 10)
+    assert Ticket.objects.get(pk=ticket.pk).due_at == moment("2025-02-07", 17, 30)
+
+
+def test_most_specific_policy_wins(policy, agent, own_customer, monkeypatch):
+    SlaPolicy.objects.create(
+        name="紧急投诉", ticket_type="complaint", priority="urgent", calendar=policy.calendar, resolution=1,
+        resolution_unit=TimeUnit.WORKING_DAYS,
+    )  # fmt: skip
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch, priority="urgent")
+    assert clock(ticket).due_at == moment("2026-03-03", 17, 30)
+
+
+def test_a_request_with_no_matching_policy_has_no_clock(agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    assert not SlaClock.objects.filter(ticket=ticket).exists()
+
+
+def test_years_past_the_known_calendar_give_provisional_deadlines_without_crashing(
+    policy, agent, own_customer, monkeypatch
+):
+    ticket = register(agent, own_customer, when=moment("2027-02-05", 10), monkeypatch=monkeypatch)
+    assert clock(ticket).provisional is True
+
+
+def test_first_response_stops_when_the_request_is_acknowledged(policy, agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    services.ticket_transition(actor=agent, ticket=ticket, code="acknowledge")
+    assert clock(ticket, "first_response").stopped_at == moment("2026-03-02", 9)
+    assert clock(ticket).stopped_at is None
+
+
+def walk_to_waiting(ticket, agent, supervisor):
+    for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
+        ticket = services.ticket_transition(actor=agent, ticket=ticket, code=code, fields=fields)
+    ticket = services.ticket_transition(actor=supervisor, ticket=ticket, code="approve_plan")
+    return services.ticket_transition(actor=agent, ticket=ticket, code="implemented", fields={"resolution": "已赔偿"})
+
+
+def test_clock_pauses_while_waiting_for_the_customer_and_the_deadline_moves(
+    policy, agent, supervisor, own_customer, monkeypatch
+):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    due_before = clock(ticket).due_at  # Thursday 2026-03-05 17:30
+    monkeypatch.setattr(timezone, "now", lambda: moment("2026-03-03", 9))
+    ticket = walk_to_waiting(ticket, agent, supervisor)
+    assert clock(ticket).paused_at == moment("2026-03-03", 9)
+    # Paused during the sweep: no breach even long after the deadline.
+    assert sla_sweep(now=moment("2026-03-10", 9)).breached == 0
+    monkeypatch.setattr(timezone, "now", lambda: moment("2026-03-04", 9))  # one working day later
+    services.ticket_transition(actor=agent, ticket=ticket, code="customer_disputes")
+    resumed = clock(ticket)
+    assert resumed.paused_at is None
+    assert resumed.paused_seconds == 9 * 3600 - 90 * 60  # 08:30–17:30 minus lunch, 9:00 to 9:00
+    assert resumed.due_at == moment("2026-03-06", 17, 30)
+    assert resumed.due_at > due_before
+
+
+def test_warning_before_breach_then_breach_with_a_frozen_clock(policy, agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    result = sla_sweep(now=moment("2026-03-02", 20))  # first response: 11 h of 24 h used
+    assert result.warned == 0
+    result = sla_sweep(now=moment("2026-03-03", 3))  # 18 h = 75 % of 24 h
+    assert result.warned == 1 and result.breached == 0
+    assert Ticket.objects.get(pk=ticket.pk).sla_state == "warning"
+    result = sla_sweep(now=moment("2026-03-03", 9, 1))
+    assert result.breached == 1
+    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+    assert TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").count() == 1
+    assert Notification.objects.filter(recipient=agent, kind="sla_breached").count() == 1
+
+
+def test_a_sweep_run_twice_acts_once(policy, agent, own_customer, monkeypatch):
+    register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    later = moment("2026-03-10", 9)
+    first, second = sla_sweep(now=later), sla_sweep(now=later)
+    assert (first.breached, second.breached) == (2, 0)
+    assert sla_sweep(now=later + timedelta(minutes=1)).breached == 0
+    assert TicketEvent.objects.filter(kind="sla_breached").count() == 1
+
+
+def test_breach_escalates_up_the_chain_and_reminds_the_day_after(policy, org, own_customer, monkeypatch):
+    agent = UserFactory(username="east_agent", role=Role.AGENT, org_unit=org["east_team"])
+    team_lead = UserFactory(username="lead", role=Role.SUPERVISOR, org_unit=org["east_team"])
+    branch_head = UserFactory(username="head", role=Role.SUPERVISOR, org_unit=org["east"])
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    breach_time = moment("2026-03-06", 9)
+    sla_sweep(now=breach_time)  # both limits breached (owner told)
+    assert sla_sweep(now=breach_time + timedelta(hours=1)).escalated == 0  # not yet 24 h
+    result = sla_sweep(now=breach_time + timedelta(hours=24))
+    assert result.escalated == 2 and result.reminded == 2
+    assert Notification.objects.filter(recipient=team_lead, kind="sla_escalated").count() == 1
+    assert not Notification.objects.filter(recipient=branch_head).exists()
+    sla_sweep(now=breach_time + timedelta(hours=48))
+    assert Notification.objects.filter(recipient=branch_head, kind="sla_escalated").count() == 1
+    sla_sweep(now=breach_time + timedelta(hours=72))  # the chain ends at level 2
+    assert clock(ticket).escalation_level == 2
+    assert Notification.objects.filter(recipient=agent, kind="reminder").count() == 1
+    assert TicketEvent.objects.filter(ticket=ticket, kind="reminded").count() == 1
+
+
+def test_closing_stops_the_clocks_and_reopening_restarts_resolution(
+    policy, agent, supervisor, own_customer, monkeypatch
+):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    ticket = walk_to_waiting(ticket, agent, supervisor)
+    ticket = services.ticket_transition(actor=agent, ticket=ticket, code="customer_confirmed")
+    ticket = services.ticket_transition(
+        actor=agent, ticket=ticket, code="archive", fields={"root_cause": "设备老化", "cause_class": "供电质量"}
+    )
+    assert all(c.stopped_at for c in SlaClock.objects.filter(ticket=ticket))
+    assert sla_sweep(now=moment("2026-04-01", 9)).breached == 0
+    monkeypatch.setattr(timezone, "now", lambda: moment("2026-04-01", 9))
+    services.ticket_transition(actor=supervisor, ticket=ticket, code="reopen")
+    reopened = clock(ticket)
+    assert reopened.stopped_at is None and reopened.due_at == moment("2026-04-07", 17, 30)  # 4/4–4/6 清明 holiday
+
+
+def test_approved_extension_moves_the_running_clock(policy, agent, supervisor, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    later = moment("2026-03-12", 17, 30)
+    extension = services.ticket_extension_request(actor=agent, ticket=ticket, new_due_at=later, reason="需协调施工方")
+    services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
+    assert clock(ticket).due_at == later
+    assert sla_sweep(now=moment("2026-03-10", 9)).breached == 1  # first response only
+
+
+def test_installing_a_preset_makes_its_policies_once(db):
+    assert sla_install_preset(preset="utility") == 8
+    assert sla_install_preset(preset="utility") == 0
+    assert SlaPolicy.objects.get(preset="utility", ticket_type="repair", priority="").arrival == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_produce_one_escalation(org, own_customer, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections to one database (runs in the PostgreSQL pass)")
+    install_workflows()
+    policy = SlaPolicy.objects.create(
+        name="投诉", ticket_type="complaint", calendar=default_calendar(), resolution=1,
+        resolution_unit=TimeUnit.CALENDAR_HOURS,
+    )  # fmt: skip
+    agent = UserFactory(username="east_agent", role=Role.AGENT, org_unit=org["east_team"])
+    UserFactory(username="lead", role=Role.SUPERVISOR, org_unit=org["east_team"])
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-02", 11))
+    barrier, results = threading.Barrier(2), []
+
+    def sweep():
+        barrier.wait()
+        results.append(sla_sweep(now=moment("2026-03-04", 11)))
+        connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.escalated for r in results) == [0, 1]
+    assert clock(ticket).escalation_level == 1
+    assert Notification.objects.filter(kind="sla_escalated").count() == 1
+    assert policy.pk
