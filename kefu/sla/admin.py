@@ -26,5 +26,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "preset", "ticket_type", "customer_tier", "priority", "channel", "resolution", "resolution_unit", "is_active"]  # fmt: skip
+    list_display = [
+        "name", "preset", "ticket_type", "customer_tier", "priority", "channel", "resolution", "resolution_unit",
+        "is_active",
+    ]  # fmt: skip
     list_filter = ["preset", "ticket_type", "is_active"]

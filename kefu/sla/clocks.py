@@ -85,7 +85,7 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
                 due_at=due,
                 warn_at=_warn_at(at, due, policy.warn_at_percent),
                 provisional=provisional,
-            )  # fmt: skip
+            )
         )
     SlaClock.objects.bulk_create(clocks)
     _mirror(ticket, clocks)

@@ -45,7 +45,8 @@ WHERE stopped_at IS NULL AND breached_at IS NOT NULL AND reminded_at IS NULL AND
 RETURNING ticket_id"""
 _EVENTS = """
 INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
-SELECT DISTINCT ticket_id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM sla_slaclock WHERE {column} = %(now)s"""
+SELECT DISTINCT ticket_id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s
+FROM sla_slaclock WHERE {column} = %(now)s"""
 _TICKET_STATE = """
 UPDATE tickets_ticket SET sla_state = %(state)s
 WHERE id IN (SELECT ticket_id FROM sla_slaclock WHERE {column} = %(now)s) AND sla_state <> %(state)s"""

@@ -1,3 +1,4 @@
+import pytest
 from celery import shared_task
 from django.core.management import call_command
 
@@ -17,6 +18,7 @@ def failing_task():
     raise RuntimeError("boom")
 
 
+@pytest.mark.django_db
 def test_run_jobs_once_runs_every_registered_job_and_survives_a_failing_one(monkeypatch):
     monkeypatch.setattr(jobs, "_jobs", {})
     jobs.register_periodic_job("probe", "kefu.core.tests.test_jobs.probe_task", 60)

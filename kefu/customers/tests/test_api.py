@@ -143,8 +143,8 @@ def test_auditor_reads_but_cannot_write(auditor, own_customer):
     assert response.status_code == 403
 
 
-def test_openapi_schema_describes_the_customer_endpoints(client):
-    response = client.get(reverse("api-schema"), {"format": "json"})
+def test_openapi_schema_describes_the_customer_endpoints(agent):
+    response = api_client(agent).get(reverse("api-schema"), {"format": "json"})
     paths = response.json()["paths"]
     assert "/api/v1/customers/" in paths and "/api/v1/customers/{id}/reveal/" in paths
 
