@@ -30,11 +30,13 @@ NAV_ITEMS = [
 
 def navigation_for(request):
     path = request.path
-    items = []
-    for item in NAV_ITEMS:
-        if item.capability and not has_capability(request.user, item.capability):
-            continue
-        url = reverse(item.url_name)
-        active = path == url or (url != "/" and path.startswith(url))
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
+        for item in NAV_ITEMS
+        if not item.capability or has_capability(request.user, item.capability)
+    ]
+    # Highlight the entry with the longest address that the page lies under.
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kefu.inbox.services import notify
 from kefu.org.choices import Role
-from kefu.org.models import User
+from kefu.org.models import OrgUnit, User
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import Ticket
 
@@ -118,14 +118,12 @@ def escalation_recipients(ticket: Ticket, level: int) -> list[User]:
     unit = ticket.owner.org_unit if ticket.owner_id else None
     if unit is None:
         return []
-    found = 0
-    for candidate in [unit, *reversed(list(unit.get_ancestors()))]:
-        supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit=candidate))
-        if supervisors:
-            found += 1
-            if found == level:
-                return supervisors
-    return []
+    chain = [unit, *reversed(list(OrgUnit.objects.get_ancestors(unit)))]
+    supervisors = defaultdict(list)
+    for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit__in=chain):
+        supervisors[user.org_unit_id].append(user)
+    levels = [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
+    return levels[level - 1] if 0 < level <= len(levels) else []
 
 
 def _warn(now, result) -> None:

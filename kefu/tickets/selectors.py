@@ -2,14 +2,15 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
 
-from .models import Ticket, TicketEvent, WorkflowTransition
+from .choices import TransferStatus
+from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
 
 _WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
@@ -34,11 +35,18 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     if not user.org_unit_id:
         return tickets.filter(mine)
     path = user.org_unit.path
+    # A department being asked to take a request over must see it to accept or return it.
+    transferred_here = Exists(
+        Transfer.objects.filter(
+            ticket=OuterRef("pk"), status=TransferStatus.PENDING, to_department__path__startswith=path
+        )
+    )
     if user.role == Role.HANDLER:
-        return tickets.filter(mine | Q(department__path__startswith=path))
+        return tickets.filter(mine | Q(department__path__startswith=path) | transferred_here)
     if user.role == Role.SUPERVISOR:
         return tickets.filter(
             mine
+            | transferred_here
             | Q(department__path__startswith=path)
             | Q(owner__org_unit__path__startswith=path)
             | Q(customer__org_unit__path__startswith=path)

@@ -130,3 +130,13 @@ def test_approved_extension_moves_the_deadline(ticket, agent, supervisor):
     assert Ticket.objects.get(pk=ticket.pk).due_at == later
     with pytest.raises(ValidationError):
         services.ticket_extension_decide(actor=supervisor, extension=extension, approve=False)
+
+
+def test_the_receiving_department_sees_a_request_transferred_to_it(ticket, agent, org, crew):
+    from kefu.tickets.selectors import tickets_visible_to
+
+    assert not tickets_visible_to(crew[0]).filter(pk=ticket.pk).exists()
+    transfer = services.ticket_transfer_request(actor=agent, ticket=ticket, to_department=org["east_team"], reason="x")
+    assert list(tickets_visible_to(crew[0]).filter(pk=ticket.pk)) == [ticket]
+    services.ticket_transfer_decide(actor=crew[0], transfer=transfer, accept=False, note="不属于我们")
+    assert not tickets_visible_to(crew[0]).filter(pk=ticket.pk).exists()

@@ -55,7 +55,11 @@ def with_due_date(c, ticket):
 
 
 def with_pending_transfer(c, ticket):
-    services.ticket_transfer_request(actor=c.agent, ticket=ticket, to_department=c.org["east"], reason="属抢修范围")
+    # Transferred within its own branch: a department asked to take a request over sees it,
+    # so a west request transferred east would be in the east supervisor's scope.
+    own_side = ticket.customer and ticket.customer.org_unit.path.startswith(c.org["east"].path)
+    to_department = c.org["east"] if own_side else c.org["west"]
+    services.ticket_transfer_request(actor=c.agent, ticket=ticket, to_department=to_department, reason="属抢修范围")
 
 
 def with_pending_extension(c, ticket):
