@@ -24,3 +24,12 @@ def test_demo_requests_if_empty_loads_nothing_twice(agent, supervisor, org):
     call_command("load_demo_requests", "--requests", "5")
     call_command("load_demo_requests", "--requests", "5", "--if-empty")
     assert Ticket.objects.count() == 5
+
+
+def test_demo_requests_carry_time_limits_and_some_are_overdue(agent, supervisor, org):
+    from kefu.sla.models import SlaClock
+
+    CustomerFactory.create_batch(5, org_unit=org["east_team"])
+    call_command("load_demo_requests", "--requests", "40", "--seed", "3")
+    assert SlaClock.objects.count() >= 40
+    assert Ticket.objects.filter(sla_state="breached").exists()

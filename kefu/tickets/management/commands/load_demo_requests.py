@@ -17,6 +17,9 @@ from kefu.audit.models import AuditEvent
 from kefu.customers.models import Customer
 from kefu.org.choices import Role, UnitKind
 from kefu.org.models import OrgUnit, User
+from kefu.sla.models import SlaClock
+from kefu.sla.services import sla_install_preset
+from kefu.sla.timers import sla_sweep
 from kefu.tickets import services
 from kefu.tickets.models import Category, Ticket, TicketEvent
 from kefu.tickets.services.setup import categories_install_defaults, workflows_install_defaults
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             return
         workflows_install_defaults()
         categories_install_defaults()
+        sla_install_preset(preset="utility")
         cast = self._cast()
         rng = random.Random(seed)
         customers = list(Customer.objects.filter(status="active").values_list("id", flat=True))
@@ -73,7 +77,8 @@ class Command(BaseCommand):
             age = timedelta(days=365 * (1 - n / requests) ** 1.3, minutes=rng.randint(0, 600))
             with transaction.atomic():
                 self._one(rng, cast, Customer.objects.get(pk=rng.choice(customers)), now - age, age)
-        self.stdout.write(self.style.SUCCESS(f"{requests} demo requests loaded."))
+        swept = sla_sweep()  # today's view of the time limits: warnings, breaches, escalations
+        self.stdout.write(self.style.SUCCESS(f"{requests} demo requests loaded; time limits: {swept.as_dict()}"))
 
     def _cast(self) -> dict:
         users = User.objects.filter(is_active=True).select_related("org_unit")
@@ -166,3 +171,8 @@ class Command(BaseCommand):
         AuditEvent.objects.filter(target_type="tickets.ticket", target_id=ticket.pk).update(
             occurred_at=F("occurred_at") + delta
         )
+        SlaClock.objects.filter(ticket=ticket).update(
+            started_at=F("started_at") + delta, due_at=F("due_at") + delta, warn_at=F("warn_at") + delta
+        )
+        for field in ("stopped_at", "paused_at"):
+            SlaClock.objects.filter(ticket=ticket, **{f"{field}__isnull": False}).update(**{field: F(field) + delta})
