@@ -54,6 +54,8 @@ WHERE id IN (SELECT ticket_id FROM sla_slaclock WHERE {column} = %(now)s) AND sl
 
 @dataclass
 class SweepResult:
+    """How many requests each step acted on, and how many notifications went out."""
+
     warned: int = 0
     breached: int = 0
     escalated: int = 0
@@ -83,15 +85,39 @@ def _mark(column: str, kind: str, state: str | None, now: datetime) -> None:
         _run(_TICKET_STATE.format(column=column), {"state": state, "now": now})
 
 
-def _tickets(ids) -> list[Ticket]:
-    return list(
-        Ticket.objects.filter(pk__in=set(ids))
-        .select_related("owner__org_unit")
-        .only("id", "created_at", "title", "owner_id", "assignee_id", "owner__org_unit")
-    )
+@dataclass(frozen=True)
+class _Stamped:
+    """What a notification needs of a request, read without building model objects."""
+
+    id: int
+    created_at: datetime
+    owner_id: int
+    assignee_id: int | None
+    owner_unit_id: int | None
+
+    @property
+    def number(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y%m%d}-{self.id}"
 
 
-def _notify_grouped(by_user: dict[int, list[Ticket]], *, kind: str, message: str, key: str) -> int:
+_STAMPED = """
+SELECT t.id, t.created_at, t.owner_id, t.assignee_id, u.org_unit_id
+FROM tickets_ticket t JOIN org_user u ON u.id = t.owner_id
+WHERE t.id IN (SELECT ticket_id FROM sla_slaclock WHERE {column} = %(now)s)"""
+
+
+def _stamped(column: str, now: datetime) -> list[_Stamped]:
+    rows = _run(_STAMPED.format(column=column), {"now": now})
+    convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
+    stamped = []
+    for ticket_id, created_at, owner_id, assignee_id, unit_id in rows:
+        if convert:
+            created_at = convert(created_at, None, connection)
+        stamped.append(_Stamped(ticket_id, created_at, owner_id, assignee_id, unit_id))
+    return stamped
+
+
+def _notify_grouped(by_user: dict[int, list[_Stamped]], *, kind: str, message: str, key: str) -> int:
     """One notification per person and step, listing a few request numbers."""
     users = User.objects.in_bulk(list(by_user))
     sent = 0
@@ -100,12 +126,12 @@ def _notify_grouped(by_user: dict[int, list[Ticket]], *, kind: str, message: str
         if len(tickets) > LISTED_PER_NOTIFICATION:
             numbers += f" …(+{len(tickets) - LISTED_PER_NOTIFICATION})"
         text = message % {"count": len(tickets), "numbers": numbers}
-        single = tickets[0] if len(tickets) == 1 else None
+        single = Ticket(pk=tickets[0].id) if len(tickets) == 1 else None
         sent += notify(recipients=[users[user_id]], kind=kind, text=text, dedupe_key=key, ticket=single)
     return sent
 
 
-def _responsible(tickets) -> dict[int, list[Ticket]]:
+def _responsible(tickets: list[_Stamped]) -> dict[int, list[_Stamped]]:
     by_user = defaultdict(list)
     for ticket in tickets:
         for user_id in {ticket.owner_id, ticket.assignee_id} - {None}:
@@ -113,26 +139,25 @@ def _responsible(tickets) -> dict[int, list[Ticket]]:
     return by_user
 
 
-def escalation_recipients(ticket: Ticket, level: int) -> list[User]:
-    """The chain above the owner: level 1 the nearest supervisors, level 2 the next ones up."""
-    unit = ticket.owner.org_unit if ticket.owner_id else None
-    if unit is None:
+def escalation_chain(unit_id: int | None) -> list[list[User]]:
+    """Supervisors above a unit, nearest first: [level 1 supervisors, level 2 supervisors, …]."""
+    if unit_id is None:
         return []
+    unit = OrgUnit.objects.get(pk=unit_id)
     chain = [unit, *reversed(list(OrgUnit.objects.get_ancestors(unit)))]
     supervisors = defaultdict(list)
     for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit__in=chain):
         supervisors[user.org_unit_id].append(user)
-    levels = [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
-    return levels[level - 1] if 0 < level <= len(levels) else []
+    return [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
 
 
 def _warn(now, result) -> None:
     rows = _run(_WARN, {"now": now})
-    result.warned = len(rows)
+    result.warned = len({row[0] for row in rows})
     if rows:
         _mark("warned_at", EventKind.SLA_WARNING, "warning", now)
         result.notifications += _notify_grouped(
-            _responsible(_tickets(r[0] for r in rows)),
+            _responsible(_stamped("warned_at", now)),
             kind="sla_warning",
             message=_("%(count)d request(s) will soon pass their time limit: %(numbers)s"),
             key=f"sla_warning:{now.isoformat()}",
@@ -141,11 +166,11 @@ def _warn(now, result) -> None:
 
 def _breach(now, result) -> None:
     rows = _run(_BREACH, {"now": now})
-    result.breached = len(rows)
+    result.breached = len({row[0] for row in rows})
     if rows:
         _mark("breached_at", EventKind.SLA_BREACHED, "breached", now)
         result.notifications += _notify_grouped(
-            _responsible(_tickets(r[0] for r in rows)),
+            _responsible(_stamped("breached_at", now)),
             kind="sla_breached",
             message=_("%(count)d request(s) passed their time limit: %(numbers)s"),
             key=f"sla_breached:{now.isoformat()}",
@@ -153,35 +178,40 @@ def _breach(now, result) -> None:
 
 
 def _escalate(now, result) -> None:
+    """Each policy has its own interval; all claims first, then one round of events and notices."""
+    levels = {}
     for policy in SlaPolicy.objects.all().only("id", "escalate_every_hours"):
         threshold = now - timedelta(hours=policy.escalate_every_hours)
-        rows = _run(_ESCALATE, {"now": now, "policy": policy.pk, "top": MAX_ESCALATION_LEVEL, "threshold": threshold})
-        result.escalated += len(rows)
-        if not rows:
-            continue
-        _mark("escalated_at", EventKind.ESCALATED, None, now)
-        levels = dict(rows)
-        by_user = defaultdict(list)
-        for ticket in _tickets(levels):
-            for supervisor in escalation_recipients(ticket, levels[ticket.pk]):
-                by_user[supervisor.pk].append(ticket)
-        result.notifications += _notify_grouped(
-            by_user,
-            kind="sla_escalated",
-            message=_("Escalated to you: %(count)d overdue request(s): %(numbers)s"),
-            key=f"sla_escalated:{now.isoformat()}",
-        )
+        params = {"now": now, "policy": policy.pk, "top": MAX_ESCALATION_LEVEL, "threshold": threshold}
+        levels.update(dict(_run(_ESCALATE, params)))
+    result.escalated = len(levels)
+    if not levels:
+        return
+    _mark("escalated_at", EventKind.ESCALATED, None, now)
+    chains, by_user = {}, defaultdict(list)
+    for ticket in _stamped("escalated_at", now):
+        if ticket.owner_unit_id not in chains:
+            chains[ticket.owner_unit_id] = escalation_chain(ticket.owner_unit_id)
+        chain, level = chains[ticket.owner_unit_id], levels[ticket.id]
+        for supervisor in chain[level - 1] if level <= len(chain) else []:
+            by_user[supervisor.pk].append(ticket)
+    result.notifications += _notify_grouped(
+        by_user,
+        kind="sla_escalated",
+        message=_("Escalated to you: %(count)d overdue request(s): %(numbers)s"),
+        key=f"sla_escalated:{now.isoformat()}",
+    )
 
 
 def _remind(now, result) -> None:
     """催办 the day after a missed deadline (国办发〔2020〕53号 practice)."""
     today = datetime.combine(timezone.localdate(now), time.min, tzinfo=timezone.get_current_timezone())
     rows = _run(_REMIND, {"now": now, "today": today})
-    result.reminded = len(rows)
+    result.reminded = len({row[0] for row in rows})
     if rows:
         _mark("reminded_at", EventKind.REMINDED, None, now)
         result.notifications += _notify_grouped(
-            _responsible(_tickets(r[0] for r in rows)),
+            _responsible(_stamped("reminded_at", now)),
             kind="reminder",
             message=_("Reminder: %(count)d request(s) are overdue since yesterday or earlier: %(numbers)s"),
             key=f"sla_reminder:{now.isoformat()}",
