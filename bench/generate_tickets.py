@@ -28,6 +28,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from kefu.core.search import search_keys  # noqa: E402
 from kefu.org.choices import Role, UnitKind  # noqa: E402
 from kefu.org.models import OrgUnit, User  # noqa: E402
+from kefu.sla.models import SlaPolicy  # noqa: E402
+from kefu.sla.services import sla_install_preset  # noqa: E402
 from kefu.tickets.models import WorkflowState  # noqa: E402
 from kefu.tickets.services.setup import categories_install_defaults, workflows_install_defaults  # noqa: E402
 
@@ -145,7 +147,7 @@ def ensure_customers(count: int, units: list[OrgUnit]) -> tuple[int, int]:
         return cursor.fetchone()
 
 
-def ticket_rows(args, units, staff, customer_range, first_id, states):
+def ticket_rows(args, units, staff, customer_range, first_id, states, policies):
     """Yield (ticket row, [event rows]) for COPY. Open requests are the newest ones."""
     rng = random.Random(11)
     now = timezone.now()
@@ -164,6 +166,8 @@ def ticket_rows(args, units, staff, customer_range, first_id, states):
         unit = rng.choice(units)
         closed_at = None if is_open else created + timedelta(hours=rng.uniform(1, 120))
         due_at = created + timedelta(days=rng.choice([1, 3, 7]))
+        if is_open:
+            due_at = now + timedelta(hours=rng.uniform(1, 240))  # open requests: all still running
         row = (ticket_id, created, closed_at or created, 1, kind, rng.choice(CHANNELS), rng.choice(PRIORITIES),
                state.pk, title, description, "", rng.randint(low, high), "", "", owner.pk, unit.pk,
                (kind == "complaint" and not is_open) or None, "", "", "", "", "", False, 0, False,
@@ -172,7 +176,9 @@ def ticket_rows(args, units, staff, customer_range, first_id, states):
         if closed_at:
             events.append((ticket_id, "transition", owner.pk, states[kind]["initial"].pk, state.pk, "办结", False,
                            "{}", closed_at))  # fmt: skip
-        yield row, events
+        clock = (ticket_id, "resolution", policies[kind], created, due_at, due_at - timedelta(hours=12), 0, 0,
+                 False) if is_open else None  # fmt: skip
+        yield row, events, clock
 
 
 CHUNK = 250_000
@@ -183,6 +189,9 @@ TICKET_COLUMNS = (
     "closed_at, due_at, sla_state, search_grams, created_by_id"
 )
 EVENT_COLUMNS = "ticket_id, kind, actor_id, from_state_id, to_state_id, body, is_internal, data, created_at"
+CLOCK_COLUMNS = (
+    "ticket_id, metric, policy_id, started_at, due_at, warn_at, paused_seconds, escalation_level, provisional"
+)
 
 
 def workflow_states():
@@ -196,6 +205,14 @@ def workflow_states():
     for entry in states.values():
         entry["open"] = entry["initial"]
     return states
+
+
+def resolution_policies() -> dict[str, int]:
+    """The utility preset's policy per request type (the generic one when a type has none)."""
+    sla_install_preset(preset="utility")
+    by_type = dict(SlaPolicy.objects.filter(preset="utility", priority="").values_list("ticket_type", "id"))
+    fallback = next(iter(by_type.values()))
+    return {kind: by_type.get(kind, fallback) for kind in SUBJECTS}
 
 
 def main():
@@ -217,17 +234,22 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets_ticket")
         first_id = cursor.fetchone()[0]
-    rows = ticket_rows(args, units, staff, customer_range, first_id, states)
+    rows = ticket_rows(args, units, staff, customer_range, first_id, states, resolution_policies())
     event_count = 0
     with connection.cursor() as cursor, cursor.connection.cursor() as raw:
         for done in range(0, args.tickets, CHUNK):
             # A chunk of requests, then their events: memory stays bounded at any scale.
-            chunk_events = []
+            chunk_events, chunk_clocks = [], []
             with raw.copy(f"COPY tickets_ticket ({TICKET_COLUMNS}) FROM STDIN") as tickets_copy:
                 for _ in range(min(CHUNK, args.tickets - done)):
-                    row, events = next(rows)
+                    row, events, clock = next(rows)
                     tickets_copy.write_row(row)
                     chunk_events.extend(events)
+                    if clock:
+                        chunk_clocks.append(clock)
+            with raw.copy(f"COPY sla_slaclock ({CLOCK_COLUMNS}) FROM STDIN") as clocks_copy:
+                for clock in chunk_clocks:
+                    clocks_copy.write_row(clock)
             with raw.copy(f"COPY tickets_ticketevent ({EVENT_COLUMNS}) FROM STDIN") as events_copy:
                 for event in chunk_events:
                     events_copy.write_row(event)
