@@ -29,7 +29,6 @@ from django.utils import timezone  # noqa: E402
 
 from kefu.sla.timers import sla_sweep  # noqa: E402
 
-
 # The same rows claimed by one plain statement: what the sweep is compared with.
 BASELINE = (
     "UPDATE sla_slaclock SET breached_at = %(now)s WHERE stopped_at IS NULL AND paused_at IS NULL "
