@@ -220,3 +220,11 @@ def test_two_sweeps_at_once_produce_one_escalation(org, own_customer, monkeypatc
     assert clock(ticket).escalation_level == 1
     assert Notification.objects.filter(kind="sla_escalated").count() == 1
     assert policy.pk
+
+
+def test_install_preset_command_sets_up_workflows_categories_and_policies(db):
+    from django.core.management import call_command
+
+    call_command("install_preset", "hotel")
+    call_command("install_preset", "hotel")
+    assert SlaPolicy.objects.filter(preset="hotel").count() == 4
