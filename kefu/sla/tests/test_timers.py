@@ -228,3 +228,13 @@ def test_install_preset_command_sets_up_workflows_categories_and_policies(db):
     call_command("install_preset", "hotel")
     call_command("install_preset", "hotel")
     assert SlaPolicy.objects.filter(preset="hotel").count() == 4
+
+
+def test_request_page_shows_its_time_limits(policy, agent, own_customer, monkeypatch, client_for):
+    from django.urls import reverse
+
+    ticket = register(agent, own_customer, when=moment("2027-02-05", 10), monkeypatch=monkeypatch)
+    monkeypatch.undo()
+    body = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'id="ticket-time-limits"' in body
+    assert "2027-02-" in body

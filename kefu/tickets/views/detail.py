@@ -89,6 +89,7 @@ def detail_context(request, ticket) -> dict:
         # Without a deadline (no SLA policy applies) "on time" would say nothing.
         "show_sla": not ticket.closed_at and (ticket.due_at or ticket.sla_state != "ok"),
         "events": events,
+        "clocks": list(ticket.sla_clocks.order_by("id")),
         "replies": [e for e in events if e.kind == EventKind.REPLY and not e.is_internal],
         "transitions": selectors.available_transitions(user, ticket) if can["handle"] else [],
         "attachments": list(ticket.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")),
