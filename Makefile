@@ -39,8 +39,10 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py load_demo_data --if-empty
+	$(PY) manage.py load_demo_requests --if-empty
 
 run: system-packages venv assets messages demo
+	$(PY) manage.py collectstatic --noinput -v 0
 	bash scripts/run.sh $(HOST) $(PORT)
 
 test-deps: system-packages $(VENV)/.test-installed assets messages

@@ -111,3 +111,8 @@ def test_api_docs_load_their_assets_locally(client_for, agent):
     body = client_for(agent).get(reverse("api-docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/" in body
     assert "cdn" not in body.lower()
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client_for, manager):
+    client = client_for(manager)
+    assert 'lang="zh-hans"' in client.get(reverse("workbench"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()

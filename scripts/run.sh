@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Start Kefu: the web app (gunicorn) and the background jobs, then print where to log in.
+# Usage: scripts/run.sh HOST PORT   (called by `make run` after migrations and demo data)
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+export PATH="$PWD/.venv/bin:$PATH"
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+if [ "${KEFU_BACKGROUND:-inline}" = "celery" ]; then
+  # Scaled out: Celery worker + beat on Redis (started here on loopback if none answers).
+  redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379/0}" ping >/dev/null 2>&1 || { redis-server --port 6379 --daemonize yes >/dev/null; }
+  celery -A config worker --beat --loglevel WARNING &
+  pids+=($!)
+else
+  # Embedded default: periodic jobs (SLA sweeps…) in one process; one-off jobs run in the web process.
+  python manage.py run_jobs &
+  pids+=($!)
+fi
+gunicorn config.wsgi --bind "$host:$port" --workers 2 --threads 4 --log-level warning &
+pids+=($!)
+
+for _ in $(seq 1 50); do
+  curl -fs -o /dev/null "http://$host:$port/accounts/login/" && break
+  sleep 0.2
+done
+cat <<EOT
+
+  Kefu is running at  http://$host:$port/
+  API docs            http://$host:$port/api/docs/   (after logging in)
+
+  Demo logins (password: kefu2026)
+    admin       管理员 administrator (also /admin/)
+    supervisor  主管 supervisor of 城东供电分公司
+    manager     客户经理 account manager (own customers only)
+    agent       客服专员 hotline agent
+    handler     处理部门 repair crew
+    auditor     审计员 auditor (read-only, audit trail)
+
+  Press Ctrl-C to stop.
+EOT
+wait -n "${pids[@]}"
