@@ -37,12 +37,13 @@ def run_after_commit(task, **kwargs):
     `settings.KEFU_BACKGROUND`:
     - "celery": `task.delay(**kwargs)` to the workers;
     - "inline": a thread of this process runs the same function;
-    - "sync": run it right away in this thread (tests and management commands).
+    - "sync": run it right away in this thread, inside the caller's transaction (tests: their
+      transaction never commits, so on_commit callbacks would never fire).
     """
     mode = settings.KEFU_BACKGROUND
     if mode == "celery":
         transaction.on_commit(lambda: task.delay(**kwargs))
     elif mode == "sync":
-        transaction.on_commit(lambda: task.run(**kwargs))
+        task.run(**kwargs)
     else:
         transaction.on_commit(lambda: _pool().submit(_run_in_thread, task.run, kwargs))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -8,6 +8,13 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("export/", views.customer_export, name="export"),
     path("data-quality/", views.data_quality, name="data_quality"),
+    path("import/", import_views.import_start, name="import_start"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/errors.xlsx", import_views.import_errors_download, name="import_errors"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),

@@ -1,0 +1,149 @@
+"""Import pages: upload, column mapping, dry-run report with progress, confirmation."""
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from kefu.org.permissions import require_capability
+
+from .choices import ImportKind, ImportStatus
+from .imports import services
+from .imports.mapping import fields_for, template_headers
+from .models import ImportJob
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_PER_PAGE = 100
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("The file contains"), choices=ImportKind.choices)
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.csv"})
+
+
+def _own_job(request, pk) -> ImportJob:
+    """Jobs are private to whoever uploaded them (the file may hold others' personal data)."""
+    require_capability(request.user, "customers.import")
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    require_capability(request.user, "customers.import")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("customers:import_mapping", job.pk)
+    recent = ImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "customers/import_start.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request, pk):
+    job = _own_job(request, pk)
+    fields = fields_for(job.kind)
+    error = None
+    if request.method == "POST":
+        mapping = {str(i): request.POST.get(f"column_{i}", "") for i in range(len(job.headers))}
+        try:
+            services.import_job_set_mapping(
+                actor=request.user, job=job, mapping={k: v for k, v in mapping.items() if v}
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("customers:import_detail", job.pk)
+    columns = [(str(i), header, job.mapping.get(str(i), "")) for i, header in enumerate(job.headers)]
+    choices = [(name, label) for name, (label, _synonyms) in fields.items()]
+    return render(
+        request, "customers/import_mapping.html", {"job": job, "columns": columns, "choices": choices, "error": error}
+    )
+
+
+def _detail_context(job, request) -> dict:
+    page = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"job": job, "page_obj": page, "working": job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING)}
+
+
+@login_required
+@require_GET
+def import_detail(request, pk):
+    job = _own_job(request, pk)
+    return render(request, "customers/import_detail.html", _detail_context(job, request))
+
+
+@login_required
+@require_GET
+def import_progress(request, pk):
+    """Polled by htmx every second while the job works; when done the page reloads itself."""
+    job = _own_job(request, pk)
+    response = render(request, "customers/partials/import_progress.html", _detail_context(job, request))
+    if job.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    job = _own_job(request, pk)
+    try:
+        services.import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("customers:import_detail", job.pk)
+
+
+@login_required
+@require_GET
+def import_template(request, kind):
+    require_capability(request.user, "customers.import")
+    if kind not in ImportKind.values:
+        return HttpResponse(status=404)
+    workbook = Workbook()
+    workbook.active.append(template_headers(kind))
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kefu-{kind}-template.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def import_errors_download(request, pk):
+    """The bad rows as a workbook, to correct and upload again."""
+    job = _own_job(request, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([_("Row"), _("Column"), _("Problem")])
+    for error in job.errors:
+        sheet.append([error["row"], error["column"], error["message"]])
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
+    return response

@@ -1,0 +1,235 @@
+"""Importing customers and key persons: mapping, dry run reporting every bad row, all-or-nothing."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook
+
+from kefu.audit.models import AuditEvent
+from kefu.customers.imports import services
+from kefu.customers.imports.mapping import guess_mapping
+from kefu.customers.models import Customer, ImportJob, KeyPerson
+
+HEADER = "客户名称,手机号码,统一社会信用代码,生日,地址,客户经理\n"
+
+
+def csv_upload(text: str, name="客户.csv", encoding="utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def xlsx_upload(rows: list[list], name="客户.xlsx") -> SimpleUploadedFile:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    return SimpleUploadedFile(name, data.getvalue())
+
+
+def dry_run(actor, upload, kind="customers") -> ImportJob:
+    job = services.import_job_create(actor=actor, kind=kind, uploaded_file=upload)
+    services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping)
+    job.refresh_from_db()
+    return job
+
+
+def confirm(actor, job) -> ImportJob:
+    services.import_job_confirm(actor=actor, job=job)
+    job.refresh_from_db()
+    return job
+
+
+def test_mapping_is_guessed_from_chinese_and_english_headers():
+    assert guess_mapping("customers", ["客户名称", "手机号码", "Address", "不认识"]) == {
+        "0": "name",
+        "1": "mobile",
+        "2": "address",
+    }
+
+
+def test_import_understands_full_width_digits_spaces_and_dashes_in_phones(manager):
+    job = dry_run(manager, csv_upload(HEADER + "张伟,１３８ ００００-１１１１,,,,\n李娜,139-0000-2222,,,,\n"))
+    assert job.error_count == 0
+    confirm(manager, job)
+    assert sorted(Customer.objects.values_list("mobile", flat=True)) == ["13800001111", "13900002222"]
+
+
+def test_import_reads_excel_date_serials_and_text_dates(manager):
+    rows = [["客户名称", "生日"], ["王芳", 31000], ["赵磊", "1985年3月21日"], ["钱敏", "1990/7/1"]]
+    job = confirm(manager, dry_run(manager, xlsx_upload(rows)))
+    assert job.imported_count == 3
+    birthdays = dict(Customer.objects.values_list("name", "birthday"))
+    assert str(birthdays["王芳"]) == "1984-11-14" and str(birthdays["赵磊"]) == "1985-03-21"
+
+
+def test_dry_run_reports_every_bad_row_with_row_number_column_and_reason(manager):
+    text = HEADER + "好客户,13800000001,,,,\n,13800000002,,,,\n坏电话,12345,,,,\n坏日期,,,明天,,\n"
+    with translation.override("en"):
+        job = dry_run(manager, csv_upload(text))
+    assert job.error_count == 3 and job.total_rows == 4
+    problems = {(e["row"], e["column"]) for e in job.errors}
+    assert problems == {(3, "客户名称"), (4, "手机号码"), (5, "生日")}
+    assert "12345" in next(e["message"] for e in job.errors if e["row"] == 4)
+    assert not Customer.objects.exists()
+
+
+def test_duplicate_mobile_within_file_is_reported_against_the_first_row(manager):
+    job = dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n乙,13800000001,,,,\n"))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "手机号码")]
+    assert "2" in job.errors[0]["message"]
+
+
+def test_duplicate_org_code_against_archive_is_reported(manager, own_customer):
+    Customer.objects.filter(pk=own_customer.pk).update(org_code="91350100M000100Y43")
+    job = dry_run(manager, csv_upload(HEADER + "某公司,,91350100M000100Y43,,,\n"))
+    assert job.error_count == 1 and job.errors[0]["column"] == "统一社会信用代码"
+    assert own_customer.name in job.errors[0]["message"]
+
+
+def test_duplicate_outside_the_scope_does_not_name_the_other_customer(manager, foreign_customer):
+    job = dry_run(manager, csv_upload(HEADER + f"重复,{foreign_customer.mobile},,,,\n"))
+    assert job.error_count == 1 and foreign_customer.name not in job.errors[0]["message"]
+
+
+def test_confirming_with_bad_rows_is_refused_and_imports_nothing(manager):
+    job = dry_run(manager, csv_upload(HEADER + "好,13800000001,,,,\n坏,123,,,,\n"))
+    with pytest.raises(ValidationError):
+        services.import_job_confirm(actor=manager, job=job)
+    assert not Customer.objects.exists()
+
+
+def test_commit_is_all_or_nothing_when_a_duplicate_appears_after_the_dry_run(manager):
+    job = dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n乙,13800000002,,,,\n"))
+    Customer.objects.create(name="抢先", mobile="13800000002", account_manager=manager)
+    job = confirm(manager, job)
+    assert job.status == "validated" and job.error_count == 1
+    assert list(Customer.objects.values_list("name", flat=True)) == ["抢先"]
+
+
+def test_job_run_twice_imports_once(manager):
+    job = confirm(manager, dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n")))
+    services.import_job_commit(job_id=job.pk)
+    services.import_job_validate(job_id=job.pk)
+    assert Customer.objects.count() == 1
+    with pytest.raises(ValidationError):
+        services.import_job_confirm(actor=manager, job=job)
+
+
+def test_imported_customers_get_an_imported_audit_event(manager):
+    confirm(manager, dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n")))
+    customer = Customer.objects.get()
+    event = AuditEvent.objects.get(customer_id=customer.pk)
+    assert event.action == "imported" and event.actor == manager
+    assert customer.account_manager == manager and customer.source_channel == "import"
+    assert customer.has_valid_phone
+
+
+def test_gbk_csv_from_excel_is_read(manager):
+    job = confirm(manager, dry_run(manager, csv_upload(HEADER + "张伟,13800000001,,,,\n", encoding="gbk")))
+    assert job.imported_count == 1 and Customer.objects.get().name == "张伟"
+
+
+def test_supervisor_assigns_imported_customers_by_the_account_manager_column(supervisor, manager, other_manager):
+    text = HEADER + "甲,13800000001,,,,王经理\n乙,13800000002,,,,李经理\n"
+    job = dry_run(supervisor, csv_upload(text))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "客户经理")]  # other_manager is outside the subtree
+
+
+def test_key_persons_are_imported_onto_customers_by_customer_number(manager, own_customer, foreign_customer):
+    Customer.objects.filter(pk=own_customer.pk).update(code="K0001")
+    Customer.objects.filter(pk=foreign_customer.pk).update(code="K0002")
+    text = "客户编号,姓名,职务,手机,禁忌\nK0001,刘总,总经理,13700000001,忌周末来电\nK0002,外人,经理,,\n"
+    job = dry_run(manager, csv_upload(text), kind="key_persons")
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "客户编号")]
+
+
+def test_unreadable_or_wrong_files_are_refused_with_a_clear_message(manager):
+    with pytest.raises(ValidationError) as error:
+        services.import_job_create(actor=manager, kind="customers", uploaded_file=csv_upload("x", name="a.txt"))
+    assert "file" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.import_job_create(actor=manager, kind="customers", uploaded_file=SimpleUploadedFile("a.xlsx", b"junk"))
+    assert not ImportJob.objects.exists()
+
+
+def test_mapping_must_name_the_required_columns(manager):
+    job = services.import_job_create(actor=manager, kind="customers", uploaded_file=csv_upload(HEADER + "甲,,,,,\n"))
+    with pytest.raises(ValidationError):
+        services.import_job_set_mapping(actor=manager, job=job, mapping={"1": "mobile"})
+
+
+# --- pages: anonymous, without permission, permitted, someone else's job -----------------------------------------
+
+
+@pytest.fixture
+def job(manager):
+    return dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n"))
+
+
+PAGES = [
+    ("get", "customers:import_start", False),
+    ("get", "customers:import_mapping", True),
+    ("get", "customers:import_detail", True),
+    ("get", "customers:import_progress", True),
+    ("get", "customers:import_errors", True),
+    ("post", "customers:import_confirm", True),
+]
+
+
+def url(name, job, needs_job):
+    return reverse(name, args=[job.pk]) if needs_job else reverse(name)
+
+
+@pytest.mark.parametrize(("method", "name", "needs_job"), PAGES)
+def test_import_pages_send_anonymous_visitors_to_login(client, job, method, name, needs_job):
+    response = getattr(client, method)(url(name, job, needs_job))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("method", "name", "needs_job"), PAGES)
+def test_import_pages_are_forbidden_without_the_import_right(client_for, agent, job, method, name, needs_job):
+    assert getattr(client_for(agent), method)(url(name, job, needs_job)).status_code == 403
+
+
+@pytest.mark.parametrize(("method", "name", "needs_job"), PAGES)
+def test_import_pages_work_for_the_uploader(client_for, manager, job, method, name, needs_job):
+    assert getattr(client_for(manager), method)(url(name, job, needs_job)).status_code in (200, 302)
+
+
+@pytest.mark.parametrize(("method", "name", "needs_job"), [p for p in PAGES if p[2]])
+def test_someone_elses_import_is_not_found(client_for, other_manager, job, method, name, needs_job):
+    assert getattr(client_for(other_manager), method)(url(name, job, needs_job)).status_code == 404
+
+
+def test_upload_page_walks_to_the_mapping_and_the_report(client_for, manager):
+    client = client_for(manager)
+    response = client.post(
+        reverse("customers:import_start"), {"kind": "customers", "file": csv_upload(HEADER + "甲,123,,,,\n")}
+    )
+    job = ImportJob.objects.get()
+    assert response.url == reverse("customers:import_mapping", args=[job.pk])
+    response = client.post(
+        reverse("customers:import_mapping", args=[job.pk]), {"column_0": "name", "column_1": "mobile"}
+    )
+    assert response.url == reverse("customers:import_detail", args=[job.pk])
+    body = client.get(response.url).content.decode()
+    assert 'id="import-errors"' in body and "123" in body
+
+
+def test_template_file_has_the_chinese_headers(client_for, manager):
+    from openpyxl import load_workbook
+
+    response = client_for(manager).get(reverse("customers:import_template", args=["customers"]))
+    header = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert header[0] == "客户名称" and "手机" in header
+
+
+def test_key_person_import_creates_the_people(manager, own_customer):
+    Customer.objects.filter(pk=own_customer.pk).update(code="K0001")
+    job = confirm(manager, dry_run(manager, csv_upload("客户编号,姓名,职务\nK0001,刘总,总经理\n"), kind="key_persons"))
+    assert job.imported_count == 1
+    assert KeyPerson.objects.get().customer_id == own_customer.pk
