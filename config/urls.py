@@ -9,6 +9,7 @@ from kefu.core.views import workbench
 api_patterns = [
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.org.api.urls")),
+    path("", include("kefu.tickets.api.urls")),
 ]
 
 urlpatterns = [

@@ -111,13 +111,20 @@ def ticket_transfer_request(*, actor, ticket, to_department, reason: str) -> Tra
     return transfer
 
 
+def _answers_for(actor, department) -> bool:
+    """Members of the receiving department answer, and so do supervisors above it."""
+    if actor.role == Role.ADMIN:
+        return True
+    if not actor.org_unit_id:
+        return False
+    unit_path, target_path = actor.org_unit.path, department.path
+    return unit_path.startswith(target_path) or (actor.role == Role.SUPERVISOR and target_path.startswith(unit_path))
+
+
 @transaction.atomic
 def ticket_transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str = "") -> Transfer:
     """The receiving department accepts (and becomes responsible) or returns the request."""
-    if (
-        not (actor.org_unit_id and actor.org_unit.path.startswith(transfer.to_department.path))
-        and actor.role != Role.ADMIN
-    ):
+    if not _answers_for(actor, transfer.to_department):
         raise ValidationError(_("Only the receiving department can answer this transfer."))
     if not accept and not (note or "").strip():
         raise ValidationError({"note": _("Say why the request is returned.")})

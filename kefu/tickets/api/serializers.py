@@ -1,0 +1,134 @@
+"""JSON shapes of requests. Rules are in the services; these only read and describe."""
+
+from rest_framework import serializers
+
+from kefu.core.masking import mask_phone
+from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="target.code")
+    target_name = serializers.CharField(source="target.name")
+
+    class Meta:
+        model = WorkflowTransition
+        fields = ["code", "name", "target", "target_name", "required_fields"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    state = serializers.CharField(source="state.code")
+    state_name = serializers.CharField(source="state.name")
+    caller_phone = serializers.SerializerMethodField()
+    customer_name = serializers.CharField(source="customer.name", default="")
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "ticket_type", "channel", "priority", "state", "state_name", "title", "description",
+            "remedy_requested", "customer", "customer_name", "caller_name", "caller_phone", "category", "owner",
+            "department", "assignee", "is_valid", "invalid_reason", "resolution_plan", "resolution", "root_cause",
+            "cause_class", "supervised", "merged_into", "reopen_count", "due_at", "sla_state", "closed_at",
+            "version", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_caller_phone(self, ticket) -> str:
+        return mask_phone(ticket.caller_phone)
+
+
+class TicketDetailSerializer(TicketSerializer):
+    transitions = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "transitions"]
+
+    def get_transitions(self, ticket) -> list[dict]:
+        return TransitionSerializer(self.context.get("transitions", []), many=True).data
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+    from_state = serializers.CharField(source="from_state.code", default=None)
+    to_state = serializers.CharField(source="to_state.code", default=None)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "from_state", "to_state", "body", "is_internal", "data", "created_at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "is_internal", "uploaded_by", "uploaded_at"]
+
+
+class CreateSerializer(serializers.Serializer):
+    ticket_type = serializers.CharField()
+    channel = serializers.CharField()
+    priority = serializers.CharField(required=False)
+    title = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    remedy_requested = serializers.CharField(required=False, allow_blank=True)
+    customer = serializers.IntegerField(required=False, allow_null=True)
+    caller_name = serializers.CharField(required=False, allow_blank=True)
+    caller_phone = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.IntegerField(required=False, allow_null=True)
+    idempotency_key = serializers.CharField(required=False, max_length=80, help_text="Or the Idempotency-Key header.")
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    fields = serializers.DictField(required=False, help_text="Values the step needs; department as an org unit id.")
+    note = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, help_text="The version you read, to detect concurrent edits.")
+
+
+class CommentSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True)
+    internal = serializers.BooleanField(default=False)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    department = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TransferSerializer(serializers.Serializer):
+    to_department = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField()
+
+
+class ExtensionSerializer(serializers.Serializer):
+    new_due_at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ApproveSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+
+
+class LinkCustomerSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+
+
+class DoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()

@@ -1,0 +1,246 @@
+"""Request endpoints: the same selectors and services as the pages (UI and API cannot disagree)."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from kefu.core.phones import normalise_phone
+from kefu.customers.api.serializers import CustomerSerializer
+from kefu.customers.selectors import customer_list, customers_visible_to
+from kefu.org.models import OrgUnit, User
+from kefu.org.permissions import require_capability
+from kefu.tickets import selectors, services
+from kefu.tickets.models import Category, ExtensionRequest, Ticket, Transfer
+
+from . import serializers as s
+
+LIST_FILTERS = ["ticket_type", "channel", "priority", "state", "department", "customer", "sla_state", "q", "ordering"]
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="A key unique per request you mean to make: a retry with the same key returns the first request (200).",
+)  # fmt: skip
+
+
+def _body(serializer_class, request) -> dict:
+    incoming = serializer_class(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
+
+
+def _ticket(request, pk, capability="tickets.view") -> Ticket:
+    return selectors.get_ticket_for_user(request.user, pk, capability=capability)
+
+
+def _done(ticket: Ticket, request) -> Response:
+    transitions = selectors.available_transitions(request.user, ticket)
+    return Response(s.TicketDetailSerializer(ticket, context={"transitions": transitions}).data)
+
+
+def _fresh(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_related("state", "customer").get(pk=ticket.pk)
+
+
+class RequestViewSet(viewsets.GenericViewSet):
+    """Service requests and complaints within the caller's data scope."""
+
+    serializer_class = s.TicketSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("queue", OpenApiTypes.STR, enum=list(selectors.QUEUES))]
+        + [OpenApiParameter(name, OpenApiTypes.STR) for name in LIST_FILTERS]
+    )
+    def list(self, request):
+        require_capability(request.user, "tickets.view")
+        filters = {name: request.query_params.get(name, "") for name in LIST_FILTERS}
+        tickets = selectors.ticket_list(
+            request.user, queue=request.query_params.get("queue", "all_open"), filters=filters
+        )
+        page = self.paginate_queryset(tickets)
+        return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.CreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: s.TicketDetailSerializer, 200: OpenApiResponse(s.TicketDetailSerializer, "a retry")},
+    )
+    def create(self, request):
+        require_capability(request.user, "tickets.create")
+        data = _body(s.CreateSerializer, request)
+        key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", None)
+        if key and len(key) > 80:
+            raise ValidationError({"idempotency_key": _("The idempotency key is longer than 80 characters.")})
+        customer_id, category_id = data.pop("customer", None), data.pop("category", None)
+        customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id) if customer_id else None
+        category = get_object_or_404(Category, pk=category_id) if category_id else None
+        ticket, created = services.ticket_create(
+            actor=request.user, data=data, customer=customer, category=category, idempotency_key=key
+        )
+        response = _done(_fresh(ticket), request)
+        response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return response
+
+    @extend_schema(responses=s.TicketDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return _done(_ticket(request, pk), request)
+
+    @extend_schema(request=s.TransitionRequestSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.handle")
+        data = _body(s.TransitionRequestSerializer, request)
+        fields = dict(data.get("fields") or {})
+        if fields.get("department"):
+            fields["department"] = get_object_or_404(OrgUnit, pk=fields["department"])
+        ticket = services.ticket_transition(
+            actor=request.user, ticket=ticket, code=data["code"], fields=fields, note=data.get("note", ""),
+            expected_version=data.get("version"),
+        )  # fmt: skip
+        return _done(_fresh(ticket), request)
+
+    @extend_schema(responses=s.EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        return Response(s.EventSerializer(selectors.ticket_events(_ticket(request, pk)), many=True).data)
+
+    @extend_schema(request=s.CommentSerializer, responses={201: s.EventSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.comment")
+        data = _body(s.CommentSerializer, request)
+        services.ticket_comment(actor=request.user, ticket=ticket, body=data["body"], internal=data["internal"])
+        return Response(s.EventSerializer(selectors.ticket_events(ticket), many=True).data, status=201)
+
+    @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": s.AttachmentUploadSerializer},
+                   responses={201: s.AttachmentSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, pk=None):
+        if request.method == "GET":
+            ticket = _ticket(request, pk)
+            return Response(s.AttachmentSerializer(ticket.attachments.all(), many=True).data)
+        ticket = _ticket(request, pk, "tickets.comment")
+        data = _body(s.AttachmentUploadSerializer, request)
+        attachment = services.ticket_attach(
+            actor=request.user, ticket=ticket, uploaded_file=data["file"], internal=data["internal"]
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=201)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.assign")
+        data = _body(s.AssignSerializer, request)
+        assignee = get_object_or_404(User, pk=data["assignee"], is_active=True) if data.get("assignee") else None
+        department = get_object_or_404(OrgUnit, pk=data["department"]) if data.get("department") else None
+        ticket = services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee, department=department)
+        return _done(_fresh(ticket), request)
+
+    @extend_schema(request=s.TransferSerializer, responses={201: s.DoneSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.handle")
+        data = _body(s.TransferSerializer, request)
+        department = get_object_or_404(OrgUnit, pk=data["to_department"])
+        transfer = services.ticket_transfer_request(
+            actor=request.user, ticket=ticket, to_department=department, reason=data["reason"]
+        )
+        return Response({"id": transfer.pk, "status": transfer.status}, status=201)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.supervise")
+        ticket = services.ticket_supervise(
+            actor=request.user, ticket=ticket, note=_body(s.NoteSerializer, request).get("note", "")
+        )
+        return _done(_fresh(ticket), request)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.DoneSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.supervise")
+        services.ticket_remind(actor=request.user, ticket=ticket, note=_body(s.NoteSerializer, request).get("note", ""))
+        return Response({"id": ticket.pk, "status": "reminded"})
+
+    @extend_schema(request=s.MergeSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.merge")
+        into = _ticket(request, _body(s.MergeSerializer, request)["into"], "tickets.merge")
+        return _done(_fresh(services.ticket_merge(actor=request.user, ticket=ticket, into=into)), request)
+
+    @extend_schema(request=s.ExtensionSerializer, responses={201: s.DoneSerializer})
+    @action(detail=True, methods=["post"])
+    def extensions(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.handle")
+        data = _body(s.ExtensionSerializer, request)
+        extension = services.ticket_extension_request(
+            actor=request.user, ticket=ticket, new_due_at=data["new_due_at"], reason=data["reason"]
+        )
+        return Response({"id": extension.pk, "status": extension.status}, status=201)
+
+    @extend_schema(request=s.LinkCustomerSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="link-customer")
+    def link_customer(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.handle")
+        customer = get_object_or_404(
+            customers_visible_to(request.user), pk=_body(s.LinkCustomerSerializer, request)["customer"]
+        )
+        return _done(
+            _fresh(services.ticket_link_customer(actor=request.user, ticket=ticket, customer=customer)), request
+        )
+
+
+@extend_schema(request=s.DecisionSerializer, responses=s.DoneSerializer, tags=["requests"])
+@api_view(["POST"])
+def transfer_decide(request, pk):
+    """The receiving department accepts or returns a transfer (转办)."""
+    require_capability(request.user, "tickets.handle")
+    visible = selectors.tickets_visible_to(request.user)
+    transfer = get_object_or_404(Transfer.objects.filter(ticket__in=visible).select_related("to_department"), pk=pk)
+    data = _body(s.DecisionSerializer, request)
+    transfer = services.ticket_transfer_decide(
+        actor=request.user, transfer=transfer, accept=data["accept"], note=data.get("note", "")
+    )
+    return Response({"id": transfer.pk, "status": transfer.status})
+
+
+@extend_schema(request=s.ApproveSerializer, responses=s.DoneSerializer, tags=["requests"])
+@api_view(["POST"])
+def extension_decide(request, pk):
+    """A supervisor approves or rejects a request for more time."""
+    require_capability(request.user, "tickets.approve")
+    visible = selectors.tickets_visible_to(request.user)
+    extension = get_object_or_404(ExtensionRequest.objects.filter(ticket__in=visible), pk=pk)
+    data = _body(s.ApproveSerializer, request)
+    extension = services.ticket_extension_decide(actor=request.user, extension=extension, approve=data["approve"])
+    return Response({"id": extension.pk, "status": extension.status})
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("phone", OpenApiTypes.STR, required=True)],
+    responses=OpenApiTypes.OBJECT,
+    tags=["requests"],
+)
+@api_view(["GET"])
+def caller_lookup(request):
+    """Call-centre screen pop: the customers with this number and their open requests."""
+    require_capability(request.user, "tickets.view")
+    phone = normalise_phone(request.query_params.get("phone"))
+    if not phone.isdigit() or len(phone) < 5:
+        raise ValidationError({"phone": _("Give the caller's phone number.")})
+    customers = list(customer_list(request.user, filters={"q": phone}).prefetch_related("tags")[:10])
+    tickets = selectors.open_tickets_for_caller(request.user, customer_ids=[c.pk for c in customers], phone=phone)
+    return Response(
+        {
+            "customers": CustomerSerializer(customers, many=True).data,
+            "open_requests": s.TicketSerializer(tickets, many=True).data,
+        }
+    )
