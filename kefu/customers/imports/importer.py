@@ -28,12 +28,11 @@ MAX_REPORTED_ERRORS = 10_000
 
 @dataclass
 class Outcome:
-    """What a pass over the file found: clean rows (commit only), errors, counts."""
+    """What a pass over the file found: errors and counts (clean rows go to the sink)."""
 
     total: int = 0
     errors: list = field(default_factory=list)
     error_rows: set = field(default_factory=set)
-    clean: list = field(default_factory=list)
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_rows.add(row)
@@ -44,8 +43,8 @@ class Outcome:
 class RowChecker:
     """Turns raw rows into clean field dicts for one job, or errors naming row and column."""
 
-    def __init__(self, job, keep_clean: bool):
-        self.job, self.keep_clean = job, keep_clean
+    def __init__(self, job, sink=None):
+        self.job, self.sink = job, sink
         self.columns = {field_name: int(index) for index, field_name in job.mapping.items()}
         self.headers = job.headers
         self.seen_mobiles: dict[str, int] = {}
@@ -73,8 +72,8 @@ class RowChecker:
             cleaned = self._against_archive(cleaned, outcome)
         else:
             cleaned = self._resolve_customers(cleaned, outcome)
-        if self.keep_clean:
-            outcome.clean.extend(cleaned)
+        if self.sink and not outcome.error_rows:
+            self.sink(cleaned)  # the commit writes batch by batch: memory stays flat
 
     def _clean(self, number: int, cells: list, outcome: Outcome) -> dict | None:
         raw = self.raw(cells)
@@ -184,9 +183,10 @@ class RowChecker:
         return kept
 
 
-def check_file(job, *, keep_clean: bool, progress=None) -> Outcome:
-    """One pass over the file. `progress(rows_done)` is called after every batch."""
-    outcome, checker, batch = Outcome(), RowChecker(job, keep_clean), []
+def check_file(job, *, sink=None, progress=None) -> Outcome:
+    """One pass over the file. Clean batches go to `sink(rows)` while no row has failed;
+    `progress(rows_done)` is called after every batch."""
+    outcome, checker, batch = Outcome(), RowChecker(job, sink), []
     path = Path(job.file.path)
     for number, cells in readers.data_rows(path, job.original_name):
         outcome.total += 1

@@ -88,7 +88,7 @@ def import_job_validate(*, job_id: int) -> None:
     try:
         job.total_rows = readers.count_rows(Path(job.file.path), job.original_name)
         ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
-        outcome = check_file(job, keep_clean=False, progress=_progress(job.pk))
+        outcome = check_file(job, progress=_progress(job.pk))
     except readers.UnreadableFile as error:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=str(error))
         return
@@ -126,10 +126,11 @@ def import_job_commit(*, job_id: int) -> None:
         return
     try:
         with transaction.atomic():
-            outcome = check_file(job, keep_clean=True, progress=None)
+            inserter = _Inserter(job)
+            outcome = check_file(job, sink=inserter)
             if outcome.error_rows:
-                raise _BadRows(outcome)
-            created = _insert(job, outcome.clean)
+                raise _BadRows(outcome)  # rolls back every batch already written
+            created = inserter.created
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.DONE,
                 imported_count=created,
@@ -150,40 +151,30 @@ class _BadRows(Exception):
         self.outcome = outcome
 
 
-def _insert(job: ImportJob, rows: list) -> int:
-    if job.kind == ImportKind.CUSTOMERS:
-        return _insert_customers(job, rows)
-    return _insert_key_persons(job, rows)
+class _Inserter:
+    """Writes each clean batch as the commit pass reads it (inside the commit's transaction)."""
 
+    def __init__(self, job):
+        self.job, self.created = job, 0
 
-def _insert_customers(job, rows) -> int:
-    actor, created = job.created_by, 0
-    for start in range(0, len(rows), INSERT_BATCH):
-        batch = []
-        for _number, row in rows[start : start + INSERT_BATCH]:
-            manager = row.pop("account_manager", None)
-            customer = Customer(**row, account_manager=manager, created_by=actor)
-            customer.org_unit = manager.org_unit if manager and manager.org_unit_id else actor.org_unit
-            customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
-            batch.append(customer)
-        Customer.objects.bulk_create(batch)
-        _audit(job, batch, "customers.customer", lambda c: c.pk)
-        created += len(batch)
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=start + len(batch))
-    return created
+    def __call__(self, rows: list) -> None:
+        if self.job.kind == ImportKind.CUSTOMERS:
+            objects = [self._customer(row) for _number, row in rows]
+            Customer.objects.bulk_create(objects, batch_size=INSERT_BATCH)
+            _audit(self.job, objects, "customers.customer", lambda c: c.pk)
+        else:
+            objects = [KeyPerson(**{k: v for k, v in row.items() if k != "customer_ref"}) for _number, row in rows]
+            KeyPerson.objects.bulk_create(objects, batch_size=INSERT_BATCH)
+            _audit(self.job, objects, "customers.keyperson", lambda p: p.customer_id)
+        self.created += len(objects)
 
-
-def _insert_key_persons(job, rows) -> int:
-    created = 0
-    for start in range(0, len(rows), INSERT_BATCH):
-        batch = []
-        for _number, row in rows[start : start + INSERT_BATCH]:
-            row.pop("customer_ref", None)
-            batch.append(KeyPerson(**row))
-        KeyPerson.objects.bulk_create(batch)
-        _audit(job, batch, "customers.keyperson", lambda p: p.customer_id)
-        created += len(batch)
-    return created
+    def _customer(self, row: dict) -> Customer:
+        actor = self.job.created_by
+        manager = row.pop("account_manager", None)
+        customer = Customer(**row, account_manager=manager, created_by=actor)
+        customer.org_unit = manager.org_unit if manager and manager.org_unit_id else actor.org_unit
+        customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
+        return customer
 
 
 def _audit(job, objects, target_type, customer_of) -> None:
