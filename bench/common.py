@@ -1,0 +1,91 @@
+"""Helpers shared by the benchmark scripts: Django setup, timing, percentiles, machine facts.
+
+Benchmarks are run by hand against a database named by DATABASE_URL (see bench/README.md);
+nothing here is imported by the application or by the tests.
+
+    import common  # in a script under bench/: sets up Django before any model import
+"""
+
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    """Make the project importable and configure Django from the environment (DATABASE_URL)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def stopwatch():
+    """`with stopwatch() as elapsed: …` then `elapsed()` is the seconds spent inside the block."""
+    started = time.perf_counter()
+    finished = None
+
+    def elapsed() -> float:
+        return (finished if finished is not None else time.perf_counter()) - started
+
+    try:
+        yield elapsed
+    finally:
+        finished = time.perf_counter()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0-100) with linear interpolation between closest ranks."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarise_ms(seconds: list[float]) -> dict:
+    """p50/p95/max/mean in milliseconds of a list of durations in seconds."""
+    ms = [s * 1000 for s in seconds]
+    return {
+        "n": len(ms),
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "max": max(ms) if ms else float("nan"),
+        "mean": statistics.fmean(ms) if ms else float("nan"),
+    }
+
+
+def database_label() -> str:
+    """'PostgreSQL 15.x' or 'SQLite 3.x', for the reports."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    return connection.vendor
+
+
+def machine_label() -> str:
+    """Cores and memory of this machine, e.g. '2 cores, 24 GB RAM'."""
+    cores = os.cpu_count() or 0
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GB RAM"
+    except (ValueError, OSError, AttributeError):
+        memory = ""
+    return f"{cores} cores{memory}"
