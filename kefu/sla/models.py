@@ -1,5 +1,7 @@
 from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,15 +9,36 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DaySource, Metric, TimeUnit
 
 
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("“%(value)s” is not a time zone."), params={"value": value}) from None
+
+
 class BusinessCalendar(models.Model):
     """Working hours of an organisation and the days it overrides (holidays, 调休, closures).
 
     Which days are working days comes from CalendarDay overrides first, then the
-    chinesecalendar library, then the statutory rule (see kefu.sla.calendar).
+    chinesecalendar library, then the statutory rule (see kefu.sla.calendar). Working hours
+    are read in the calendar's own time zone, not the server's, so that a deadline does not
+    move when TIME_ZONE is set differently for a deployment.
     """
 
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=30, unique=True)
+    org_unit = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("organisation"),
+        help_text=_("The organisation whose hours these are; empty for a calendar shared by all."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="business_calendars",
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=50, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
     work_start = models.TimeField(_("working day starts"), default=time(8, 30))
     work_end = models.TimeField(_("working day ends"), default=time(17, 30))
     lunch_start = models.TimeField(_("lunch break starts"), null=True, blank=True, default=time(12, 0))
@@ -30,9 +53,23 @@ class BusinessCalendar(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Working hours must be one daytime span; a lunch break, if any, lies inside it."""
+        if self.work_start and self.work_end and self.work_start >= self.work_end:
+            raise ValidationError({"work_end": _("The working day must end after it starts.")})
+        if bool(self.lunch_start) != bool(self.lunch_end):
+            raise ValidationError({"lunch_end": _("Give both ends of the lunch break, or neither.")})
+        hours = (self.work_start, self.lunch_start, self.lunch_end, self.work_end)
+        if all(hours) and not hours[0] < hours[1] < hours[2] < hours[3]:
+            raise ValidationError({"lunch_start": _("The lunch break must lie inside the working day.")})
+
 
 class CalendarDay(models.Model):
-    """An admin-entered day: from the State Council's notice, or a local closure or working day."""
+    """An admin-entered day: from the State Council's notice, or a local closure or working day.
+
+    Only exceptions are stored (a holiday, a weekend made a working day); ordinary days come
+    from the library or the rule, so a calendar costs a few dozen rows a year.
+    """
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"))

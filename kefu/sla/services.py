@@ -1,7 +1,10 @@
-"""Writes to calendars and time-limit policies, audited in the same transaction."""
+"""Writes to calendars and time-limit policies, audited in the same transaction.
 
-import csv
-import io
+Every change of a calendar's days bumps its revision, which expires the day tables that
+kefu.sla.calendar caches in each process.
+"""
+
+from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,15 +12,21 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_record
-from kefu.customers.validation import parse_date
+from kefu.audit.services import audit_record, diff, snapshot
 
 from .choices import DaySource
 from .models import BusinessCalendar, CalendarDay, SlaPolicy
 from .presets import PRESETS
+from .validation import parse_schedule
 
-_TRUE = {"1", "true", "yes", "y", "是", "班", "上班", "workday"}
-_FALSE = {"0", "false", "no", "n", "否", "休", "放假", "holiday"}
+_DAY_FIELDS = ["is_workday", "name", "source"]
+_CALENDAR_FIELDS = ["name", "code", "org_unit_id", "time_zone", "work_start", "work_end", "lunch_start", "lunch_end"]
+
+
+def _calendar_state(calendar: BusinessCalendar) -> dict:
+    """Snapshot for the audit trail (times as text: audit's JSON does not know them)."""
+    state = snapshot(calendar, _CALENDAR_FIELDS)
+    return {k: v.isoformat() if isinstance(v, time) else v for k, v in state.items()}
 
 
 def _bump(calendar: BusinessCalendar) -> None:
@@ -27,10 +36,12 @@ def _bump(calendar: BusinessCalendar) -> None:
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, calendar, day, is_workday: bool, name: str = "", source=DaySource.OFFICIAL):
+def calendar_day_set(
+    *, actor, calendar: BusinessCalendar, day, is_workday: bool, name: str = "", source: str = DaySource.OFFICIAL
+) -> CalendarDay:
     """Enter one day of the official schedule (or a local closure / working day)."""
-    existing = CalendarDay.objects.filter(calendar=calendar, date=day).first()
-    before = [existing.is_workday, existing.name] if existing else None
+    existing = CalendarDay.objects.select_for_update().filter(calendar=calendar, date=day).first()
+    before = snapshot(existing, _DAY_FIELDS) if existing else {}
     entry, _created = CalendarDay.objects.update_or_create(
         calendar=calendar, date=day, defaults={"is_workday": is_workday, "name": name, "source": source}
     )
@@ -39,51 +50,76 @@ def calendar_day_set(*, actor, calendar, day, is_workday: bool, name: str = "", 
         actor=actor,
         action=AuditAction.UPDATED if existing else AuditAction.CREATED,
         target=entry,
-        changes={"day": [before, [is_workday, name]]},
+        changes=diff(before, snapshot(entry, _DAY_FIELDS)),
     )
     return entry
 
 
-def _parse_schedule(text: str) -> tuple[list[tuple], list[dict]]:
-    rows, errors = [], []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or not "".join(row).strip() or row[0].strip().lower() in ("date", "日期"):
-            continue
-        if len(row) < 2:
-            errors.append({"row": number, "message": _("Expected: date, working day (yes/no), name")})
-            continue
-        try:
-            day = parse_date(row[0].strip())
-        except (ValueError, OverflowError):
-            day = None
-        flag = row[1].strip().lower()
-        if day is None:
-            errors.append({"row": number, "message": _("“%(value)s” is not a date.") % {"value": row[0]}})
-        elif flag not in _TRUE | _FALSE:
-            errors.append({"row": number, "message": _("“%(value)s” is not yes or no.") % {"value": row[1]}})
-        else:
-            rows.append((day, flag in _TRUE, (row[2] if len(row) > 2 else "").strip()))
-    return rows, errors
+@transaction.atomic
+def calendar_day_delete(*, actor, entry: CalendarDay) -> None:
+    """Remove an override: the day falls back to the library or the statutory rule."""
+    calendar = entry.calendar
+    before = snapshot(entry, _DAY_FIELDS)
+    audit_record(
+        actor=actor, action=AuditAction.DELETED, target=entry, changes={k: [v, None] for k, v in before.items()}
+    )
+    entry.delete()
+    _bump(calendar)
 
 
 @transaction.atomic
-def calendar_schedule_import(*, actor, calendar, text: str) -> int:
-    """Import an official schedule (CSV: date, working day, name): all rows or none."""
-    rows, errors = _parse_schedule(text)
+def calendar_schedule_import(*, actor, calendar: BusinessCalendar, text: str, source: str = DaySource.OFFICIAL) -> int:
+    """Import a schedule (CSV: date or date range, 班/休, name): all lines or none.
+
+    1. Parse every line; if any is bad, raise one ValidationError listing them all.
+    2. Write each day (replacing an earlier entry for the same date).
+    3. Bump the revision once and write one audit event with each day's before/after.
+    """
+    rows, errors = parse_schedule(text)
     if errors:
-        raise ValidationError([f"{_('Row')} {e['row']}: {e['message']}" for e in errors])
-    for day, is_workday, name in rows:
+        raise ValidationError([_("Line %(line)d: %(message)s") % error for error in errors])
+    existing = {d.date: d for d in CalendarDay.objects.filter(calendar=calendar, date__in=[r.date for r in rows])}
+    changes = {}
+    for row in rows:
+        old = existing.get(row.date)
+        before = [old.is_workday, old.name] if old else None
+        if before != [row.is_workday, row.name] or (old and old.source != source):
+            changes[row.date.isoformat()] = [before, [row.is_workday, row.name]]
         CalendarDay.objects.update_or_create(
-            calendar=calendar, date=day, defaults={"is_workday": is_workday, "name": name, "source": DaySource.OFFICIAL}
+            calendar=calendar,
+            date=row.date,
+            defaults={"is_workday": row.is_workday, "name": row.name, "source": source},
         )
     _bump(calendar)
     audit_record(
         actor=actor,
         action=AuditAction.IMPORTED,
         target=calendar,
-        summary=_("%(count)d days imported") % {"count": len(rows)},
+        changes=changes,
+        summary=_("%(count)d days imported, %(changed)d changed") % {"count": len(rows), "changed": len(changes)},
     )
     return len(rows)
+
+
+@transaction.atomic
+def calendar_save(*, actor, calendar: BusinessCalendar) -> BusinessCalendar:
+    """Save a calendar's name and working hours (validated), audited with before/after values.
+
+    Working hours are not part of the cached day tables, but the revision is bumped anyway so
+    that anything keyed on it sees the change.
+    """
+    calendar.full_clean(exclude=["revision"])
+    old = BusinessCalendar.objects.filter(pk=calendar.pk).first() if calendar.pk else None
+    before = _calendar_state(old) if old else {}
+    calendar.save()
+    _bump(calendar)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED if old else AuditAction.CREATED,
+        target=calendar,
+        changes=diff(before, _calendar_state(calendar)),
+    )
+    return calendar
 
 
 def default_calendar() -> BusinessCalendar:
