@@ -1,9 +1,12 @@
 """Reads of the customer archive. Data scope is decided here and nowhere else."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.phones import normalise_phone
@@ -68,17 +71,52 @@ def _name_contains(customers: QuerySet[Customer], fragment: str) -> QuerySet[Cus
 
     Chinese names have no word boundaries and a fragment is often two characters, too short
     for trigrams; an index over the name's characters narrows to rows containing every
-    character of the fragment, then LIKE checks the order.
+    character of the fragment, then a substring check confirms the order.
+
+    On PostgreSQL the check is `strpos(name, fragment) > 0` rather than `LIKE '%…%'`, and it
+    comes first (measured at 1,000,000 customers, see bench/RESULTS-lookup.md):
+    - same rows, but the planner estimates such a LIKE at a tiny fixed selectivity and
+      multiplies it into the index's estimate: it expected one row where there were thousands
+      and joined the account managers by scanning the staff table once per row (0.8 s). A
+      function call gets a neutral estimate, so the index's statistics decide the plan;
+    - when rows are read one by one (newest first, stopping after a page), the cheap strpos
+      rejects most of them before the costlier string_to_array is computed.
     """
     if connection.vendor == "postgresql" and fragment:
         from django.contrib.postgres.fields import ArrayField
         from django.db.models import TextField
 
         chars = sorted(set(fragment))
-        customers = customers.annotate(
-            name_chars=Func(F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField()))
-        ).filter(name_chars__contains=chars)
+        return (
+            customers.annotate(name_at=StrIndex("name", Value(fragment)))
+            .filter(name_at__gt=0)
+            .annotate(
+                name_chars=Func(
+                    F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField())
+                )
+            )
+            .filter(name_chars__contains=chars)
+        )
     return customers.filter(name__contains=fragment)
+
+
+def _ids_by_phone(phone: str) -> QuerySet:
+    """Ids of customers with this mobile or landline, or with a key person with this mobile.
+
+    One index probe per branch of a UNION. Written as `mobile = p OR phone = p OR EXISTS(key
+    person)`, PostgreSQL cannot use the indexes for an OR that holds a subquery and scanned all
+    customers instead (0.3-0.6 s at 1,000,000 customers).
+    """
+    return (
+        Customer.objects.filter(mobile=phone)
+        .order_by()
+        .values("pk")
+        .union(
+            Customer.objects.filter(phone=phone).order_by().values("pk"),
+            KeyPerson.objects.filter(mobile=phone).order_by().values("customer_id"),
+            all=True,
+        )
+    )
 
 
 def customer_search(customers: QuerySet[Customer], term: str) -> QuerySet[Customer]:
@@ -88,8 +126,7 @@ def customer_search(customers: QuerySet[Customer], term: str) -> QuerySet[Custom
         return customers
     phone = _looks_like_phone(term)
     if phone:
-        by_key_person = KeyPerson.objects.filter(customer=OuterRef("pk"), mobile=phone)
-        return customers.filter(Q(mobile=phone) | Q(phone=phone) | Exists(by_key_person))
+        return customers.filter(pk__in=_ids_by_phone(phone))
     if term.isascii() and any(ch.isdigit() for ch in term):
         return customers.filter(Q(code=term) | Q(org_code=term.upper()))
     return _name_contains(customers, term)
@@ -181,3 +218,56 @@ def customers_to_complete(user) -> QuerySet[Customer]:
 
 def list_page_size() -> int:
     return settings.KEFU_LIST_PAGE_SIZE
+
+
+def list_count_cap() -> int:
+    """Lists count matches up to this many; beyond it they say "more than N" (default 1,000)."""
+    return getattr(settings, "KEFU_LIST_COUNT_CAP", 1_000)
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that stops counting at `cap`: the list says "more than 1,000 customers".
+
+    Measured at 1,000,000 customers on PostgreSQL (bench/RESULTS-lookup.md):
+    1. An exact count reads every matching row: a search for one common character (王, 公)
+       matches 7-11% of customers and took 100-450 ms to count, more than the page itself.
+       The capped count reads at most cap + 1 matches, newest first. The order matters: in
+       creation order matches are spread evenly, while without an order PostgreSQL read the
+       name index in name order and, for 王 which sorts late, passed 580,000 names before the
+       first match. Pages run to cap / page size.
+    2. The first page is fetched before counting: when it is not full, its length is the
+       count and the count query is skipped (a lookup by phone number is one query).
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap if cap is not None else list_count_cap()
+
+    @cached_property
+    def _found(self) -> int:
+        return self.object_list.order_by("-pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def count_is_capped(self) -> bool:
+        """True when there are more matches than `count` says."""
+        return self._found > self.cap
+
+    def get_page(self, number):
+        if not _is_first_page(number) or not self.allow_empty_first_page or self.orphans:
+            return super().get_page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["_found"] = len(rows)
+        return self._get_page(rows, 1, self)
+
+
+def _is_first_page(number) -> bool:
+    """Page 1, or what Django's get_page reads as page 1 (missing or not a number)."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True

@@ -48,7 +48,7 @@ def customer_list(request):
     require_capability(request.user, "customers.view")
     filters = list_filters_from(request)
     customers = selectors.customer_list(request.user, filters=filters)
-    page = Paginator(customers, selectors.list_page_size()).get_page(request.GET.get("page"))
+    page = selectors.CappedCountPaginator(customers, selectors.list_page_size()).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "filters": filters,

@@ -177,7 +177,9 @@ def test_list_pages_run_the_same_number_of_queries_for_1_and_50_rows(client_for,
     client.get(reverse(url_name))  # warm the session and caches
     with_one = count_queries(lambda: client.get(reverse(url_name)))
     _customers(49, manager, org)
-    assert count_queries(lambda: client.get(reverse(url_name))) == with_one
+    # The customer list skips its count query while the first page is not full (test_list_count.py).
+    skipped_count = 1 if url_name == "customers:list" else 0
+    assert count_queries(lambda: client.get(reverse(url_name))) == with_one + skipped_count
 
 
 def test_customer_360_page_runs_the_same_number_of_queries_for_1_and_50_related_rows(client_for, manager, own_customer):

@@ -1,0 +1,80 @@
+"""The customer list counts up to a cap and skips the count when the first page is short.
+
+Why: at 1,000,000 customers an exact count of a one-character search took longer than the
+page itself (bench/RESULTS-lookup.md).
+"""
+
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from kefu.core.testing import count_queries
+from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
+from kefu.customers import selectors
+from kefu.customers.models import Customer
+
+
+def first_page(user, q="", *, per_page=2, cap=3, number=1):
+    customers = selectors.customer_list(user, filters={"q": q})
+    return selectors.CappedCountPaginator(customers, per_page, cap=cap).get_page(number)
+
+
+def test_a_short_first_page_is_its_own_count(agent, own_customer, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = first_page(agent, own_customer.mobile)
+        assert [c.name for c in page] == ["张三"]
+        assert page.paginator.count == 1 and not page.paginator.count_is_capped
+
+
+def test_counts_exactly_up_to_the_cap(agent):
+    CustomerFactory.create_batch(3, name="王五")
+    page = first_page(agent, "王")
+    assert page.paginator.count == 3 and not page.paginator.count_is_capped
+    assert page.paginator.num_pages == 2 and len(page) == 2
+
+
+def test_beyond_the_cap_the_count_says_more_than(agent):
+    CustomerFactory.create_batch(5, name="王五")
+    page = first_page(agent, "王")
+    assert page.paginator.count == 3 and page.paginator.count_is_capped
+    assert page.paginator.num_pages == 2
+
+
+def test_later_pages_and_bad_page_numbers_behave_as_before(agent):
+    CustomerFactory.create_batch(3, name="王五")
+    newest_first = list(Customer.objects.filter(name="王五").order_by("-id"))
+    assert list(first_page(agent, "王", number=2)) == newest_first[2:]
+    assert list(first_page(agent, "王", number="x")) == newest_first[:2]
+    assert list(first_page(agent, "王", number=99)) == newest_first[2:]
+
+
+def test_name_search_checks_the_order_of_the_characters(agent):
+    CustomerFactory(name="王秀英")
+    CustomerFactory(name="秀王")
+    assert [c.name for c in first_page(agent, "王秀")] == ["王秀英"]
+    assert sorted(c.name for c in first_page(agent, "王")) == ["王秀英", "秀王"]
+
+
+def test_phone_search_finds_each_customer_once(agent, own_customer):
+    KeyPersonFactory(customer=own_customer, mobile=own_customer.mobile)
+    page = first_page(agent, own_customer.mobile)
+    assert [c.pk for c in page] == [own_customer.pk]
+
+
+@override_settings(KEFU_LIST_PAGE_SIZE=2, KEFU_LIST_COUNT_CAP=3)
+def test_list_page_says_more_than_the_cap(client_for, agent):
+    CustomerFactory.create_batch(5, name="王五")
+    client = client_for(agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("customers:list"), {"q": "王"})
+    assert response.context["page_obj"].paginator.count_is_capped
+    assert "More than 3 customers" in response.content.decode()
+
+
+def test_list_page_runs_one_query_less_when_the_first_page_is_short(client_for, agent, own_customer):
+    client = client_for(agent)
+    client.get(reverse("customers:list"))  # session and user lookups warmed up alike below
+    short = count_queries(lambda: client.get(reverse("customers:list"), {"q": own_customer.mobile}))
+    CustomerFactory.create_batch(25, name="王五")
+    full = count_queries(lambda: client.get(reverse("customers:list"), {"q": "王五"}))
+    assert short == full - 1
