@@ -78,8 +78,9 @@ class CalendarDay(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=DaySource.choices, default=DaySource.OFFICIAL)
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        # Not "calendar days": that phrase is the time unit 自然日 in the catalog.
+        verbose_name = _("holiday or adjusted day")
+        verbose_name_plural = _("holidays and adjusted days")
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="one_override_per_day")]
 

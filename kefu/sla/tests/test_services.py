@@ -100,3 +100,18 @@ def test_changing_working_hours_is_audited(calendar, admin_user):
     calendar_save(actor=admin_user, calendar=calendar)
     event = AuditEvent.objects.get(target_type="sla.businesscalendar")
     assert event.changes == {"work_end": ["17:30:00", "18:00:00"]}
+
+
+def test_the_2026_notice_as_docs_calendar_md_shows_it_agrees_with_the_library(db, admin_user):
+    """The example in docs/calendar.md is the real notice: entered by hand, it changes no day."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "calendar.md").read_text(encoding="utf-8")
+    notice = doc.split("# 国务院办公厅关于2026年部分节假日安排的通知")[1].split("```")[0]
+    library = BusinessCalendar.objects.create(name="library", code="library")
+    entered = BusinessCalendar.objects.create(name="entered", code="entered")
+    assert calendar_schedule_import(actor=admin_user, calendar=entered, text=notice) == 39
+    days = [info.date for info in cal._year_table(library, 2026).values()]
+    assert [cal.is_workday(entered, d) for d in days] == [cal.is_workday(library, d) for d in days]
