@@ -92,7 +92,8 @@ def main():
     print(f"dry run: {validate_s:.1f} s = {args.rows / validate_s:,.0f} rows/s")
     print(f"commit:  {commit_s:.1f} s = {args.rows / commit_s:,.0f} rows/s")
     print(
-        f"end to end (dry run + commit): {args.rows / (validate_s + commit_s):,.0f} rows/s; peak memory {peak_mb():.0f} MB"
+        f"end to end (dry run + commit): {args.rows / (validate_s + commit_s):,.0f} rows/s; "
+        f"peak memory {peak_mb():.0f} MB"
     )
 
 
