@@ -57,7 +57,7 @@ def test_a_complaint_from_phone_call_to_approved_plan(page, live_server, agent, 
     screenshot(page, "workbench-agent-requests")
 
     # 1. The call comes in: find the customer by phone, register the complaint.
-    page.get_by_role("link", name="新建服务请求").or_(page.get_by_role("link", name="New request")).first.click()
+    page.get_by_role("link", name="新建工单").first.click()
     page.fill("#customer-lookup", own_customer.mobile)
     expect(page.locator("#customer-results")).to_contain_text(own_customer.masked_mobile)
     expect(page.locator("#customer-results")).not_to_contain_text(own_customer.mobile)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.audit.models import AuditEvent
 from kefu.core.errors import ConflictError
@@ -620,7 +620,8 @@ def test_workbench_cards_count_the_queues_and_list_the_most_urgent(agent, own_cu
         owner=agent, customer=own_customer, title="明早到期", due_at=timezone.now() + timedelta(hours=3)
     )
     TicketFactory(owner=agent, customer=own_customer, title="下周到期", due_at=timezone.now() + timedelta(days=7))
-    cards = {card["title"]: card for card in workbench_cards(agent)}
+    with translation.override("en"):
+        cards = {str(card["title"]): card for card in workbench_cards(agent)}
     assert cards["My open requests"]["value"] == 2
     assert cards["Due soon"]["value"] == 1
     assert cards["Due soon"]["url"].endswith("?queue=due_soon")
