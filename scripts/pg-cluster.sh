@@ -12,7 +12,7 @@ if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$name"; then
     -- --auth-local=trust --auth-host=trust >/dev/null
 fi
 status=$(pg_lsclusters -h | awk -v n="$name" '$2==n {print $4}')
-[ "$status" = "online" ] || pg_ctlcluster 15 "$name" start
+[ "$status" = "online" ] || pg_ctlcluster 15 "$name" start >&2  # stdout carries only the URL
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p "$port" && break
   sleep 0.5

@@ -70,6 +70,12 @@ class TicketFactory(DjangoModelFactory):
     created_by = factory.SelfAttribute("owner")
 
     @factory.lazy_attribute
+    def search_grams(self):
+        from kefu.core.search import search_keys
+
+        return search_keys(self.title, self.description)  # as ticket_create stores them
+
+    @factory.lazy_attribute
     def state(self):
         from kefu.tickets.models import WorkflowState
 
