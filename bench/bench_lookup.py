@@ -36,8 +36,9 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from kefu.core.pagination import CappedCountPaginator, list_count_cap, list_page_size  # noqa: E402
 from kefu.customers.models import Customer, KeyPerson  # noqa: E402
-from kefu.customers.selectors import CappedCountPaginator, customer_list, list_count_cap, list_page_size  # noqa: E402
+from kefu.customers.selectors import customer_list  # noqa: E402
 from kefu.org.choices import Role  # noqa: E402
 from kefu.org.models import User  # noqa: E402
 

@@ -13,6 +13,7 @@ ruff format --check .
 echo "== django checks"
 python manage.py check --fail-level WARNING
 python manage.py makemigrations --check --dry-run >/dev/null
+bash scripts/check-catalog.sh
 
 echo "== pytest on SQLite (with browser tests)"
 pytest -n 2 -q

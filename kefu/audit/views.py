@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from kefu.core.htmx import render_page_or_partial
+from kefu.core.pagination import CappedCountPaginator
 from kefu.org.models import User
 
 from .choices import AuditAction
@@ -26,7 +26,7 @@ def audit_list(request):
         since=parse_date(params.get("since") or ""),
         until=parse_date(params.get("until") or ""),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
+    page = CappedCountPaginator(events, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page_obj": page,
         "actions": AuditAction.choices,

@@ -1,12 +1,9 @@
 """Reads of the customer archive. Data scope is decided here and nowhere else."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.phones import normalise_phone
@@ -214,60 +211,3 @@ def customers_to_complete(user) -> QuerySet[Customer]:
         .select_related("account_manager")
         .order_by("account_manager__full_name", "-id")
     )
-
-
-def list_page_size() -> int:
-    return settings.KEFU_LIST_PAGE_SIZE
-
-
-def list_count_cap() -> int:
-    """Lists count matches up to this many; beyond it they say "more than N" (default 1,000)."""
-    return getattr(settings, "KEFU_LIST_COUNT_CAP", 1_000)
-
-
-class CappedCountPaginator(Paginator):
-    """A paginator that stops counting at `cap`: the list says "more than 1,000 customers".
-
-    Measured at 1,000,000 customers on PostgreSQL (bench/RESULTS-lookup.md):
-    1. An exact count reads every matching row: a search for one common character (王, 公)
-       matches 7-11% of customers and took 100-450 ms to count, more than the page itself.
-       The capped count reads at most cap + 1 matches, newest first. The order matters: in
-       creation order matches are spread evenly, while without an order PostgreSQL read the
-       name index in name order and, for 王 which sorts late, passed 580,000 names before the
-       first match. Pages run to cap / page size.
-    2. The first page is fetched before counting: when it is not full, its length is the
-       count and the count query is skipped (a lookup by phone number is one query).
-    """
-
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap if cap is not None else list_count_cap()
-
-    @cached_property
-    def _found(self) -> int:
-        return self.object_list.order_by("-pk")[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._found, self.cap)
-
-    @property
-    def count_is_capped(self) -> bool:
-        """True when there are more matches than `count` says."""
-        return self._found > self.cap
-
-    def get_page(self, number):
-        if not _is_first_page(number) or not self.allow_empty_first_page or self.orphans:
-            return super().get_page(number)
-        rows = list(self.object_list[: self.per_page])
-        if len(rows) < self.per_page:
-            self.__dict__["_found"] = len(rows)
-        return self._get_page(rows, 1, self)
-
-
-def _is_first_page(number) -> bool:
-    """Page 1, or what Django's get_page reads as page 1 (missing or not a number)."""
-    try:
-        return int(number) == 1
-    except (TypeError, ValueError):
-        return True

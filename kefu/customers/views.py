@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kefu.core.errors import ConflictError
 from kefu.core.htmx import render_page_or_partial
+from kefu.core.pagination import CappedCountPaginator, list_page_size
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
@@ -48,7 +48,7 @@ def customer_list(request):
     require_capability(request.user, "customers.view")
     filters = list_filters_from(request)
     customers = selectors.customer_list(request.user, filters=filters)
-    page = selectors.CappedCountPaginator(customers, selectors.list_page_size()).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(customers, list_page_size()).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "filters": filters,
@@ -218,7 +218,7 @@ def key_person_delete(request, pk):
 def data_quality(request):
     require_capability(request.user, "customers.view")
     to_complete = selectors.customers_to_complete(request.user)
-    page = Paginator(to_complete, selectors.list_page_size()).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(to_complete, list_page_size()).get_page(request.GET.get("page"))
     context = {"summary": selectors.data_quality_summary(request.user), "page_obj": page}
     return render(request, "customers/data_quality.html", context)
 

@@ -116,7 +116,7 @@ class SlaPolicy(models.Model):
     resolution_unit = models.CharField(
         _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
-    warn_at_percent = models.PositiveSmallIntegerField(_("warn at % of the time"), default=75)
+    warn_at_percent = models.PositiveSmallIntegerField(_("warning threshold (percent of the time limit)"), default=75)
     escalate_every_hours = models.PositiveSmallIntegerField(_("escalate again after (hours)"), default=24)
     is_active = models.BooleanField(_("active"), default=True)
 

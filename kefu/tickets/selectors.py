@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
+from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
 
@@ -171,9 +172,19 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     return tickets.filter(Q(title__icontains=term) | Q(description__icontains=term))
 
 
-def queue_counts(user) -> dict[str, int]:
-    """Counts for the workbench, one query per queue."""
-    return {queue: ticket_queue(user, queue).count() for queue in QUEUES if queue not in ("closed", "all_open")}
+QUEUE_COUNT_CAP = 999
+
+
+def queue_counts(user, *, cap: int = QUEUE_COUNT_CAP) -> dict[str, int | str]:
+    """Counts for the tabs and the workbench, one query per queue. A count stops at `cap` and
+    then reads "999+": at 500,000 open requests an exact count of a queue took 0.1-0.5 s, each
+    time the page was drawn (bench/http_bench.py)."""
+    counts = {}
+    for queue in QUEUES:
+        if queue != "closed":
+            count, more = capped_count(ticket_queue(user, queue), cap)
+            counts[queue] = f"{cap}+" if more else count
+    return counts
 
 
 def open_tickets_for_caller(user, *, customer_ids=(), phone: str = "", limit: int = 10) -> list[Ticket]:

@@ -53,7 +53,7 @@ def ticket_cards(user) -> list[dict]:
     result.append(
         {
             "title": _("Open requests"),
-            "value": selectors.ticket_queue(user, "all_open").count(),
+            "value": counts["all_open"],
             # The card is one link to the queue, so the list in its hint is text without links.
             # render_to_string escapes the data and returns safe HTML for the card template.
             "hint": render_to_string("tickets/partials/workbench_urgent.html", {"tickets": urgent}),

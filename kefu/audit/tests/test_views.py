@@ -33,14 +33,15 @@ def test_auditor_filters_by_actor_and_action(client_for, auditor, manager, agent
     assert [e.actor for e in page] == [manager]
 
 
-def test_audit_list_runs_the_same_number_of_queries_for_1_and_50_events(client_for, auditor, manager):
+def test_audit_list_runs_a_bounded_number_of_queries_for_1_and_50_events(client_for, auditor, manager):
     client = client_for(auditor)
     services.customer_create(actor=manager, data={"name": "一"})
     client.get(reverse("audit:list"))
     with_one = count_queries(lambda: client.get(reverse("audit:list")))
     for i in range(49):
         services.customer_create(actor=manager, data={"name": f"客户{i}"})
-    assert count_queries(lambda: client.get(reverse("audit:list"))) == with_one
+    # One more at most: a full first page is followed by its (capped) count; a short one is its own.
+    assert count_queries(lambda: client.get(reverse("audit:list"))) == with_one + 1
 
 
 def test_auditor_changes_nothing(client_for, auditor):

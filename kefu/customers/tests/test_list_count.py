@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from kefu.core.pagination import CappedCountPaginator
 from kefu.core.testing import count_queries
 from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers import selectors
@@ -16,7 +17,7 @@ from kefu.customers.models import Customer
 
 def first_page(user, q="", *, per_page=2, cap=3, number=1):
     customers = selectors.customer_list(user, filters={"q": q})
-    return selectors.CappedCountPaginator(customers, per_page, cap=cap).get_page(number)
+    return CappedCountPaginator(customers, per_page, cap=cap).get_page(number)
 
 
 def test_a_short_first_page_is_its_own_count(agent, own_customer, django_assert_num_queries):

@@ -242,3 +242,11 @@ def test_detail_and_events_run_the_same_number_of_queries_for_1_and_50_events(ag
     for i in range(49):
         services.ticket_comment(actor=agent, ticket=own_ticket, body=f"第{i}条", internal=i % 2 == 0)
     assert (count_queries(detail), count_queries(events)) == counts
+
+
+def test_list_count_stops_at_the_cap_and_says_so(agent, own_customer, settings):
+    settings.KEFU_LIST_COUNT_CAP = 2
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer)
+    body = api(agent).get(reverse("api-request-list")).json()
+    # Pages run to the cap (KEFU_LIST_COUNT_CAP): narrow the filters to reach the rest.
+    assert body["count"] == 2 and body["count_is_capped"] is True and len(body["results"]) == 2

@@ -653,7 +653,7 @@ def test_open_tickets_for_caller_matches_customers_or_the_phone_within_scope(man
 # --- bounded queries -------------------------------------------------------------------------
 
 
-def test_queue_page_runs_the_same_number_of_queries_for_1_and_50_rows(client_for, agent, own_customer, org):
+def test_queue_page_runs_a_bounded_number_of_queries_for_1_and_50_rows(client_for, agent, own_customer, org):
     client = client_for(agent)
     make = lambda n: TicketFactory.create_batch(  # noqa: E731
         n, owner=agent, customer=own_customer, department=org["east"], assignee=agent
@@ -663,7 +663,8 @@ def test_queue_page_runs_the_same_number_of_queries_for_1_and_50_rows(client_for
     client.get(url)  # warm the session and caches
     with_one = count_queries(lambda: client.get(url))
     make(49)
-    assert count_queries(lambda: client.get(url)) == with_one
+    # One more at most: a full first page is followed by its (capped) count; a short one is its own.
+    assert count_queries(lambda: client.get(url)) == with_one + 1
 
 
 def test_detail_page_runs_the_same_number_of_queries_for_1_and_50_events(client_for, supervisor, agent, own_ticket):
@@ -678,3 +679,17 @@ def test_detail_page_runs_the_same_number_of_queries_for_1_and_50_events(client_
         attach(own_ticket, agent, name=f"附件{i}.jpg")
     TicketFactory.create_batch(10, owner=agent, customer=own_ticket.customer)
     assert count_queries(lambda: client.get(url)) == with_one
+
+
+def test_queue_counts_stop_at_the_cap_and_say_so(agent, own_customer):
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer)
+    counts = selectors.queue_counts(agent, cap=2)
+    assert counts["mine"] == "2+" and counts["all_open"] == "2+" and counts["overdue"] == 0
+    assert selectors.queue_counts(agent, cap=3)["mine"] == 3
+
+
+def test_queue_says_more_than_the_cap_when_it_stops_counting(client_for, agent, own_customer, settings):
+    settings.KEFU_LIST_COUNT_CAP, settings.KEFU_LIST_PAGE_SIZE = 2, 1
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer)
+    page = queue(client_for(agent), queue="all_open").content.decode()
+    assert "超过 2 张工单" in page and "第 1 页，共 2 页以上" in page

@@ -1,7 +1,6 @@
 """The work queues: tabs with counts, filters typed or picked, a page of requests."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.masking import mask_phone
-from kefu.customers.selectors import list_page_size
+from kefu.core.pagination import CappedCountPaginator, list_page_size
 from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 
@@ -69,7 +68,7 @@ def ticket_queue(request):
     queue = queue_from(request)
     filters = filters_from(request)
     tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
-    page = Paginator(tickets, list_page_size()).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(tickets, list_page_size()).get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
         ticket.due_state = due_state(ticket, now)

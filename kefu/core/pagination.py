@@ -1,0 +1,98 @@
+"""Pagination that stays fast at millions of rows: counts stop at a cap.
+
+Shared by every list page and the API's list endpoints.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+def list_page_size() -> int:
+    return settings.KEFU_LIST_PAGE_SIZE
+
+
+def list_count_cap() -> int:
+    """Lists count matches up to this many; beyond it they say "more than N" (default 1,000)."""
+    return getattr(settings, "KEFU_LIST_COUNT_CAP", 1_000)
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that stops counting at `cap`: the list says "more than 1,000 customers".
+
+    Measured at 1,000,000 customers on PostgreSQL (bench/RESULTS-lookup.md):
+    1. An exact count reads every matching row: a search for one common character (王, 公)
+       matches 7-11% of customers and took 100-450 ms to count, more than the page itself.
+       The capped count reads at most cap + 1 matches, newest first. The order matters: in
+       creation order matches are spread evenly, while without an order PostgreSQL read the
+       name index in name order and, for 王 which sorts late, passed 580,000 names before the
+       first match. Pages run to cap / page size.
+    2. The first page is fetched before counting: when it is not full, its length is the
+       count and the count query is skipped (a lookup by phone number is one query).
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap if cap is not None else list_count_cap()
+
+    @cached_property
+    def _found(self) -> int:
+        return self.object_list.order_by("-pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def count_is_capped(self) -> bool:
+        """True when there are more matches than `count` says."""
+        return self._found > self.cap
+
+    def get_page(self, number):
+        if not _is_first_page(number) or not self.allow_empty_first_page or self.orphans:
+            return super().get_page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["_found"] = len(rows)
+        return self._get_page(rows, 1, self)
+
+
+def _is_first_page(number) -> bool:
+    """Page 1, or what Django's get_page reads as page 1 (missing or not a number)."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
+
+
+def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
+    """(count up to cap, whether there are more): reads at most cap + 1 rows, newest first."""
+    cap = cap if cap is not None else list_count_cap()
+    found = queryset.order_by("-pk")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
+class CappedPageNumberPagination(PageNumberPagination):
+    """The API's pages: `count` stops at the cap and `count_is_capped` says when it did."""
+
+    django_paginator_class = CappedCountPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_is_capped": self.page.paginator.count_is_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_is_capped"] = {"type": "boolean", "example": False}
+        return response
