@@ -172,6 +172,9 @@ CELERY_TASK_ALWAYS_EAGER = KEFU_BACKGROUND != "celery"
 
 KEFU_IMPORT_MAX_ROWS = env_int("KEFU_IMPORT_MAX_ROWS", 2_000_000)
 KEFU_LIST_PAGE_SIZE = env_int("KEFU_LIST_PAGE_SIZE", 25)
+# Lists count matches up to this many ("more than 1,000"); keyword searches up to the second.
+KEFU_LIST_COUNT_CAP = env_int("KEFU_LIST_COUNT_CAP", 1000)
+KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 
 LOGGING = {
     "version": 1,

@@ -187,6 +187,11 @@ class Ticket(TimeStampedModel, VersionedModel):
             # these small partial indexes newest first instead of the whole table.
             models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(closed_at__isnull=True)),
             models.Index(
+                fields=["department", "state", "-id"],
+                name="ticket_open_dept_state_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(
                 fields=["-id"], name="ticket_open_unassigned_idx", condition=Q(closed_at__isnull=True, assignee=None)
             ),
             models.Index(

@@ -11,7 +11,7 @@ from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
 
 from .choices import TransferStatus
-from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
+from .models import Ticket, TicketEvent, Transfer, WorkflowState, WorkflowTransition
 
 _WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
@@ -133,13 +133,16 @@ def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -
     if filters.get("department"):
         tickets = tickets.filter(department_id=filters["department"])
     if filters.get("state"):
-        tickets = tickets.filter(state__code=filters["state"])
+        # The state ids first (a handful: one per workflow with this code), so that a department
+        # and state filter reads the (department, state, -id) index instead of joining states.
+        state_ids = list(WorkflowState.objects.filter(code=filters["state"]).values_list("id", flat=True))
+        tickets = tickets.filter(state_id__in=state_ids)
     if filters.get("customer"):
         tickets = tickets.filter(customer_id=filters["customer"])
     if filters.get("q"):
         tickets = ticket_search(tickets, filters["q"])
     ordering = {"due": "due_at", "-created": "-id", "created": "id"}.get(filters.get("ordering") or "", "-id")
-    return tickets.select_related("state", "customer", "owner", "assignee", "department").order_by(ordering, "-id")
+    return tickets.select_related(*LIST_RELATED).order_by(ordering, "-id")
 
 
 def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
@@ -169,7 +172,21 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
 
         query = SearchQuery(" & ".join(grams), config="simple", search_type="raw")
         tickets = tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query)
-    return tickets.filter(Q(title__icontains=term) | Q(description__icontains=term))
+    # A term without letter case (Chinese, digits) is matched with a plain LIKE, not UPPER(...)
+    # LIKE: PostgreSQL estimates a plain LIKE from the column's statistics but guesses a tiny
+    # share for UPPER(), and then reads every GIN match of a common word (营业厅: 4 s instead of
+    # 4 ms at 5,000,000 requests) instead of walking the newest requests until a page is full.
+    lookup = "contains" if term.lower() == term.upper() else "icontains"
+    return tickets.filter(Q(**{f"title__{lookup}": term}) | Q(**{f"description__{lookup}": term}))
+
+
+LIST_RELATED = ("state", "customer", "owner", "assignee", "department")
+
+
+def tickets_in_order(pks: list[int]) -> list[Ticket]:
+    """The rows of a page of a list, in the list's order (pks come from ticket_list)."""
+    rows = Ticket.objects.select_related(*LIST_RELATED).in_bulk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 QUEUE_COUNT_CAP = 999

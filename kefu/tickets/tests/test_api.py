@@ -250,3 +250,11 @@ def test_list_count_stops_at_the_cap_and_says_so(agent, own_customer, settings):
     body = api(agent).get(reverse("api-request-list")).json()
     # Pages run to the cap (KEFU_LIST_COUNT_CAP): narrow the filters to reach the rest.
     assert body["count"] == 2 and body["count_is_capped"] is True and len(body["results"]) == 2
+
+
+def test_a_keyword_search_in_the_api_counts_only_to_the_search_cap(agent, own_customer, settings):
+    settings.KEFU_SEARCH_COUNT_CAP = 2
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer, title="营业厅排队太久")
+    body = api(agent).get(reverse("api-request-list"), {"q": "营业厅"}).json()
+    assert body["count"] == 2 and body["count_is_capped"] is True
+    assert api(agent).get(reverse("api-request-list")).json()["count_is_capped"] is False

@@ -693,3 +693,10 @@ def test_queue_says_more_than_the_cap_when_it_stops_counting(client_for, agent, 
     TicketFactory.create_batch(3, owner=agent, customer=own_customer)
     page = queue(client_for(agent), queue="all_open").content.decode()
     assert "超过 2 张工单" in page and "第 1 页，共 2 页以上" in page
+
+
+def test_a_keyword_search_counts_only_to_the_search_cap(client_for, agent, own_customer, settings):
+    settings.KEFU_SEARCH_COUNT_CAP, settings.KEFU_LIST_PAGE_SIZE = 2, 1
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer, title="营业厅排队太久")
+    paginator = queue(client_for(agent), queue="all_open", q="营业厅").context["page_obj"].paginator
+    assert paginator.count == 2 and paginator.count_is_capped

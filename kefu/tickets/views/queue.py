@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.masking import mask_phone
-from kefu.core.pagination import CappedCountPaginator, list_page_size
+from kefu.core.pagination import CappedCountPaginator, list_page_size, search_count_cap
 from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 
@@ -68,7 +68,10 @@ def ticket_queue(request):
     queue = queue_from(request)
     filters = filters_from(request)
     tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
-    page = CappedCountPaginator(tickets, list_page_size()).get_page(request.GET.get("page"))
+    cap = search_count_cap() if filters["q"] else None
+    page = CappedCountPaginator(
+        tickets.values_list("pk", flat=True), list_page_size(), cap=cap, hydrate=selectors.tickets_in_order
+    ).get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
         ticket.due_state = due_state(ticket, now)
