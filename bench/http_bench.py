@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://… .venv/bin/python bench/http_bench.py [--workers 2] [--seconds 20]
 
-Starts gunicorn (2 workers) on 127.0.0.1, logs in as the bench admin made by
+Starts gunicorn (2 sync workers; --threads to compare) on 127.0.0.1, logs in as the bench admin made by
 bench/generate_tickets.py, and reports p50/p95 (ms) and throughput for:
 - request creation through the API with 8 concurrent clients (each with an Idempotency-Key);
 - a queue page filtered by department and status, one client;
@@ -108,11 +108,11 @@ def session_cookie(username, password):
     return f"csrftoken={csrf_cookie}; sessionid={session.group(1)}"
 
 
-def start_server(workers):
+def start_server(workers, threads):
     env = {**os.environ, "DEBUG": "0", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
            "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers),
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads),
          "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
     for _ in range(100):
         try:
@@ -167,12 +167,14 @@ def bench_pages(cookie, name, paths, rounds):
 def main():
     parser = argparse.ArgumentParser(description="HTTP benchmarks of service requests")
     parser.add_argument("--workers", type=int, default=2)
+    # Sync workers by default: with --threads 4 every figure was worse on 2 cores (GIL contention).
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
     token = Token.objects.get(user__username="benchadmin").key
     queues, tickets, customers = sample_ids()
-    server = start_server(args.workers)
+    server = start_server(args.workers, args.threads)
     results = {}
     try:
         cookie = session_cookie("benchadmin", "bench-2026")
