@@ -112,8 +112,8 @@ def start_server(workers, threads):
     env = {**os.environ, "DEBUG": "0", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
            "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers), "--threads", str(threads),
-         "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers),
+         "--threads", str(threads), "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
     for _ in range(100):
         try:
             http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/accounts/login/")

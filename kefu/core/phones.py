@@ -19,7 +19,10 @@ def normalise_phone(raw: str | None) -> str:
     """
     if raw is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = str(raw)
+    if text.isascii() and text.isdigit() and not text.startswith("0086"):
+        return text  # already clean: most cells of an import, skip the folding below
+    text = unicodedata.normalize("NFKC", text).strip()
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]  # numbers that went through a spreadsheet as floats
     text = _NOISE.sub("", text)

@@ -12,6 +12,8 @@ from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_phone
         ("１３８１２３４５６７８", "13812345678"),  # full-width digits
         ("+86 138 1234 5678", "13812345678"),
         ("0086-13812345678", "13812345678"),
+        ("008613812345678", "13812345678"),  # all digits, still an international prefix
+        ("13812345678", "13812345678"),
         ("13812345678.0", "13812345678"),  # a number that went through Excel as a float
         ("(010) 6234-5678", "01062345678"),
         (None, ""),

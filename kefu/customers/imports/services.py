@@ -22,9 +22,9 @@ from ..validation import phone_is_valid_for_quality
 from . import readers
 from .importer import check_file, required_fields_missing
 from .mapping import fields_for, guess_mapping
+from .writers import insert_rows
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-INSERT_BATCH = 2000
 
 
 def import_job_create(*, actor, kind: str, uploaded_file) -> ImportJob:
@@ -152,46 +152,50 @@ class _BadRows(Exception):
 
 
 class _Inserter:
-    """Writes each clean batch as the commit pass reads it (inside the commit's transaction)."""
+    """Writes each clean batch as the commit pass reads it (inside the commit's transaction):
+    the records, then one IMPORTED audit event per record (kefu.customers.imports.writers)."""
 
     def __init__(self, job):
         self.job, self.created = job, 0
+        self.summary = (_("Imported from %(file)s") % {"file": job.original_name})[:300]
 
     def __call__(self, rows: list) -> None:
         if self.job.kind == ImportKind.CUSTOMERS:
-            objects = [self._customer(row) for _number, row in rows]
-            Customer.objects.bulk_create(objects, batch_size=INSERT_BATCH)
-            _audit(self.job, objects, "customers.customer", lambda c: c.pk)
+            records = [self._customer(row) for _number, row in rows]
+            ids = insert_rows(Customer, records, with_ids=True)
+            self._audit("customers.customer", ids, records, customer_ids=ids)
         else:
-            objects = [KeyPerson(**{k: v for k, v in row.items() if k != "customer_ref"}) for _number, row in rows]
-            KeyPerson.objects.bulk_create(objects, batch_size=INSERT_BATCH)
-            _audit(self.job, objects, "customers.keyperson", lambda p: p.customer_id)
-        self.created += len(objects)
+            records = [{k: v for k, v in row.items() if k != "customer_ref"} for _number, row in rows]
+            ids = insert_rows(KeyPerson, records, with_ids=True)
+            self._audit("customers.keyperson", ids, records, customer_ids=[r["customer_id"] for r in records])
+        self.created += len(records)
 
-    def _customer(self, row: dict) -> Customer:
+    def _customer(self, row: dict) -> dict:
         actor = self.job.created_by
-        manager = row.pop("account_manager", None)
-        customer = Customer(**row, account_manager=manager, created_by=actor)
-        customer.org_unit = manager.org_unit if manager and manager.org_unit_id else actor.org_unit
-        customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
-        return customer
+        record = dict(row)
+        manager = record.pop("account_manager", None)
+        record["account_manager_id"] = manager.pk if manager else None
+        record["created_by_id"] = actor.pk
+        record["org_unit_id"] = manager.org_unit_id if manager and manager.org_unit_id else actor.org_unit_id
+        record["has_valid_phone"] = phone_is_valid_for_quality(record.get("mobile", ""), record.get("phone", ""))
+        return record
 
-
-def _audit(job, objects, target_type, customer_of) -> None:
-    """One IMPORTED audit event per created record, written in bulk in the same transaction."""
-    summary = _("Imported from %(file)s") % {"file": job.original_name}
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=job.created_by,
-                action=AuditAction.IMPORTED,
-                target_type=target_type,
-                target_id=obj.pk,
-                target_repr=str(obj)[:200],
-                customer_id=customer_of(obj),
-                summary=summary[:300],
-            )
-            for obj in objects
-        ],
-        batch_size=INSERT_BATCH,
-    )
+    def _audit(self, target_type: str, ids: list[int], records: list[dict], *, customer_ids: list[int]) -> None:
+        """One IMPORTED audit event per created record, in the same transaction."""
+        actor_id = self.job.created_by_id
+        insert_rows(
+            AuditEvent,
+            [
+                {
+                    "actor_id": actor_id,
+                    "action": AuditAction.IMPORTED,
+                    "target_type": target_type,
+                    "target_id": pk,
+                    "target_repr": record["name"][:200],
+                    "customer_id": customer_id,
+                    "summary": self.summary,
+                }
+                for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
+            ],
+            with_ids=False,
+        )
