@@ -3,10 +3,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DaySource, Metric, TimeUnit
+
+# Owner → supervisor → department head: a breached clock is escalated at most twice.
+MAX_ESCALATION_LEVEL = 2
 
 
 def validate_time_zone(value: str) -> None:
@@ -140,7 +144,12 @@ class SlaClock(models.Model):
     sweep's queries are plain range scans on partial indexes.
     """
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks")
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+        db_index=False,  # one_clock_per_metric
+    )
     metric = models.CharField(_("time limit"), max_length=20, choices=Metric.choices)
     policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("started"))
@@ -175,6 +184,16 @@ class SlaClock(models.Model):
                 fields=["breached_at"],
                 name="clock_breached_idx",
                 condition=Q(stopped_at__isnull=True, breached_at__isnull=False),
+            ),
+            # The escalation step's range scan per policy: clocks that can still go up a level,
+            # by the time they last moved. Overdue requests pile up; this keeps it a range scan.
+            models.Index(
+                F("policy"),
+                Coalesce("escalated_at", "breached_at"),
+                name="clock_escalation_idx",
+                condition=Q(
+                    stopped_at__isnull=True, breached_at__isnull=False, escalation_level__lt=MAX_ESCALATION_LEVEL
+                ),
             ),
         ]
 

@@ -7,6 +7,7 @@ The follow-up is set-based as well (events by INSERT … SELECT, one notificatio
 per step), so a mass breach of hundreds of thousands of requests costs a few statements.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
@@ -15,15 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.inbox.services import notify
+from kefu.inbox.services import notify_each
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit, User
 from kefu.tickets.choices import EventKind
-from kefu.tickets.models import Ticket
 
-from .models import SlaPolicy
+from .models import MAX_ESCALATION_LEVEL, SlaPolicy
 
-MAX_ESCALATION_LEVEL = 2
 LISTED_PER_NOTIFICATION = 5
 
 _WARN = """
@@ -34,22 +33,26 @@ _BREACH = """
 UPDATE sla_slaclock SET breached_at = %(now)s, warned_at = COALESCE(warned_at, %(now)s)
 WHERE stopped_at IS NULL AND paused_at IS NULL AND breached_at IS NULL AND due_at <= %(now)s
 RETURNING ticket_id"""
-_ESCALATE = """
+# The top level is written into the statement so that the planner can match clock_escalation_idx.
+_ESCALATE = f"""
 UPDATE sla_slaclock SET escalation_level = escalation_level + 1, escalated_at = %(now)s
 WHERE policy_id = %(policy)s AND stopped_at IS NULL AND breached_at IS NOT NULL
-  AND escalation_level < %(top)s AND COALESCE(escalated_at, breached_at) <= %(threshold)s
+  AND escalation_level < {MAX_ESCALATION_LEVEL} AND COALESCE(escalated_at, breached_at) <= %(threshold)s
 RETURNING ticket_id, escalation_level"""
 _REMIND = """
 UPDATE sla_slaclock SET reminded_at = %(now)s
 WHERE stopped_at IS NULL AND breached_at IS NOT NULL AND reminded_at IS NULL AND breached_at < %(today)s
 RETURNING ticket_id"""
+# The follow-up acts on the ticket ids the claim returned: {ids} is `= ANY(array)` on PostgreSQL
+# and a json_each() list on SQLite, one parameter either way, whatever the number of rows.
 _EVENTS = """
 INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
-SELECT DISTINCT ticket_id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s
-FROM sla_slaclock WHERE {column} = %(now)s"""
+SELECT id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM tickets_ticket WHERE id {ids}"""
+# A request's state only rises (ok → warning → breached): a second clock's warning must not
+# hide the breach of the first.
 _TICKET_STATE = """
-UPDATE tickets_ticket SET sla_state = %(state)s
-WHERE id IN (SELECT ticket_id FROM sla_slaclock WHERE {column} = %(now)s) AND sla_state <> %(state)s"""
+UPDATE tickets_ticket SET sla_state = %(state)s WHERE id {ids} AND sla_state IN ({below})"""
+_STATE_ORDER = ("ok", "warning", "breached")
 
 
 @dataclass
@@ -77,12 +80,22 @@ def _run(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def _mark(column: str, kind: str, state: str | None, now: datetime) -> None:
+def _ids_param(ids) -> tuple[str, object]:
+    """A membership test for many ids as one bound parameter (no statement per id, no 999 limit)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%(ids)s)", sorted(ids)
+    return "IN (SELECT value FROM json_each(%(ids)s))", json.dumps(sorted(ids))
+
+
+def _mark(ticket_ids: set[int], kind: str, state: str | None, now: datetime) -> None:
     """Events on the requests stamped in this step, and their mirrored time-limit state."""
+    clause, ids = _ids_param(ticket_ids)
     empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
-    _run(_EVENTS.format(column=column, empty_json=empty_json), {"kind": kind, "internal": True, "now": now})
+    _run(_EVENTS.format(ids=clause, empty_json=empty_json), {"kind": kind, "internal": True, "now": now, "ids": ids})
     if state:
-        _run(_TICKET_STATE.format(column=column), {"state": state, "now": now})
+        below = {f"below{n}": lower for n, lower in enumerate(_STATE_ORDER[: _STATE_ORDER.index(state)])}
+        statement = _TICKET_STATE.format(ids=clause, below=", ".join(f"%({key})s" for key in below))
+        _run(statement, {"state": state, "ids": ids, **below})
 
 
 @dataclass(frozen=True)
@@ -103,11 +116,12 @@ class _Stamped:
 _STAMPED = """
 SELECT t.id, t.created_at, t.owner_id, t.assignee_id, u.org_unit_id
 FROM tickets_ticket t JOIN org_user u ON u.id = t.owner_id
-WHERE t.id IN (SELECT ticket_id FROM sla_slaclock WHERE {column} = %(now)s)"""
+WHERE t.id {ids}"""
 
 
-def _stamped(column: str, now: datetime) -> list[_Stamped]:
-    rows = _run(_STAMPED.format(column=column), {"now": now})
+def _stamped(ticket_ids: set[int]) -> list[_Stamped]:
+    clause, ids = _ids_param(ticket_ids)
+    rows = _run(_STAMPED.format(ids=clause), {"ids": ids})
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
     stamped = []
     for ticket_id, created_at, owner_id, assignee_id, unit_id in rows:
@@ -119,16 +133,14 @@ def _stamped(column: str, now: datetime) -> list[_Stamped]:
 
 def _notify_grouped(by_user: dict[int, list[_Stamped]], *, kind: str, message: str, key: str) -> int:
     """One notification per person and step, listing a few request numbers."""
-    users = User.objects.in_bulk(list(by_user))
-    sent = 0
+    messages = []
     for user_id, tickets in by_user.items():
         numbers = "、".join(t.number for t in tickets[:LISTED_PER_NOTIFICATION])
         if len(tickets) > LISTED_PER_NOTIFICATION:
             numbers += f" …(+{len(tickets) - LISTED_PER_NOTIFICATION})"
         text = message % {"count": len(tickets), "numbers": numbers}
-        single = Ticket(pk=tickets[0].id) if len(tickets) == 1 else None
-        sent += notify(recipients=[users[user_id]], kind=kind, text=text, dedupe_key=key, ticket=single)
-    return sent
+        messages.append((user_id, text, tickets[0].id if len(tickets) == 1 else None))
+    return notify_each(messages=messages, kind=kind, dedupe_key=key)
 
 
 def _responsible(tickets: list[_Stamped]) -> dict[int, list[_Stamped]]:
@@ -153,11 +165,12 @@ def escalation_chain(unit_id: int | None) -> list[list[User]]:
 
 def _warn(now, result) -> None:
     rows = _run(_WARN, {"now": now})
-    result.warned = len({row[0] for row in rows})
-    if rows:
-        _mark("warned_at", EventKind.SLA_WARNING, "warning", now)
+    ticket_ids = {row[0] for row in rows}
+    result.warned = len(ticket_ids)
+    if ticket_ids:
+        _mark(ticket_ids, EventKind.SLA_WARNING, "warning", now)
         result.notifications += _notify_grouped(
-            _responsible(_stamped("warned_at", now)),
+            _responsible(_stamped(ticket_ids)),
             kind="sla_warning",
             message=_("%(count)d request(s) will soon pass their time limit: %(numbers)s"),
             key=f"sla_warning:{now.isoformat()}",
@@ -166,11 +179,12 @@ def _warn(now, result) -> None:
 
 def _breach(now, result) -> None:
     rows = _run(_BREACH, {"now": now})
-    result.breached = len({row[0] for row in rows})
-    if rows:
-        _mark("breached_at", EventKind.SLA_BREACHED, "breached", now)
+    ticket_ids = {row[0] for row in rows}
+    result.breached = len(ticket_ids)
+    if ticket_ids:
+        _mark(ticket_ids, EventKind.SLA_BREACHED, "breached", now)
         result.notifications += _notify_grouped(
-            _responsible(_stamped("breached_at", now)),
+            _responsible(_stamped(ticket_ids)),
             kind="sla_breached",
             message=_("%(count)d request(s) passed their time limit: %(numbers)s"),
             key=f"sla_breached:{now.isoformat()}",
@@ -182,14 +196,14 @@ def _escalate(now, result) -> None:
     levels = {}
     for policy in SlaPolicy.objects.all().only("id", "escalate_every_hours"):
         threshold = now - timedelta(hours=policy.escalate_every_hours)
-        params = {"now": now, "policy": policy.pk, "top": MAX_ESCALATION_LEVEL, "threshold": threshold}
+        params = {"now": now, "policy": policy.pk, "threshold": threshold}
         levels.update(dict(_run(_ESCALATE, params)))
     result.escalated = len(levels)
     if not levels:
         return
-    _mark("escalated_at", EventKind.ESCALATED, None, now)
+    _mark(set(levels), EventKind.ESCALATED, None, now)
     chains, by_user = {}, defaultdict(list)
-    for ticket in _stamped("escalated_at", now):
+    for ticket in _stamped(set(levels)):
         if ticket.owner_unit_id not in chains:
             chains[ticket.owner_unit_id] = escalation_chain(ticket.owner_unit_id)
         chain, level = chains[ticket.owner_unit_id], levels[ticket.id]
@@ -207,11 +221,12 @@ def _remind(now, result) -> None:
     """催办 the day after a missed deadline (国办发〔2020〕53号 practice)."""
     today = datetime.combine(timezone.localdate(now), time.min, tzinfo=timezone.get_current_timezone())
     rows = _run(_REMIND, {"now": now, "today": today})
-    result.reminded = len({row[0] for row in rows})
-    if rows:
-        _mark("reminded_at", EventKind.REMINDED, None, now)
+    ticket_ids = {row[0] for row in rows}
+    result.reminded = len(ticket_ids)
+    if ticket_ids:
+        _mark(ticket_ids, EventKind.REMINDED, None, now)
         result.notifications += _notify_grouped(
-            _responsible(_stamped("reminded_at", now)),
+            _responsible(_stamped(ticket_ids)),
             kind="reminder",
             message=_("Reminder: %(count)d request(s) are overdue since yesterday or earlier: %(numbers)s"),
             key=f"sla_reminder:{now.isoformat()}",

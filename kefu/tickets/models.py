@@ -129,14 +129,19 @@ class Ticket(TimeStampedModel, VersionedModel):
         null=True,
         blank=True,
         related_name="tickets",
+        db_index=False,  # ticket_customer_idx leads with it
     )
     caller_name = models.CharField(_("caller name"), max_length=50, blank=True)
-    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True, db_index=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_tickets"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_tickets",
+        db_index=False,  # ticket_owner_idx leads with it
     )
     department = models.ForeignKey(
         "org.OrgUnit",
@@ -145,6 +150,7 @@ class Ticket(TimeStampedModel, VersionedModel):
         null=True,
         blank=True,
         related_name="tickets",
+        db_index=False,  # ticket_dept_state_idx leads with it
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,6 +159,7 @@ class Ticket(TimeStampedModel, VersionedModel):
         null=True,
         blank=True,
         related_name="assigned_tickets",
+        db_index=False,  # ticket_assignee_idx leads with it
     )
     is_valid = models.BooleanField(_("valid complaint"), null=True, blank=True)
     invalid_reason = models.TextField(_("reason it is invalid"), blank=True)
@@ -171,7 +178,7 @@ class Ticket(TimeStampedModel, VersionedModel):
     sla_state = models.CharField(_("time limit"), max_length=10, default="ok")
     # Bigrams of title and description for keyword search (kefu.core.search); indexed on PostgreSQL.
     search_grams = models.TextField(blank=True, editable=False)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -198,7 +205,11 @@ class Ticket(TimeStampedModel, VersionedModel):
                 fields=["-id"], name="ticket_open_supervised_idx", condition=Q(closed_at__isnull=True, supervised=True)
             ),
             models.Index(fields=["ticket_type", "created_at"], name="ticket_type_created_idx"),
+            # Callers are looked up by exact number; most requests have a customer and no number.
+            models.Index(fields=["caller_phone"], name="ticket_caller_phone_idx", condition=~Q(caller_phone="")),
         ]
+        # A constraint, not unique=True: exact lookups only, so no second (LIKE) index on PostgreSQL.
+        constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="ticket_idempotency_key_unique")]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -215,7 +226,12 @@ class Ticket(TimeStampedModel, VersionedModel):
 class TicketEvent(models.Model):
     """Everything that happened to a request, in order: the request's own timeline."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # ticket_event_ticket_idx leads
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -129,6 +129,15 @@ def test_warning_before_breach_then_breach_with_a_frozen_clock(policy, agent, ow
     assert Notification.objects.filter(recipient=agent, kind="sla_breached").count() == 1
 
 
+def test_a_later_warning_on_another_clock_does_not_hide_a_breach(policy, agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-03", 9, 1))  # first response breached, resolution not yet near
+    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+    result = sla_sweep(now=moment("2026-03-05", 10))  # resolution now past 75 % of 3 working days
+    assert result.warned == 1
+    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+
+
 def test_a_sweep_run_twice_acts_once(policy, agent, own_customer, monkeypatch):
     register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
     later = moment("2026-03-10", 9)
