@@ -1,7 +1,9 @@
 """API plumbing shared by every app: errors from services become clean JSON answers."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,3 +24,19 @@ def exception_handler(exc, context):
         body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
         return Response(body, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+class ModelFieldsOnceSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that reads its model's fields once per class, not once per use.
+
+    DRF builds every field from the model's metadata each time a serializer is made; on a
+    hot endpoint (creating a request, a list page) that was the largest share of the time.
+    The built fields are kept on the class and deep-copied, as DRF does for declared fields.
+    """
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return copy.deepcopy(built)

@@ -13,6 +13,7 @@ class SlaConfig(AppConfig):
 
         from . import clocks
 
+        hooks.on_creating(clocks.clocks_plan)
         hooks.on_created(clocks.clocks_start)
         hooks.on_state_changed(clocks.on_state_changed)
         hooks.on_deadline_extended(clocks.on_deadline_extended)

@@ -1,13 +1,27 @@
 """Listeners told about a request's lifecycle inside the same transaction.
 
 The SLA app subscribes here (in its AppConfig.ready) so that tickets need not import it:
-`on_created(ticket, at)` and `on_state_changed(ticket, old_state, new_state, at)`.
+`on_creating(ticket, at)` before the row is written (to fill fields such as the due time in
+the same INSERT), `on_created(ticket, at)` after it, and
+`on_state_changed(ticket, old_state, new_state, at)`.
 """
 
 from collections.abc import Callable
 
+_creating: list[Callable] = []
 _created: list[Callable] = []
 _state_changed: list[Callable] = []
+
+
+def on_creating(listener: Callable) -> Callable:
+    if listener not in _creating:
+        _creating.append(listener)
+    return listener
+
+
+def ticket_creating(ticket, at) -> None:
+    for listener in _creating:
+        listener(ticket, at)
 
 
 def on_created(listener: Callable) -> Callable:

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from kefu.core.api import ModelFieldsOnceSerializer
 from kefu.customers.models import Customer, KeyPerson
 
 
-class KeyPersonSerializer(serializers.ModelSerializer):
+class KeyPersonSerializer(ModelFieldsOnceSerializer):
     mobile = serializers.CharField(source="masked_mobile", read_only=True)
 
     class Meta:
@@ -17,7 +18,7 @@ class KeyPersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelFieldsOnceSerializer):
     """Personal numbers are masked; POST …/reveal/ returns one in full and logs the access."""
 
     mobile = serializers.CharField(source="masked_mobile", read_only=True)

@@ -2,11 +2,12 @@
 
 from rest_framework import serializers
 
+from kefu.core.api import ModelFieldsOnceSerializer
 from kefu.core.masking import mask_phone
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(ModelFieldsOnceSerializer):
     target = serializers.CharField(source="target.code")
     target_name = serializers.CharField(source="target.name")
 
@@ -15,7 +16,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "target", "target_name", "required_fields"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(ModelFieldsOnceSerializer):
     number = serializers.CharField(read_only=True)
     state = serializers.CharField(source="state.code")
     state_name = serializers.CharField(source="state.name")
@@ -46,7 +47,7 @@ class TicketDetailSerializer(TicketSerializer):
         return TransitionSerializer(self.context.get("transitions", []), many=True).data
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelFieldsOnceSerializer):
     actor = serializers.StringRelatedField()
     from_state = serializers.CharField(source="from_state.code", default=None)
     to_state = serializers.CharField(source="to_state.code", default=None)
@@ -56,7 +57,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "actor", "from_state", "to_state", "body", "is_internal", "data", "created_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelFieldsOnceSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "name", "size", "is_internal", "uploaded_by", "uploaded_at"]

@@ -82,7 +82,8 @@ class RequestViewSet(viewsets.GenericViewSet):
         ticket, created = services.ticket_create(
             actor=request.user, data=data, customer=customer, category=category, idempotency_key=key
         )
-        response = _done(_fresh(ticket), request)
+        # The service returns the request with its state and customer: no need to read it again.
+        response = _done(ticket, request)
         response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return response
 

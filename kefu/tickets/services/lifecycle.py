@@ -34,9 +34,16 @@ def workflow_for(ticket_type: str) -> Workflow:
     return workflow
 
 
-def _initial_state(workflow: Workflow) -> WorkflowState:
-    state = workflow.states.filter(is_initial=True).first()
+def _initial_state(ticket_type: str) -> WorkflowState:
+    """The state a new request of this type starts in (one query, with its workflow)."""
+    state = (
+        WorkflowState.objects.filter(workflow__ticket_type=ticket_type, is_initial=True)
+        .select_related("workflow")
+        .order_by("workflow_id")
+        .first()
+    )
     if state is None:
+        workflow = workflow_for(ticket_type)  # says which is missing: the workflow or its start
         raise ServiceError(_("The workflow “%(name)s” has no initial state.") % {"name": workflow.name})
     return state
 
@@ -74,12 +81,10 @@ def ticket_create(
     """Register a request; the registering person becomes its owner (首问负责制).
 
     With an `idempotency_key`, a retried call returns the request made the first time
-    instead of a second one: returns (ticket, created).
+    instead of a second one: returns (ticket, created). A retry is rare, so the key is not
+    looked up first: the unique key refuses the second INSERT and the first request is read
+    then (which also settles two retries racing each other).
     """
-    if idempotency_key:
-        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
     clean = _clean_new_ticket(data)
     if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
         raise ValidationError({"customer": _("Link a customer, or note the caller's name or phone.")})
@@ -87,18 +92,20 @@ def ticket_create(
         with transaction.atomic():
             return _create(actor, clean, customer, category, idempotency_key), True
     except IntegrityError:
-        # Two retries raced past the first check: the unique key lets exactly one win.
-        if idempotency_key:
-            existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-            if existing:
-                return existing, False
-        raise
+        existing = _by_idempotency_key(idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _by_idempotency_key(key: str) -> Ticket | None:
+    return Ticket.objects.select_related("state", "customer").filter(idempotency_key=key).first()
 
 
 def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
-    workflow = workflow_for(clean["ticket_type"])
-    state = _initial_state(workflow)
-    ticket = Ticket.objects.create(
+    state = _initial_state(clean["ticket_type"])
+    at = now()
+    ticket = Ticket(
         **clean,
         search_grams=search_keys(clean["title"], clean["description"]),
         state=state,
@@ -108,6 +115,8 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
         created_by=actor,
         idempotency_key=idempotency_key or None,
     )
+    hooks.ticket_creating(ticket, at)
+    ticket.save(force_insert=True)
     record(
         ticket,
         actor=actor,
@@ -117,7 +126,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
         audit_action=AuditAction.CREATED,
         audit_changes={"state": [None, state.code], "type": [None, ticket.ticket_type]},
     )
-    hooks.ticket_created(ticket, ticket.created_at)
+    hooks.ticket_created(ticket, at)
     return ticket
 
 
