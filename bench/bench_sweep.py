@@ -72,11 +72,6 @@ def restore(rows, now):
         "WHERE c.id = v.id",
         {"ids": ids, "dues": [r[1] for r in rows], "warns": [r[2] for r in rows]},
     )
-    sql(
-        "UPDATE tickets_ticket SET sla_state = 'ok' WHERE sla_state <> 'ok' AND id IN "
-        "(SELECT ticket_id FROM sla_slaclock WHERE id = ANY(%(ids)s))",
-        {"ids": ids},
-    )
 
 
 def timed(action) -> float:

@@ -171,7 +171,7 @@ def ticket_rows(args, units, staff, customer_range, first_id, states, policies):
         row = (ticket_id, created, closed_at or created, 1, kind, rng.choice(CHANNELS), rng.choice(PRIORITIES),
                state.pk, title, description, "", rng.randint(low, high), "", "", owner.pk, unit.pk,
                (kind == "complaint" and not is_open) or None, "", "", "", "", "", False, 0, False,
-               closed_at, due_at, "ok", search_keys(title, description), owner.pk)  # fmt: skip
+               closed_at, due_at, search_keys(title, description), owner.pk)  # fmt: skip
         events = [(ticket_id, "created", owner.pk, None, states[kind]["initial"].pk, title, False, "{}", created)]
         if closed_at:
             events.append((ticket_id, "transition", owner.pk, states[kind]["initial"].pk, state.pk, "办结", False,
@@ -186,7 +186,7 @@ TICKET_COLUMNS = (
     "id, created_at, updated_at, version, ticket_type, channel, priority, state_id, title, description, "
     "remedy_requested, customer_id, caller_name, caller_phone, owner_id, department_id, is_valid, invalid_reason, "
     "resolution_plan, resolution, root_cause, cause_class, supervised, reopen_count, resolved_on_first_contact, "
-    "closed_at, due_at, sla_state, search_grams, created_by_id"
+    "closed_at, due_at, search_grams, created_by_id"
 )
 EVENT_COLUMNS = "ticket_id, kind, actor_id, from_state_id, to_state_id, body, is_internal, data, created_at"
 CLOCK_COLUMNS = (

@@ -93,7 +93,7 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     Unordered, unlike the paginator's count, so that the database may stop early on whichever
     index fits the filter (an overdue count reads the due-date index, not the newest rows)."""
     cap = cap if cap is not None else list_count_cap()
-    found = queryset.order_by()[: cap + 1].count()
+    found = queryset.order_by().values("pk")[: cap + 1].count()  # no annotations in the inner select
     return min(found, cap), found > cap
 
 

@@ -143,7 +143,6 @@ def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
             _restart(clock, at)
     SlaClock.objects.bulk_update(clocks, _CLOCK_FIELDS)
     _mirror(ticket, clocks)
-    refresh_ticket_sla_state([ticket.pk])
 
 
 def reopened(old_state, new_state) -> bool:
@@ -183,15 +182,3 @@ def on_deadline_extended(ticket, new_due_at) -> None:
     SlaClock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION, stopped_at__isnull=True).update(
         due_at=new_due_at, breached_at=None, warned_at=None, warn_at=new_due_at - timedelta(hours=1)
     )
-    refresh_ticket_sla_state([ticket.pk])
-
-
-def refresh_ticket_sla_state(ticket_ids) -> None:
-    """Mirror the worst open clock onto the request (ok / warning / breached) for queues."""
-    from kefu.tickets.models import Ticket
-
-    breached = SlaClock.objects.filter(ticket_id__in=ticket_ids, breached_at__isnull=False, stopped_at__isnull=True)
-    warned = SlaClock.objects.filter(ticket_id__in=ticket_ids, warned_at__isnull=False, stopped_at__isnull=True)
-    Ticket.objects.filter(pk__in=ticket_ids).update(sla_state="ok")
-    Ticket.objects.filter(pk__in=warned.values("ticket_id")).update(sla_state="warning")
-    Ticket.objects.filter(pk__in=breached.values("ticket_id")).update(sla_state="breached")

@@ -5,9 +5,12 @@ Calendars are configuration, visible to every staff member, so there is no data 
 
 from datetime import date, timedelta
 
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
+
 from . import calendar as business_calendar
 from .calendar import DayInfo
-from .models import BusinessCalendar
+from .choices import SlaState
+from .models import BusinessCalendar, SlaClock
 
 
 def calendar_year(calendar: BusinessCalendar, year: int) -> list[DayInfo]:
@@ -37,3 +40,45 @@ def calendar_for_unit(org_unit) -> BusinessCalendar | None:
     paths = [org_unit.path[:end] for end in range(step, len(org_unit.path) + 1, step)]
     calendars = BusinessCalendar.objects.filter(org_unit__path__in=paths).select_related("org_unit")
     return max(calendars, key=lambda c: (c.org_unit.depth, -c.pk), default=None)
+
+
+# ── How a request stands against its time limits ─────────────────────────────────────────────
+# Read from the clocks, never copied onto the request: a mass breach then stamps the clocks
+# alone (one UPDATE) instead of also rewriting hundreds of thousands of request rows.
+
+
+def time_limit_state(clocks) -> str:
+    """ok / warning / breached: the worst of a request's running clocks."""
+    running = [clock for clock in clocks if clock.stopped_at is None]
+    if any(clock.breached_at for clock in running):
+        return SlaState.BREACHED
+    if any(clock.warned_at for clock in running):
+        return SlaState.WARNING
+    return SlaState.OK
+
+
+def _running_clock(**stamped) -> Exists:
+    return Exists(SlaClock.objects.filter(ticket=OuterRef("pk"), stopped_at__isnull=True, **stamped))
+
+
+def with_time_limit_state(tickets: QuerySet) -> QuerySet:
+    """Requests annotated with `sla_state` (evaluated only for the rows a page reads)."""
+    return tickets.annotate(
+        sla_state=Case(
+            When(_running_clock(breached_at__isnull=False), then=Value(SlaState.BREACHED.value)),
+            When(_running_clock(warned_at__isnull=False), then=Value(SlaState.WARNING.value)),
+            default=Value(SlaState.OK.value),
+            output_field=CharField(),
+        )
+    )
+
+
+def filter_time_limit_state(tickets: QuerySet, state: str) -> QuerySet:
+    breached, warned = _running_clock(breached_at__isnull=False), _running_clock(warned_at__isnull=False)
+    if state == SlaState.BREACHED:
+        return tickets.filter(breached)
+    if state == SlaState.WARNING:
+        return tickets.filter(warned).exclude(breached)
+    if state == SlaState.OK:
+        return tickets.exclude(warned).exclude(breached)
+    return tickets.none()

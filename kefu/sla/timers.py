@@ -20,6 +20,7 @@ from kefu.inbox.services import notify_each
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit, User
 from kefu.tickets.choices import EventKind
+from kefu.tickets.models import Ticket
 
 from .models import MAX_ESCALATION_LEVEL, SlaPolicy
 
@@ -48,11 +49,6 @@ RETURNING ticket_id"""
 _EVENTS = """
 INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
 SELECT id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM tickets_ticket WHERE id {ids}"""
-# A request's state only rises (ok → warning → breached): a second clock's warning must not
-# hide the breach of the first.
-_TICKET_STATE = """
-UPDATE tickets_ticket SET sla_state = %(state)s WHERE id {ids} AND sla_state IN ({below})"""
-_STATE_ORDER = ("ok", "warning", "breached")
 
 
 @dataclass
@@ -87,55 +83,47 @@ def _ids_param(ids) -> tuple[str, object]:
     return "IN (SELECT value FROM json_each(%(ids)s))", json.dumps(sorted(ids))
 
 
-def _mark(ticket_ids: set[int], kind: str, state: str | None, now: datetime) -> None:
-    """Events on the requests stamped in this step, and their mirrored time-limit state."""
+def _mark(ticket_ids: set[int], kind: str, now: datetime) -> None:
+    """An event on the timeline of each request stamped in this step (the request row itself is
+    not touched: its time-limit state is read from the clocks, kefu.sla.selectors)."""
     clause, ids = _ids_param(ticket_ids)
     empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
     _run(_EVENTS.format(ids=clause, empty_json=empty_json), {"kind": kind, "internal": True, "now": now, "ids": ids})
-    if state:
-        below = {f"below{n}": lower for n, lower in enumerate(_STATE_ORDER[: _STATE_ORDER.index(state)])}
-        statement = _TICKET_STATE.format(ids=clause, below=", ".join(f"%({key})s" for key in below))
-        _run(statement, {"state": state, "ids": ids, **below})
 
 
 @dataclass(frozen=True)
 class _Stamped:
-    """What a notification needs of a request, read without building model objects."""
+    """Who answers for a request, read as plain integers (a mass breach reads 250,000 of them)."""
 
     id: int
-    created_at: datetime
     owner_id: int
     assignee_id: int | None
     owner_unit_id: int | None
 
-    @property
-    def number(self) -> str:
-        return f"{timezone.localtime(self.created_at):%Y%m%d}-{self.id}"
-
 
 _STAMPED = """
-SELECT t.id, t.created_at, t.owner_id, t.assignee_id, u.org_unit_id
+SELECT t.id, t.owner_id, t.assignee_id, u.org_unit_id
 FROM tickets_ticket t JOIN org_user u ON u.id = t.owner_id
 WHERE t.id {ids}"""
 
 
 def _stamped(ticket_ids: set[int]) -> list[_Stamped]:
     clause, ids = _ids_param(ticket_ids)
-    rows = _run(_STAMPED.format(ids=clause), {"ids": ids})
-    convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
-    stamped = []
-    for ticket_id, created_at, owner_id, assignee_id, unit_id in rows:
-        if convert:
-            created_at = convert(created_at, None, connection)
-        stamped.append(_Stamped(ticket_id, created_at, owner_id, assignee_id, unit_id))
-    return stamped
+    return [_Stamped(*row) for row in _run(_STAMPED.format(ids=clause), {"ids": ids})]
+
+
+def _numbers(by_user: dict[int, list[_Stamped]]) -> dict[int, str]:
+    """Request numbers of the few requests each notification lists, in one query."""
+    listed = {t.id for tickets in by_user.values() for t in tickets[:LISTED_PER_NOTIFICATION]}
+    rows = Ticket.objects.filter(pk__in=listed).values_list("pk", "created_at")
+    return {pk: Ticket(pk=pk, created_at=created_at).number for pk, created_at in rows}
 
 
 def _notify_grouped(by_user: dict[int, list[_Stamped]], *, kind: str, message: str, key: str) -> int:
     """One notification per person and step, listing a few request numbers."""
-    messages = []
+    messages, number = [], _numbers(by_user)
     for user_id, tickets in by_user.items():
-        numbers = "、".join(t.number for t in tickets[:LISTED_PER_NOTIFICATION])
+        numbers = "、".join(number[t.id] for t in tickets[:LISTED_PER_NOTIFICATION])
         if len(tickets) > LISTED_PER_NOTIFICATION:
             numbers += f" …(+{len(tickets) - LISTED_PER_NOTIFICATION})"
         text = message % {"count": len(tickets), "numbers": numbers}
@@ -168,7 +156,7 @@ def _warn(now, result) -> None:
     ticket_ids = {row[0] for row in rows}
     result.warned = len(ticket_ids)
     if ticket_ids:
-        _mark(ticket_ids, EventKind.SLA_WARNING, "warning", now)
+        _mark(ticket_ids, EventKind.SLA_WARNING, now)
         result.notifications += _notify_grouped(
             _responsible(_stamped(ticket_ids)),
             kind="sla_warning",
@@ -182,7 +170,7 @@ def _breach(now, result) -> None:
     ticket_ids = {row[0] for row in rows}
     result.breached = len(ticket_ids)
     if ticket_ids:
-        _mark(ticket_ids, EventKind.SLA_BREACHED, "breached", now)
+        _mark(ticket_ids, EventKind.SLA_BREACHED, now)
         result.notifications += _notify_grouped(
             _responsible(_stamped(ticket_ids)),
             kind="sla_breached",
@@ -201,7 +189,7 @@ def _escalate(now, result) -> None:
     result.escalated = len(levels)
     if not levels:
         return
-    _mark(set(levels), EventKind.ESCALATED, None, now)
+    _mark(set(levels), EventKind.ESCALATED, now)
     chains, by_user = {}, defaultdict(list)
     for ticket in _stamped(set(levels)):
         if ticket.owner_unit_id not in chains:
@@ -224,7 +212,7 @@ def _remind(now, result) -> None:
     ticket_ids = {row[0] for row in rows}
     result.reminded = len(ticket_ids)
     if ticket_ids:
-        _mark(ticket_ids, EventKind.REMINDED, None, now)
+        _mark(ticket_ids, EventKind.REMINDED, now)
         result.notifications += _notify_grouped(
             _responsible(_stamped(ticket_ids)),
             kind="reminder",

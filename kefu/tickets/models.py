@@ -111,8 +111,9 @@ class Ticket(TimeStampedModel, VersionedModel):
     """A service request or complaint, taken through its workflow to closure.
 
     `owner` is the first responder (首问负责制): whoever registered the request stays
-    responsible until closure or an accepted transfer. `due_at` and `sla_state` mirror the
-    resolution clock so that queues sort and filter on one table.
+    responsible until closure or an accepted transfer. `due_at` mirrors the resolution
+    clock so that queues sort and filter on one table; how the request stands against its time
+    limits (ok / warning / breached) is read from the clocks (kefu.sla.selectors).
     """
 
     ticket_type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
@@ -175,7 +176,6 @@ class Ticket(TimeStampedModel, VersionedModel):
     resolved_on_first_contact = models.BooleanField(_("resolved on first contact"), default=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    sla_state = models.CharField(_("time limit"), max_length=10, default="ok")
     # Bigrams of title and description for keyword search (kefu.core.search); indexed on PostgreSQL.
     search_grams = models.TextField(blank=True, editable=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True)
@@ -233,11 +233,18 @@ class TicketEvent(models.Model):
         db_index=False,  # ticket_event_ticket_idx leads
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    # Events are read per request only (ticket_event_ticket_idx); indexes on these keys would
+    # be written by every event (a mass breach writes hundreds of thousands) and read by nothing
+    # but the rare deletion of a user or a workflow state.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    from_state = models.ForeignKey(WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    to_state = models.ForeignKey(WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_state = models.ForeignKey(
+        WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    to_state = models.ForeignKey(
+        WorkflowState, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     body = models.TextField(_("text"), blank=True)
     is_internal = models.BooleanField(_("internal"), default=False)
     data = models.JSONField(default=dict, blank=True)

@@ -9,6 +9,7 @@ from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
+from kefu.sla.selectors import filter_time_limit_state, with_time_limit_state
 
 from .choices import TransferStatus
 from .models import Ticket, TicketEvent, Transfer, WorkflowState, WorkflowTransition
@@ -127,9 +128,11 @@ def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -
     """A queue narrowed by filters, as both the queue pages and the API list show it."""
     filters = filters or {}
     tickets = ticket_queue(user, queue)
-    for field in ("ticket_type", "channel", "priority", "sla_state"):
+    for field in ("ticket_type", "channel", "priority"):
         if filters.get(field):
             tickets = tickets.filter(**{field: filters[field]})
+    if filters.get("sla_state"):
+        tickets = filter_time_limit_state(tickets, filters["sla_state"])
     if filters.get("department"):
         tickets = tickets.filter(department_id=filters["department"])
     if filters.get("state"):
@@ -142,7 +145,7 @@ def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -
     if filters.get("q"):
         tickets = ticket_search(tickets, filters["q"])
     ordering = {"due": "due_at", "-created": "-id", "created": "id"}.get(filters.get("ordering") or "", "-id")
-    return tickets.select_related(*LIST_RELATED).order_by(ordering, "-id")
+    return with_time_limit_state(tickets.select_related(*LIST_RELATED)).order_by(ordering, "-id")
 
 
 def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:

@@ -12,6 +12,7 @@ from kefu.inbox.models import Notification
 from kefu.org.choices import Role
 from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.selectors import time_limit_state
 from kefu.sla.services import default_calendar, sla_install_preset
 from kefu.sla.timers import sla_sweep
 from kefu.tickets import services
@@ -48,6 +49,10 @@ def register(agent, customer, *, when: datetime, monkeypatch, **extra):
     data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次", **extra}
     ticket, _ = services.ticket_create(actor=agent, data=data, customer=customer)
     return ticket
+
+
+def state_of(ticket) -> str:
+    return time_limit_state(SlaClock.objects.filter(ticket=ticket))
 
 
 def clock(ticket, metric="resolution"):
@@ -121,21 +126,30 @@ def test_warning_before_breach_then_breach_with_a_frozen_clock(policy, agent, ow
     assert result.warned == 0
     result = sla_sweep(now=moment("2026-03-03", 3))  # 18 h = 75 % of 24 h
     assert result.warned == 1 and result.breached == 0
-    assert Ticket.objects.get(pk=ticket.pk).sla_state == "warning"
+    assert state_of(ticket) == "warning"
     result = sla_sweep(now=moment("2026-03-03", 9, 1))
     assert result.breached == 1
-    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+    assert state_of(ticket) == "breached"
     assert TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").count() == 1
-    assert Notification.objects.filter(recipient=agent, kind="sla_breached").count() == 1
+    (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
+    assert ticket.number in notice.text and notice.ticket_id == ticket.pk
+
+
+def test_a_notice_about_many_requests_lists_five_numbers_and_counts_the_rest(policy, agent, own_customer, monkeypatch):
+    tickets = [register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch) for _ in range(7)]
+    sla_sweep(now=moment("2026-03-03", 9, 1))
+    (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
+    assert notice.text.count("20260302-") == 5 and "(+2)" in notice.text and notice.ticket_id is None
+    assert tickets[0].number in notice.text
 
 
 def test_a_later_warning_on_another_clock_does_not_hide_a_breach(policy, agent, own_customer, monkeypatch):
     ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
     sla_sweep(now=moment("2026-03-03", 9, 1))  # first response breached, resolution not yet near
-    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+    assert state_of(ticket) == "breached"
     result = sla_sweep(now=moment("2026-03-05", 10))  # resolution now past 75 % of 3 working days
     assert result.warned == 1
-    assert Ticket.objects.get(pk=ticket.pk).sla_state == "breached"
+    assert state_of(ticket) == "breached"
 
 
 def test_a_sweep_run_twice_acts_once(policy, agent, own_customer, monkeypatch):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from kefu.core.api import ModelFieldsOnceSerializer
 from kefu.core.masking import mask_phone
+from kefu.sla.selectors import time_limit_state
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
 
 
@@ -21,6 +22,7 @@ class TicketSerializer(ModelFieldsOnceSerializer):
     state = serializers.CharField(source="state.code")
     state_name = serializers.CharField(source="state.name")
     caller_phone = serializers.SerializerMethodField()
+    sla_state = serializers.SerializerMethodField()
     customer_name = serializers.CharField(source="customer.name", default="")
 
     class Meta:
@@ -35,6 +37,12 @@ class TicketSerializer(ModelFieldsOnceSerializer):
 
     def get_caller_phone(self, ticket) -> str:
         return mask_phone(ticket.caller_phone)
+
+    def get_sla_state(self, ticket) -> str:
+        """ok / warning / breached: annotated on lists, read from the clocks for one request."""
+        if hasattr(ticket, "sla_state"):
+            return ticket.sla_state
+        return time_limit_state(ticket.sla_clocks.all())
 
 
 class TicketDetailSerializer(TicketSerializer):

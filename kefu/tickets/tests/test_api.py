@@ -218,6 +218,41 @@ def test_list_filters_by_type(agent, own_customer):
     assert [r["ticket_type"] for r in rows] == ["inquiry"]
 
 
+def stamp_clock(ticket, **stamps):
+    from kefu.sla.models import SlaClock, SlaPolicy
+    from kefu.sla.services import default_calendar
+
+    policy = SlaPolicy.objects.first() or SlaPolicy.objects.create(
+        name="通用", calendar=default_calendar(), resolution=3
+    )
+    now = timezone.now()
+    SlaClock.objects.create(
+        ticket=ticket, metric=stamps.pop("metric", "resolution"), policy=policy, started_at=now, due_at=now,
+        warn_at=now, **stamps,
+    )  # fmt: skip
+
+
+def test_time_limit_state_is_the_worst_running_clock_and_filters_the_list(agent, own_customer):
+    now = timezone.now()
+    breached, warned, stopped, plain = (TicketFactory(owner=agent, customer=own_customer) for _ in range(4))
+    stamp_clock(breached, warned_at=now, breached_at=now)
+    stamp_clock(breached, metric="first_response", warned_at=now)
+    stamp_clock(warned, warned_at=now)
+    stamp_clock(stopped, warned_at=now, breached_at=now, stopped_at=now)  # met late, then closed the clock
+    client = api(agent)
+
+    def listed(state):
+        rows = client.get(reverse("api-request-list"), {"sla_state": state}).json()["results"]
+        return {r["id"]: r["sla_state"] for r in rows}
+
+    assert listed("breached") == {breached.pk: "breached"}
+    assert listed("warning") == {warned.pk: "warning"}
+    assert listed("ok") == {stopped.pk: "ok", plain.pk: "ok"}
+    assert listed("bogus") == {}
+    detail = client.get(reverse("api-request-detail", args=[breached.pk])).json()
+    assert detail["sla_state"] == "breached"
+
+
 def test_schema_lists_the_request_endpoints(agent):
     paths = api(agent).get(reverse("api-schema"), {"format": "json"}).json()["paths"]
     assert "/api/v1/requests/" in paths and "/api/v1/requests/{id}/transition/" in paths

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import selectors
 
-# How the resolution clock stands, as the SLA timers write it on the request.
+# How the request stands against its time limits (kefu.sla.selectors.time_limit_state).
 SLA_LABELS = {
     "ok": (_("On time"), "success"),
     "warning": (_("Deadline near"), "warning"),
@@ -40,8 +40,8 @@ def due_state(ticket, now) -> str:
     return ""
 
 
-def sla_badge(ticket) -> tuple[str, str]:
-    return SLA_LABELS.get(ticket.sla_state, (ticket.sla_state, "secondary"))
+def sla_badge(state: str) -> tuple[str, str]:
+    return SLA_LABELS.get(state, (state, "secondary"))
 
 
 def back_to_ticket(request, ticket, message: str):

@@ -10,6 +10,7 @@ from kefu.core.errors import PermissionDeniedError
 from kefu.core.masking import mask_phone
 from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
+from kefu.sla.selectors import time_limit_state
 
 from .. import forms, selectors
 from ..choices import EventKind, ExtensionStatus, TransferStatus
@@ -79,7 +80,9 @@ def detail_context(request, ticket) -> dict:
     if ticket.customer_id:
         others = selectors.open_tickets_for_caller(user, customer_ids=[ticket.customer_id], limit=6)
         customer_open = [t for t in others if t.pk != ticket.pk][:5]
-    sla_label, sla_css = sla_badge(ticket)
+    clocks = list(ticket.sla_clocks.order_by("id"))
+    sla_state = time_limit_state(clocks)
+    sla_label, sla_css = sla_badge(sla_state)
     decide_transfer = pending_transfer and can_decide_transfer(user, pending_transfer)
     return {
         "ticket": ticket,
@@ -87,9 +90,9 @@ def detail_context(request, ticket) -> dict:
         "sla_label": sla_label,
         "sla_css": sla_css,
         # Without a deadline (no SLA policy applies) "on time" would say nothing.
-        "show_sla": not ticket.closed_at and (ticket.due_at or ticket.sla_state != "ok"),
+        "show_sla": not ticket.closed_at and (ticket.due_at or sla_state != "ok"),
         "events": events,
-        "clocks": list(ticket.sla_clocks.order_by("id")),
+        "clocks": clocks,
         "replies": [e for e in events if e.kind == EventKind.REPLY and not e.is_internal],
         "transitions": selectors.available_transitions(user, ticket) if can["handle"] else [],
         "attachments": list(ticket.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")),
