@@ -44,11 +44,11 @@ _REMIND = """
 UPDATE sla_slaclock SET reminded_at = %(now)s
 WHERE stopped_at IS NULL AND breached_at IS NOT NULL AND reminded_at IS NULL AND breached_at < %(today)s
 RETURNING ticket_id"""
-# The follow-up acts on the ticket ids the claim returned: {ids} is `= ANY(array)` on PostgreSQL
-# and a json_each() list on SQLite, one parameter either way, whatever the number of rows.
+# The follow-up acts on the ticket ids the claim returned: {claimed} is a row source of them,
+# unnest(array) on PostgreSQL and json_each() on SQLite, one parameter either way.
 _EVENTS = """
 INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
-SELECT id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM tickets_ticket WHERE id {ids}"""
+SELECT claimed.id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM {claimed}"""
 
 
 @dataclass
@@ -76,19 +76,20 @@ def _run(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def _ids_param(ids) -> tuple[str, object]:
-    """A membership test for many ids as one bound parameter (no statement per id, no 999 limit)."""
+def _claimed(ids) -> tuple[str, object]:
+    """Many ids as a table `claimed(id)` from one bound parameter (no 999-variable limit)."""
     if connection.vendor == "postgresql":
-        return "= ANY(%(ids)s)", sorted(ids)
-    return "IN (SELECT value FROM json_each(%(ids)s))", json.dumps(sorted(ids))
+        return "unnest(%(ids)s::bigint[]) AS claimed(id)", sorted(ids)
+    return "(SELECT value AS id FROM json_each(%(ids)s)) AS claimed", json.dumps(sorted(ids))
 
 
 def _mark(ticket_ids: set[int], kind: str, now: datetime) -> None:
     """An event on the timeline of each request stamped in this step (the request row itself is
     not touched: its time-limit state is read from the clocks, kefu.sla.selectors)."""
-    clause, ids = _ids_param(ticket_ids)
+    claimed, ids = _claimed(ticket_ids)
     empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
-    _run(_EVENTS.format(ids=clause, empty_json=empty_json), {"kind": kind, "internal": True, "now": now, "ids": ids})
+    statement = _EVENTS.format(claimed=claimed, empty_json=empty_json)
+    _run(statement, {"kind": kind, "internal": True, "now": now, "ids": ids})
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,12 @@ class _Stamped:
 
 _STAMPED = """
 SELECT t.id, t.owner_id, t.assignee_id, u.org_unit_id
-FROM tickets_ticket t JOIN org_user u ON u.id = t.owner_id
-WHERE t.id {ids}"""
+FROM {claimed} JOIN tickets_ticket t ON t.id = claimed.id JOIN org_user u ON u.id = t.owner_id"""
 
 
 def _stamped(ticket_ids: set[int]) -> list[_Stamped]:
-    clause, ids = _ids_param(ticket_ids)
-    return [_Stamped(*row) for row in _run(_STAMPED.format(ids=clause), {"ids": ids})]
+    claimed, ids = _claimed(ticket_ids)
+    return [_Stamped(*row) for row in _run(_STAMPED.format(claimed=claimed), {"ids": ids})]
 
 
 def _numbers(by_user: dict[int, list[_Stamped]]) -> dict[int, str]:
