@@ -20,7 +20,7 @@ from kefu.inbox.services import notify_each
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit, User
 from kefu.tickets.choices import EventKind
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, request_number
 
 from .models import MAX_ESCALATION_LEVEL, SlaPolicy
 
@@ -116,7 +116,7 @@ def _numbers(by_user: dict[int, list[_Stamped]]) -> dict[int, str]:
     """Request numbers of the few requests each notification lists, in one query."""
     listed = {t.id for tickets in by_user.values() for t in tickets[:LISTED_PER_NOTIFICATION]}
     rows = Ticket.objects.filter(pk__in=listed).values_list("pk", "created_at")
-    return {pk: Ticket(pk=pk, created_at=created_at).number for pk, created_at in rows}
+    return {pk: request_number(pk, created_at) for pk, created_at in rows}
 
 
 def _notify_grouped(by_user: dict[int, list[_Stamped]], *, kind: str, message: str, key: str) -> int:

@@ -220,7 +220,12 @@ class Ticket(TimeStampedModel, VersionedModel):
 
         Derived rather than stored, so that creating a request needs no shared counter row.
         """
-        return f"{timezone.localtime(self.created_at):%Y%m%d}-{self.pk}" if self.pk and self.created_at else ""
+        return request_number(self.pk, self.created_at) if self.pk and self.created_at else ""
+
+
+def request_number(pk: int, created_at) -> str:
+    """Registration date (local) and id: what Ticket.number shows, without building a Ticket."""
+    return f"{timezone.localtime(created_at):%Y%m%d}-{pk}"
 
 
 class TicketEvent(models.Model):
