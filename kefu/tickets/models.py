@@ -201,6 +201,13 @@ class Ticket(TimeStampedModel, VersionedModel):
             models.Index(
                 fields=["-id"], name="ticket_open_unassigned_idx", condition=Q(closed_at__isnull=True, assignee=None)
             ),
+            # "Mine" (owner or handler) on open requests: two small partial indexes OR-ed together.
+            # With only the full (owner, -id) index PostgreSQL AND-ed the owner's rows with the
+            # open-due index (900,000 entries): 140 ms for every queue page's tab counts.
+            models.Index(fields=["owner", "-id"], name="ticket_open_owner_idx", condition=Q(closed_at__isnull=True)),
+            models.Index(
+                fields=["assignee", "-id"], name="ticket_open_assignee_idx", condition=Q(closed_at__isnull=True)
+            ),
             models.Index(
                 fields=["-id"], name="ticket_open_supervised_idx", condition=Q(closed_at__isnull=True, supervised=True)
             ),
