@@ -33,7 +33,7 @@ def list_count_cap() -> int:
 class CappedCountPaginator(Paginator):
     """A paginator that stops counting at `cap`: the list says "more than 1,000 customers".
 
-    Measured at 1,000,000 customers on PostgreSQL (bench/RESULTS-lookup.md):
+    Measured at 1,000,000 customers on PostgreSQL (bench/README.md, customer lookup):
     1. An exact count reads every matching row: a search for one common character (王, 公)
        matches 7-11% of customers and took 100-450 ms to count, more than the page itself.
        The capped count reads at most cap + 1 matches, newest first. The order matters: in

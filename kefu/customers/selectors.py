@@ -71,7 +71,7 @@ def _name_contains(customers: QuerySet[Customer], fragment: str) -> QuerySet[Cus
     character of the fragment, then a substring check confirms the order.
 
     On PostgreSQL the check is `strpos(name, fragment) > 0` rather than `LIKE '%…%'`, and it
-    comes first (measured at 1,000,000 customers, see bench/RESULTS-lookup.md):
+    comes first (measured at 1,000,000 customers, see bench/README.md, customer lookup):
     - same rows, but the planner estimates such a LIKE at a tiny fixed selectivity and
       multiplies it into the index's estimate: it expected one row where there were thousands
       and joined the account managers by scanning the staff table once per row (0.8 s). A

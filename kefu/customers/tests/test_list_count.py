@@ -1,7 +1,7 @@
 """The customer list counts up to a cap and skips the count when the first page is short.
 
 Why: at 1,000,000 customers an exact count of a one-character search took longer than the
-page itself (bench/RESULTS-lookup.md).
+page itself (bench/README.md, customer lookup).
 """
 
 from django.conf import settings
