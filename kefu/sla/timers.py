@@ -109,7 +109,8 @@ FROM {claimed} JOIN tickets_ticket t ON t.id = claimed.id JOIN org_user u ON u.i
 
 def _stamped(ticket_ids: set[int]) -> list[_Stamped]:
     claimed, ids = _claimed(ticket_ids)
-    return [_Stamped(*row) for row in _run(_STAMPED.format(claimed=claimed), {"ids": ids})]
+    rows = _run(_STAMPED.format(claimed=claimed), {"ids": ids})
+    return sorted((_Stamped(*row) for row in rows), key=lambda t: t.id)  # notices list the oldest first
 
 
 def _numbers(by_user: dict[int, list[_Stamped]]) -> dict[int, str]:
