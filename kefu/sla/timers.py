@@ -152,32 +152,31 @@ def escalation_chain(unit_id: int | None) -> list[list[User]]:
     return [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
 
 
+def _claim_and_tell(claim: str, params: dict, *, now, event: str, kind: str, message: str) -> tuple[int, int]:
+    """Claim the clocks of one step, put an event on each request's timeline and tell each
+    owner and handler once (listing a few numbers). Returns (requests, notifications)."""
+    ticket_ids = {row[0] for row in _run(claim, params)}
+    if not ticket_ids:
+        return 0, 0
+    _mark(ticket_ids, event, now)
+    by_user = _responsible(_stamped(ticket_ids))
+    return len(ticket_ids), _notify_grouped(by_user, kind=kind, message=message, key=f"{kind}:{now.isoformat()}")
+
+
 def _warn(now, result) -> None:
-    rows = _run(_WARN, {"now": now})
-    ticket_ids = {row[0] for row in rows}
-    result.warned = len(ticket_ids)
-    if ticket_ids:
-        _mark(ticket_ids, EventKind.SLA_WARNING, now)
-        result.notifications += _notify_grouped(
-            _responsible(_stamped(ticket_ids)),
-            kind="sla_warning",
-            message=_("%(count)d request(s) will soon pass their time limit: %(numbers)s"),
-            key=f"sla_warning:{now.isoformat()}",
-        )
+    result.warned, sent = _claim_and_tell(
+        _WARN, {"now": now}, now=now, event=EventKind.SLA_WARNING, kind="sla_warning",
+        message=_("%(count)d request(s) will soon pass their time limit: %(numbers)s"),
+    )  # fmt: skip
+    result.notifications += sent
 
 
 def _breach(now, result) -> None:
-    rows = _run(_BREACH, {"now": now})
-    ticket_ids = {row[0] for row in rows}
-    result.breached = len(ticket_ids)
-    if ticket_ids:
-        _mark(ticket_ids, EventKind.SLA_BREACHED, now)
-        result.notifications += _notify_grouped(
-            _responsible(_stamped(ticket_ids)),
-            kind="sla_breached",
-            message=_("%(count)d request(s) passed their time limit: %(numbers)s"),
-            key=f"sla_breached:{now.isoformat()}",
-        )
+    result.breached, sent = _claim_and_tell(
+        _BREACH, {"now": now}, now=now, event=EventKind.SLA_BREACHED, kind="sla_breached",
+        message=_("%(count)d request(s) passed their time limit: %(numbers)s"),
+    )  # fmt: skip
+    result.notifications += sent
 
 
 def _escalate(now, result) -> None:
@@ -209,17 +208,11 @@ def _escalate(now, result) -> None:
 def _remind(now, result) -> None:
     """催办 the day after a missed deadline (国办发〔2020〕53号 practice)."""
     today = datetime.combine(timezone.localdate(now), time.min, tzinfo=timezone.get_current_timezone())
-    rows = _run(_REMIND, {"now": now, "today": today})
-    ticket_ids = {row[0] for row in rows}
-    result.reminded = len(ticket_ids)
-    if ticket_ids:
-        _mark(ticket_ids, EventKind.REMINDED, now)
-        result.notifications += _notify_grouped(
-            _responsible(_stamped(ticket_ids)),
-            kind="reminder",
-            message=_("Reminder: %(count)d request(s) are overdue since yesterday or earlier: %(numbers)s"),
-            key=f"sla_reminder:{now.isoformat()}",
-        )
+    result.reminded, sent = _claim_and_tell(
+        _REMIND, {"now": now, "today": today}, now=now, event=EventKind.REMINDED, kind="reminder",
+        message=_("Reminder: %(count)d request(s) are overdue since yesterday or earlier: %(numbers)s"),
+    )  # fmt: skip
+    result.notifications += sent
 
 
 def sla_sweep(*, now: datetime | None = None) -> SweepResult:
