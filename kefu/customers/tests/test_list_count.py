@@ -5,7 +5,9 @@ page itself (bench/README.md, customer lookup).
 """
 
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kefu.core.pagination import CappedCountPaginator
@@ -79,3 +81,14 @@ def test_list_page_runs_one_query_less_when_the_first_page_is_short(client_for, 
     CustomerFactory.create_batch(25, name="王五")
     full = count_queries(lambda: client.get(reverse("customers:list"), {"q": "王五"}))
     assert short == full - 1
+
+
+def test_the_count_is_newest_first_unless_told_to_let_the_database_choose(agent):
+    CustomerFactory.create_batch(5, name="王五")
+    customers = selectors.customer_list(agent, filters={"q": "王"})
+    for newest_first, ordered in ((True, True), (False, False)):
+        paginator = CappedCountPaginator(customers, 2, cap=3, count_newest_first=newest_first)
+        with CaptureQueriesContext(connection) as queries:
+            assert paginator.count == 3 and paginator.count_is_capped
+        (count_sql,) = [q["sql"] for q in queries.captured_queries]
+        assert ("ORDER BY" in count_sql) is ordered

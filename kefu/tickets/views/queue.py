@@ -70,7 +70,11 @@ def ticket_queue(request):
     tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
     cap = search_count_cap() if filters["q"] else None
     page = CappedCountPaginator(
-        tickets.values_list("pk", flat=True), list_page_size(), cap=cap, hydrate=selectors.tickets_in_order
+        tickets.values_list("pk", flat=True),
+        list_page_size(),
+        cap=cap,
+        hydrate=selectors.tickets_in_order,
+        count_newest_first=False,  # let a keyword search count on its own index
     ).get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
