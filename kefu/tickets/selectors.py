@@ -218,4 +218,4 @@ def open_tickets_for_caller(user, *, customer_ids=(), phone: str = "", limit: in
     if not match:
         return []
     tickets = tickets_visible_to(user).filter(match, closed_at__isnull=True)
-    return list(tickets.select_related("state", "customer").order_by("-id")[:limit])
+    return list(with_time_limit_state(tickets.select_related("state", "customer")).order_by("-id")[:limit])

@@ -211,6 +211,17 @@ def test_caller_lookup_finds_the_customer_and_open_requests(agent, own_customer,
     assert body["customers"][0]["mobile"] == own_customer.masked_mobile
 
 
+def test_caller_lookup_runs_the_same_number_of_queries_for_1_and_8_open_requests(agent, own_customer):
+    client = api(agent)
+    TicketFactory(owner=agent, customer=own_customer)
+    lookup = lambda: client.get(reverse("api-caller-lookup"), {"phone": own_customer.mobile})  # noqa: E731
+    with_one = count_queries(lookup)
+    for _ in range(7):
+        TicketFactory(owner=agent, customer=own_customer)
+    assert count_queries(lookup) == with_one
+    assert len(lookup().json()["open_requests"]) == 8
+
+
 def test_list_filters_by_type(agent, own_customer):
     TicketFactory(owner=agent, customer=own_customer)
     TicketFactory(owner=agent, customer=own_customer, ticket_type="inquiry")
