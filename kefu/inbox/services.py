@@ -1,39 +1,24 @@
 """Sending staff notifications exactly once."""
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
 
 
 def notify(*, recipients, kind: str, text: str, dedupe_key: str, ticket=None) -> int:
-    """Notify each recipient once per `dedupe_key`; returns how many were new.
-
-    Each insert has its own savepoint so that a duplicate (a job run twice) is skipped
-    without spoiling the caller's transaction.
-    """
-    created = 0
-    for recipient in {r for r in recipients if r is not None}:
-        try:
-            with transaction.atomic():
-                Notification.objects.create(
-                    recipient=recipient,
-                    kind=kind,
-                    text=text[:300],
-                    ticket=ticket,
-                    dedupe_key=f"{dedupe_key}:{recipient.pk}",
-                )
-            created += 1
-        except IntegrityError:
-            continue
-    return created
+    """Notify each recipient once per `dedupe_key`; returns how many were new."""
+    ticket_id = ticket.pk if ticket is not None else None
+    messages = [(recipient.pk, text, ticket_id) for recipient in recipients if recipient is not None]
+    return notify_each(messages=messages, kind=kind, dedupe_key=dedupe_key)
 
 
 def notify_each(*, messages: list[tuple[int, str, int | None]], kind: str, dedupe_key: str) -> int:
     """Many notifications at once, each (recipient id, text, ticket id) once per `dedupe_key`.
 
-    For the timer sweep: two statements whatever the number of people. Keys already sent are
-    left out; a concurrent run's insert is skipped by the unique key (ON CONFLICT DO NOTHING).
+    Two statements whatever the number of people (the timer sweep tells hundreds at once). Keys
+    already sent are left out; a concurrent run's insert is skipped by the unique key (ON
+    CONFLICT DO NOTHING), so a job run twice never notifies twice and never spoils the caller's
+    transaction.
     """
     keyed = {
         f"{dedupe_key}:{recipient_id}": (recipient_id, text, ticket_id) for recipient_id, text, ticket_id in messages
