@@ -16,7 +16,6 @@ SLA_LABELS = {
     "ok": (_("On time"), "success"),
     "warning": (_("Deadline near"), "warning"),
     "breached": (_("Deadline missed"), "danger"),
-    "paused": (_("Clock paused"), "secondary"),
 }
 
 
