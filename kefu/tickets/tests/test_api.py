@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 from kefu.audit.models import AuditEvent
 from kefu.core.testing import count_queries
 from kefu.core.testing.factories import TicketFactory
+from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.services import default_calendar
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
 
@@ -230,9 +232,6 @@ def test_list_filters_by_type(agent, own_customer):
 
 
 def stamp_clock(ticket, **stamps):
-    from kefu.sla.models import SlaClock, SlaPolicy
-    from kefu.sla.services import default_calendar
-
     policy = SlaPolicy.objects.first() or SlaPolicy.objects.create(
         name="通用", calendar=default_calendar(), resolution=3
     )
