@@ -20,9 +20,11 @@ def _sync_background(settings, tmp_path):
     # Hashing passwords properly takes ~0.3 s per user; tests need speed, not secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rolled-back tests reuse calendar ids and revisions: start each with no cached day tables.
+    from kefu.core import config_cache
     from kefu.sla import calendar
 
     calendar._tables.clear()
+    config_cache.clear()  # nor configuration loaded from a rolled-back test's rows
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ subscribes them), so a clock never disagrees with the state that moved it.
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
+from kefu.core import config_cache
 from kefu.tickets.choices import StateKind
 
 from . import calendar as business_calendar
@@ -27,16 +27,39 @@ _TARGETS = {
 }
 
 
+def _policies() -> dict[int, SlaPolicy]:
+    """Every policy with its calendar, by id, from the configuration cache."""
+    return config_cache.cached(
+        "sla.policies", lambda: {policy.pk: policy for policy in SlaPolicy.objects.select_related("calendar")}
+    )
+
+
+def active_policies() -> list[SlaPolicy]:
+    return [policy for policy in _policies().values() if policy.is_active]
+
+
+def policy_by_id(policy_id: int) -> SlaPolicy:
+    """A clock's policy (active or not); loaded again if another process just added it."""
+    policies = _policies()
+    if policy_id not in policies:
+        config_cache.clear()
+        policies = _policies()
+    return policies[policy_id]
+
+
+def _matches(policy: SlaPolicy, criteria: dict) -> bool:
+    return all(getattr(policy, name) in ("", value) for name, value in criteria.items())
+
+
 def policy_for(ticket) -> SlaPolicy | None:
     """The most specific active policy matching the request (an empty criterion matches all)."""
-    tier = ticket.customer.tier if ticket.customer_id else ""
-    candidates = SlaPolicy.objects.filter(
-        Q(ticket_type="") | Q(ticket_type=ticket.ticket_type),
-        Q(customer_tier="") | Q(customer_tier=tier),
-        Q(priority="") | Q(priority=ticket.priority),
-        Q(channel="") | Q(channel=ticket.channel),
-        is_active=True,
-    ).select_related("calendar")
+    criteria = {
+        "ticket_type": ticket.ticket_type,
+        "customer_tier": ticket.customer.tier if ticket.customer_id else "",
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+    }
+    candidates = [policy for policy in active_policies() if _matches(policy, criteria)]
     return max(candidates, key=lambda p: (p.specificity, -p.pk), default=None)
 
 
@@ -133,10 +156,11 @@ def _shift(clock: SlaClock, paused_from: datetime, until: datetime) -> None:
 
 def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
     """Pause while waiting for the customer, resume after, stop when closed or done."""
-    clocks = list(
-        SlaClock.objects.select_for_update().filter(ticket=ticket).select_related("policy", "policy__calendar")
-    )
+    # The policies come from the cache, not a join: on PostgreSQL the join would lock the policy
+    # and calendar rows too, and every request under the same policy would wait for the others.
+    clocks = list(SlaClock.objects.select_for_update().filter(ticket=ticket))
     for clock in clocks:
+        clock.policy = policy_by_id(clock.policy_id)
         if clock.stopped_at is None:
             _advance(clock, ticket, old_state, new_state, at)
         elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record, diff, snapshot
+from kefu.core import config_cache
 
 from .choices import DaySource
 from .models import BusinessCalendar, CalendarDay, SlaPolicy
@@ -32,6 +33,7 @@ def _calendar_state(calendar: BusinessCalendar) -> dict:
 def _bump(calendar: BusinessCalendar) -> None:
     """Expire every process's cached day tables of this calendar."""
     BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
+    config_cache.clear()  # the cached policies carry the calendar and its old revision
     calendar.refresh_from_db(fields=["revision"])
 
 

@@ -8,7 +8,12 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self):
+        from kefu.core.config_cache import clear_on_change
+
         from . import (
             timeline,  # noqa: F401 - registers the customer timeline provider
             workbench,  # noqa: F401 - registers the workbench cards
         )
+        from .models import Category, Workflow, WorkflowState, WorkflowTransition
+
+        clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category)

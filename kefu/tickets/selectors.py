@@ -11,8 +11,9 @@ from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
 from kefu.sla.selectors import filter_time_limit_state, with_time_limit_state
 
+from . import workflows
 from .choices import TransferStatus
-from .models import Ticket, TicketEvent, Transfer, WorkflowState, WorkflowTransition
+from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
 
 _WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
@@ -60,12 +61,14 @@ def get_ticket_for_user(user, ticket_id: int, *, capability: str = "tickets.view
     """The request if the user may act on it: 403 without the capability, 404 outside scope."""
     if not has_capability(user, capability):
         raise PermissionDeniedError()
-    return get_object_or_404(
-        tickets_visible_to(user).select_related(
-            "state", "state__workflow", "customer", "owner", "assignee", "department", "category"
-        ),
-        pk=ticket_id,
+    # State and category come from the configuration cache: PostgreSQL spent 9 ms planning the
+    # eight-table join that fetched them with the request (and 0.8 ms running it).
+    ticket = get_object_or_404(
+        tickets_visible_to(user).select_related("customer", "owner", "assignee", "department"), pk=ticket_id
     )
+    workflows.attach_states([ticket])
+    workflows.attach_category(ticket)
+    return ticket
 
 
 def ticket_id_from_number(text: str) -> int | None:
@@ -75,8 +78,7 @@ def ticket_id_from_number(text: str) -> int | None:
 
 def available_transitions(user, ticket: Ticket) -> list[WorkflowTransition]:
     """The moves the user may make from the request's current state."""
-    transitions = WorkflowTransition.objects.filter(source_id=ticket.state_id).select_related("target")
-    return [t for t in transitions if has_capability(user, t.capability)]
+    return [move for move in workflows.moves_from(ticket.state_id) if has_capability(user, move.capability)]
 
 
 def ticket_events(ticket: Ticket, *, include_internal: bool = True) -> list[TicketEvent]:
@@ -138,7 +140,7 @@ def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -
     if filters.get("state"):
         # The state ids first (a handful: one per workflow with this code), so that a department
         # and state filter reads the (department, state, -id) index instead of joining states.
-        state_ids = list(WorkflowState.objects.filter(code=filters["state"]).values_list("id", flat=True))
+        state_ids = workflows.state_ids_with_code(filters["state"])
         tickets = tickets.filter(state_id__in=state_ids)
     if filters.get("customer"):
         tickets = tickets.filter(customer_id=filters["customer"])

@@ -6,11 +6,18 @@ from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
 
 from ..models import Ticket, TicketEvent
+from ..workflows import attach_states
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """Re-read the request with a row lock, so concurrent changes queue up instead of clashing."""
-    return Ticket.objects.select_for_update().select_related("state", "state__workflow").get(pk=ticket.pk)
+    """Re-read the request with a row lock, so concurrent changes queue up instead of clashing.
+
+    The state comes from the workflow cache, not a join: on PostgreSQL a join would lock the
+    state row too, and every request moving out of the same state would wait for the others.
+    """
+    current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    attach_states([current])
+    return current
 
 
 def record(

@@ -10,7 +10,7 @@ from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
 
-from .. import hooks
+from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType
 from ..models import Attachment, Ticket, Workflow, WorkflowState, WorkflowTransition
 from .common import lock, now, record
@@ -35,13 +35,8 @@ def workflow_for(ticket_type: str) -> Workflow:
 
 
 def _initial_state(ticket_type: str) -> WorkflowState:
-    """The state a new request of this type starts in (one query, with its workflow)."""
-    state = (
-        WorkflowState.objects.filter(workflow__ticket_type=ticket_type, is_initial=True)
-        .select_related("workflow")
-        .order_by("workflow_id")
-        .first()
-    )
+    """The state a new request of this type starts in (with its workflow, from the cache)."""
+    state = workflows.initial_state(ticket_type)
     if state is None:
         workflow = workflow_for(ticket_type)  # says which is missing: the workflow or its start
         raise ServiceError(_("The workflow “%(name)s” has no initial state.") % {"name": workflow.name})
@@ -131,9 +126,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
 
 
 def _find_transition(ticket: Ticket, code: str) -> WorkflowTransition:
-    transition = (
-        WorkflowTransition.objects.filter(source_id=ticket.state_id, code=code).select_related("target").first()
-    )
+    transition = workflows.move_from(ticket.state_id, code)
     if transition is None:
         raise IllegalTransitionError(
             _("“%(action)s” is not possible while the request is “%(state)s”.")

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kefu.core.errors import ServiceError
 from kefu.core.htmx import render_page_or_partial
 
-from .. import forms, selectors, services
+from .. import forms, selectors, services, workflows
 from ..choices import ExtensionStatus, TransferStatus
-from ..models import WorkflowTransition
 from .common import apply_errors, back_to_ticket
 
 ACTION_PAGE = "tickets/action_page.html"
@@ -47,7 +46,7 @@ def _simple_action(request, pk, *, capability, form_class, perform, success):
 def transition(request, pk, code):
     """GET: the step's small form (htmx fills the action panel); POST: take the step."""
     ticket = selectors.get_ticket_for_user(request.user, pk, capability="tickets.handle")
-    step = WorkflowTransition.objects.filter(source_id=ticket.state_id, code=code).first()
+    step = workflows.move_from(ticket.state_id, code)
     data = request.POST if request.method == "POST" else None
     form = forms.StepForm(data, ticket=ticket, user=request.user, transition=step, code=code)
     if step is None:

@@ -12,10 +12,9 @@ from kefu.core.pagination import CappedCountPaginator, list_page_size, search_co
 from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 
-from .. import selectors
+from .. import selectors, workflows
 from ..choices import Channel, Priority, TicketType
 from ..forms import tree_label
-from ..models import WorkflowState
 from .common import due_state
 
 QUEUE_TABS = [
@@ -46,14 +45,6 @@ def filters_from(request) -> dict:
     if not filters["department"].isdigit():
         filters["department"] = ""
     return filters
-
-
-def state_choices() -> list[tuple[str, str]]:
-    """One entry per state code: the workflows share codes such as 已受理 registered."""
-    seen: dict[str, str] = {}
-    for code, name in WorkflowState.objects.order_by("position", "id").values_list("code", "name"):
-        seen.setdefault(code, name)
-    return list(seen.items())
 
 
 def queue_tabs(user) -> list[dict]:
@@ -89,7 +80,7 @@ def ticket_queue(request):
         "types": TicketType.choices,
         "channels": Channel.choices,
         "priorities": Priority.choices,
-        "states": SimpleLazyObject(state_choices),
+        "states": SimpleLazyObject(workflows.state_choices),
         "departments": SimpleLazyObject(lambda: [(str(u.pk), tree_label(u)) for u in OrgUnit.objects.order_by("path")]),
         "orderings": ORDERINGS,
         "can_create": has_capability(request.user, "tickets.create"),
