@@ -31,7 +31,9 @@ class ModelFieldsOnceSerializer(serializers.ModelSerializer):
 
     DRF builds every field from the model's metadata each time a serializer is made; on a
     hot endpoint (creating a request, a list page) that was the largest share of the time.
-    The built fields are kept on the class and deep-copied, as DRF does for declared fields.
+    The built fields are kept on the class and each serializer gets copies to bind. DRF
+    deep-copies by building every field again from its arguments; a shallow copy does for a
+    field that holds no other field, since binding only sets the copy's own name and parent.
     """
 
     def get_fields(self):
@@ -39,4 +41,10 @@ class ModelFieldsOnceSerializer(serializers.ModelSerializer):
         if built is None:
             built = super().get_fields()
             type(self)._fields_built = built
-        return copy.deepcopy(built)
+        return {name: _unbound_copy(field) for name, field in built.items()}
+
+
+def _unbound_copy(field: serializers.Field) -> serializers.Field:
+    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
+        return copy.deepcopy(field)  # nested fields are bound to their parent: build them again
+    return copy.copy(field)

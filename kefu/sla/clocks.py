@@ -14,6 +14,7 @@ from kefu.tickets.choices import StateKind
 from . import calendar as business_calendar
 from .choices import Metric, TimeUnit
 from .models import SlaClock, SlaPolicy
+from .selectors import time_limit_state
 
 ARRIVAL_STATE = "on_site"
 _CLOCK_FIELDS = [
@@ -127,6 +128,8 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
     if planned is not None:
         del ticket._planned_clocks
         SlaClock.objects.bulk_create(planned)
+        # How the new request stands, as lists annotate it: its answer needs no query then.
+        ticket.sla_state = time_limit_state(planned)
         return planned
     clocks = _planned(ticket, at)
     SlaClock.objects.bulk_create(clocks)

@@ -38,3 +38,41 @@ def test_output_matches_a_plain_model_serializer():
 
     unit = OrgUnit(pk=7, name="营业厅", kind="team")
     assert UnitSerializer(unit).data == PlainUnitSerializer(unit).data
+
+
+class Unit(OrgUnit):
+    class Meta:
+        proxy = True
+        app_label = "org"
+
+    def get_ancestor_codes(self) -> list[str]:
+        return [self.code]
+
+
+class UnitWithChildrenSerializer(ModelFieldsOnceSerializer):
+    itself = UnitSerializer(source="*", read_only=True)
+    codes = serializers.ListField(child=serializers.CharField(), source="get_ancestor_codes", read_only=True)
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "itself", "codes", "label"]
+
+    def get_label(self, unit) -> str:
+        return f"{self.context['prefix']}{unit.name}"
+
+
+def test_nested_serializers_are_built_again_for_each_use():
+    first, second = UnitWithChildrenSerializer(), UnitWithChildrenSerializer()
+    assert first.fields["itself"] is not second.fields["itself"]
+    assert first.fields["itself"].fields["name"].parent is first.fields["itself"]
+    assert first.fields["codes"].child is not second.fields["codes"].child
+    assert first.fields["codes"].child.parent is first.fields["codes"]
+
+
+def test_method_fields_call_their_own_serializer(db):
+    unit = Unit.objects.add_root(name="总公司", kind="company", code="HQ")
+    one = UnitWithChildrenSerializer(unit, context={"prefix": "一:"}).data
+    two = UnitWithChildrenSerializer(unit, context={"prefix": "二:"}).data
+    assert (one["label"], two["label"]) == ("一:总公司", "二:总公司")
+    assert one["itself"] == {"id": unit.pk, "name": "总公司", "kind": "company"} and one["codes"] == ["HQ"]
