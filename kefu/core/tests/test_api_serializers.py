@@ -71,7 +71,7 @@ def test_nested_serializers_are_built_again_for_each_use():
 
 
 def test_method_fields_call_their_own_serializer(db):
-    unit = Unit.objects.add_root(name="总公司", kind="company", code="HQ")
+    unit = Unit.objects.add_root({"name": "总公司", "kind": "company", "code": "HQ"})
     one = UnitWithChildrenSerializer(unit, context={"prefix": "一:"}).data
     two = UnitWithChildrenSerializer(unit, context={"prefix": "二:"}).data
     assert (one["label"], two["label"]) == ("一:总公司", "二:总公司")
