@@ -175,6 +175,8 @@ KEFU_LIST_PAGE_SIZE = env_int("KEFU_LIST_PAGE_SIZE", 25)
 # Lists count matches up to this many ("more than 1,000"); keyword searches up to the second.
 KEFU_LIST_COUNT_CAP = env_int("KEFU_LIST_COUNT_CAP", 1000)
 KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
+# Queue tab counts are kept this long per user (their own changes count again at once).
+KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
 

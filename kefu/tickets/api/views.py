@@ -15,7 +15,7 @@ from kefu.customers.api.serializers import CustomerSerializer
 from kefu.customers.selectors import customer_list, customers_visible_to
 from kefu.org.models import OrgUnit, User
 from kefu.org.permissions import require_capability
-from kefu.tickets import selectors, services
+from kefu.tickets import selectors, services, workflows
 from kefu.tickets.models import Category, ExtensionRequest, Ticket, Transfer
 
 from . import serializers as s
@@ -63,6 +63,7 @@ class RequestViewSet(viewsets.GenericViewSet):
             request.user, queue=request.query_params.get("queue", "all_open"), filters=filters
         )
         page = self.paginate_queryset(tickets)
+        workflows.attach_states(page)
         return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
 
     @extend_schema(

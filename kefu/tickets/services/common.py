@@ -1,11 +1,13 @@
 """Helpers shared by the ticket services: locking, events and audit in one place."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
 
 from ..models import Ticket, TicketEvent
+from ..selectors import forget_queue_counts
 from ..workflows import attach_states
 
 
@@ -52,6 +54,10 @@ def record(
         changes=audit_changes or {},
         summary=f"{event.get_kind_display()}: {body}"[:300] if body else str(event.get_kind_display()),
     )
+    if actor is not None and actor.is_authenticated:
+        # Now, and again once committed (a page drawn in between may have counted the old rows).
+        forget_queue_counts(actor)
+        transaction.on_commit(lambda: forget_queue_counts(actor))
     return event
 
 

@@ -688,6 +688,31 @@ def test_queue_counts_stop_at_the_cap_and_say_so(agent, own_customer):
     assert selectors.queue_counts(agent, cap=3)["mine"] == 3
 
 
+def test_queue_counts_are_kept_a_while_per_user(agent, supervisor, own_customer):
+    TicketFactory(owner=agent, customer=own_customer)
+    assert selectors.queue_counts(agent)["all_open"] == 1
+    TicketFactory(owner=supervisor, customer=own_customer)  # someone else's new request
+    assert count_queries(lambda: selectors.queue_counts(agent)) == 0
+    assert selectors.queue_counts(agent)["all_open"] == 1  # counted again after KEFU_QUEUE_COUNT_SECONDS
+    assert selectors.queue_counts(supervisor)["all_open"] == 2  # each user has their own counts
+
+
+def test_the_user_s_own_change_counts_their_queues_again(agent, own_customer):
+    assert selectors.queue_counts(agent)["mine"] == 0
+    services.ticket_create(
+        actor=agent, data={"ticket_type": "inquiry", "channel": "phone", "title": "电费", "description": "咨询电费"},
+        customer=own_customer,
+    )  # fmt: skip
+    assert selectors.queue_counts(agent)["mine"] == 1
+
+
+def test_queue_counts_kept_for_zero_seconds_are_counted_every_time(agent, own_customer, settings):
+    settings.KEFU_QUEUE_COUNT_SECONDS = 0
+    selectors.queue_counts(agent)
+    TicketFactory(owner=agent, customer=own_customer)
+    assert selectors.queue_counts(agent)["mine"] == 1
+
+
 def test_queue_says_more_than_the_cap_when_it_stops_counting(client_for, agent, own_customer, settings):
     settings.KEFU_LIST_COUNT_CAP, settings.KEFU_LIST_PAGE_SIZE = 2, 1
     TicketFactory.create_batch(3, owner=agent, customer=own_customer)

@@ -76,10 +76,7 @@ def detail_context(request, ticket) -> dict:
     transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
     pending_transfer = transfers.select_related("to_department", "requested_by").first()
     pending_extension = ticket.extensions.filter(status=ExtensionStatus.PENDING).select_related("requested_by").first()
-    customer_open = []
-    if ticket.customer_id:
-        others = selectors.open_tickets_for_caller(user, customer_ids=[ticket.customer_id], limit=6)
-        customer_open = [t for t in others if t.pk != ticket.pk][:5]
+    customer_open = selectors.other_open_tickets_of_customer(user, ticket) if ticket.customer_id else []
     clocks = list(ticket.sla_clocks.order_by("id"))
     sla_state = time_limit_state(clocks)
     sla_label, sla_css = sla_badge(sla_state)
