@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         from kefu.core.config_cache import clear_on_change
+        from kefu.org.models import OrgUnit
 
         from . import (
             timeline,  # noqa: F401 - registers the customer timeline provider
@@ -16,4 +17,4 @@ class TicketsConfig(AppConfig):
         )
         from .models import Category, Workflow, WorkflowState, WorkflowTransition
 
-        clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category)
+        clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category, OrgUnit)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -27,3 +28,19 @@ def sort_link(context, label, field):
         "current": current,
         "next": next_value,
     }
+
+
+@register.simple_tag
+def select_options(choices, selected):
+    """`<option>`s for (value, label) pairs with `selected` marked: one call instead of a
+    template loop, which took milliseconds for a select of a few hundred departments."""
+    selected = str(selected or "")
+    return format_html_join(
+        "", "{}", ((_option(str(value), label, str(value) == selected),) for value, label in choices)
+    )
+
+
+def _option(value: str, label, is_selected: bool) -> str:
+    if is_selected:
+        return format_html('<option value="{}" selected>{}</option>', value, label)
+    return format_html('<option value="{}">{}</option>', value, label)

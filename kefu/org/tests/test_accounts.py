@@ -116,3 +116,27 @@ def test_api_docs_load_their_assets_locally(client_for, agent):
 def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client_for, manager):
     client = client_for(manager)
     assert 'lang="zh-hans"' in client.get(reverse("workbench"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+
+
+def test_a_signed_in_user_is_read_with_their_unit_in_one_query(client, manager):
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    from kefu.core.testing import count_queries
+
+    client.force_login(manager)
+    request = RequestFactory().get("/")
+    request.session = client.session
+
+    def read_user_and_unit():
+        user = get_user(request)
+        assert user == manager and user.org_unit.name == "一班"
+
+    assert count_queries(read_user_and_unit) == 1  # the user with the unit (the session is read by then)
+
+
+def test_an_inactive_user_is_signed_out(client, manager):
+    client.force_login(manager)
+    manager.is_active = False
+    manager.save()
+    assert client.get(reverse("workbench")).status_code == 302
