@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from kefu.audit.models import AuditEvent
 from kefu.tickets import services
@@ -201,3 +202,18 @@ def test_keyword_search_finds_two_character_chinese_words_in_title_or_descriptio
     assert titles == ["计划停电未提前通知"]
     assert [t.title for t in ticket_list(agent, filters={"q": "翻倍"})] == ["电费异常"]
     assert [t.title for t in ticket_list(agent, filters={"q": "电费翻倍"})] == ["电费异常"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the keyword index is PostgreSQL's")
+def test_a_common_long_keyword_is_read_newest_first_and_a_rare_one_through_the_index(agent, own_customer, monkeypatch):
+    """Both ways find the same requests; only the way of reading them differs (_keyword_search)."""
+    from kefu.tickets import selectors
+
+    monkeypatch.setattr(selectors, "DENSE_MATCHES", 2)
+    for title in ("线路老化一", "线路老化二", "变压器烧毁"):
+        services.ticket_create(actor=agent, data={**COMPLAINT, "title": title}, customer=own_customer)
+    common = selectors.ticket_list(agent, filters={"q": "线路老化"})
+    rare = selectors.ticket_list(agent, filters={"q": "变压器烧"})
+    assert [t.title for t in common] == ["线路老化二", "线路老化一"]
+    assert [t.title for t in rare] == ["变压器烧毁"]
+    assert "to_tsvector" not in str(common.query) and "to_tsvector" in str(rare.query)
