@@ -176,8 +176,8 @@ def ticket_rows(args, units, staff, customer_range, first_id, states, policies):
         if closed_at:
             events.append((ticket_id, "transition", owner.pk, states[kind]["initial"].pk, state.pk, "办结", False,
                            "{}", closed_at))  # fmt: skip
-        clock = (ticket_id, "resolution", policies[kind], created, due_at, due_at - timedelta(hours=12), 0, 0,
-                 False) if is_open else None  # fmt: skip
+        clock = (ticket_id, "resolution", policies[kind], owner.pk, created, due_at, due_at - timedelta(hours=12), 0,
+                 0, False) if is_open else None  # fmt: skip
         yield row, events, clock
 
 
@@ -190,7 +190,7 @@ TICKET_COLUMNS = (
 )
 EVENT_COLUMNS = "ticket_id, kind, actor_id, from_state_id, to_state_id, body, is_internal, data, created_at"
 CLOCK_COLUMNS = (
-    "ticket_id, metric, policy_id, started_at, due_at, warn_at, paused_seconds, escalation_level, provisional"
+    "ticket_id, metric, policy_id, owner_id, started_at, due_at, warn_at, paused_seconds, escalation_level, provisional"
 )
 
 

@@ -19,6 +19,7 @@ class SlaConfig(AppConfig):
         hooks.on_created(clocks.clocks_start)
         hooks.on_state_changed(clocks.on_state_changed)
         hooks.on_deadline_extended(clocks.on_deadline_extended)
+        hooks.on_responsibility_changed(clocks.on_responsibility_changed)
         # Policies are cached with their calendar, whose revision keys the cached day tables.
         clear_on_change(SlaPolicy, BusinessCalendar, CalendarDay)
         register_periodic_job("sla_sweep", "kefu.sla.tasks.sla_sweep_task", every_seconds=60)

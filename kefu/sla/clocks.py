@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from kefu.core import config_cache
 from kefu.tickets.choices import StateKind
+from kefu.tickets.models import TicketEvent
 
 from . import calendar as business_calendar
 from .choices import Metric, TimeUnit
 from .models import SlaClock, SlaPolicy
-from .selectors import time_limit_state
+from .selectors import clock_milestones, time_limit_state
 
 ARRIVAL_STATE = "on_site"
 _CLOCK_FIELDS = [
@@ -104,6 +105,8 @@ def _planned(ticket, at: datetime) -> list[SlaClock]:
                 ticket=ticket,
                 metric=metric,
                 policy=policy,
+                owner_id=ticket.owner_id,
+                assignee_id=ticket.assignee_id,
                 started_at=at,
                 due_at=due,
                 warn_at=_warn_at(at, due, policy.warn_at_percent),
@@ -167,6 +170,8 @@ def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
         if clock.stopped_at is None:
             _advance(clock, ticket, old_state, new_state, at)
         elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:
+            # The restart clears the stamps the timeline shows: keep them as event rows first.
+            TicketEvent.objects.bulk_create(clock_milestones([clock]))
             _restart(clock, at)
     SlaClock.objects.bulk_update(clocks, _CLOCK_FIELDS)
     _mirror(ticket, clocks)
@@ -203,6 +208,11 @@ def _restart(clock, at) -> None:
     clock.warn_at = _warn_at(at, due, policy.warn_at_percent)
     clock.stopped_at = clock.warned_at = clock.breached_at = clock.escalated_at = clock.reminded_at = None
     clock.escalation_level = 0
+
+
+def on_responsibility_changed(ticket) -> None:
+    """The request has a new owner or handler: the sweep tells them from now on."""
+    SlaClock.objects.filter(ticket=ticket).update(owner_id=ticket.owner_id, assignee_id=ticket.assignee_id)
 
 
 def on_deadline_extended(ticket, new_due_at) -> None:

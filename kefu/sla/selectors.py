@@ -7,6 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
 
+from kefu.tickets.choices import EventKind
+from kefu.tickets.models import TicketEvent
+
 from . import calendar as business_calendar
 from .calendar import DayInfo
 from .choices import SlaState
@@ -82,3 +85,29 @@ def filter_time_limit_state(tickets: QuerySet, state: str) -> QuerySet:
     if state == SlaState.OK:
         return tickets.exclude(warned).exclude(breached)
     return tickets.none()
+
+
+# ── The sweep's steps on a request's timeline ───────────────────────────────────────────────
+# The sweep stamps clocks and writes no row per request (a mass breach of 250,000 requests
+# spent 2.4 s inserting events and 5 s at commit checking their foreign keys). The timeline
+# shows the stamps; when a reopened request's clock starts again, its old stamps are kept as
+# event rows first (clocks._restart).
+_MILESTONES = (
+    ("warned_at", EventKind.SLA_WARNING),
+    ("breached_at", EventKind.SLA_BREACHED),
+    ("reminded_at", EventKind.REMINDED),
+)
+
+
+def clock_milestones(clocks) -> list[TicketEvent]:
+    """Warnings, breaches and reminders of these clocks as (unsaved) internal timeline events."""
+    events = []
+    for clock in clocks:
+        for field, kind in _MILESTONES:
+            at = getattr(clock, field)
+            # A clock breached without an earlier warning is stamped "warned" by the breach too.
+            if at is None or (kind == EventKind.SLA_WARNING and at == clock.breached_at):
+                continue
+            body = str(clock.get_metric_display())
+            events.append(TicketEvent(ticket_id=clock.ticket_id, kind=kind, body=body, is_internal=True, created_at=at))
+    return events

@@ -83,7 +83,9 @@ def available_transitions(user, ticket: Ticket) -> list[WorkflowTransition]:
     return [move for move in workflows.moves_from(ticket.state_id) if has_capability(user, move.capability)]
 
 
-def ticket_events(ticket: Ticket, *, include_internal: bool = True) -> list[TicketEvent]:
+def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None) -> list[TicketEvent]:
+    """The request's timeline, oldest first: its event rows and, for staff, the time-limit
+    warnings, breaches and reminders read from its clocks (pass `clocks` if already read)."""
     events = ticket.events.select_related("actor")
     if not include_internal:
         events = events.filter(is_internal=False)
@@ -93,6 +95,11 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True) -> list[Tick
             event.from_state = workflows.state_by_id(event.from_state_id)
         if event.to_state_id:
             event.to_state = workflows.state_by_id(event.to_state_id)
+    if include_internal:
+        from kefu.sla.selectors import clock_milestones
+
+        events += clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks)
+        events.sort(key=lambda event: (event.created_at, event.pk or 0))
     return events
 
 

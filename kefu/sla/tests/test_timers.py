@@ -55,6 +55,12 @@ def state_of(ticket) -> str:
     return time_limit_state(SlaClock.objects.filter(ticket=ticket))
 
 
+def timeline(ticket) -> list[str]:
+    from kefu.tickets.selectors import ticket_events
+
+    return [event.kind for event in ticket_events(ticket)]
+
+
 def clock(ticket, metric="resolution"):
     return SlaClock.objects.get(ticket=ticket, metric=metric)
 
@@ -130,7 +136,7 @@ def test_warning_before_breach_then_breach_with_a_frozen_clock(policy, agent, ow
     result = sla_sweep(now=moment("2026-03-03", 9, 1))
     assert result.breached == 1
     assert state_of(ticket) == "breached"
-    assert TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").count() == 1
+    assert timeline(ticket) == ["created", "sla_warning", "sla_breached"]  # the first-response clock
     (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
     assert ticket.number in notice.text and notice.ticket_id == ticket.pk
 
@@ -153,12 +159,13 @@ def test_a_later_warning_on_another_clock_does_not_hide_a_breach(policy, agent, 
 
 
 def test_a_sweep_run_twice_acts_once(policy, agent, own_customer, monkeypatch):
-    register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
     later = moment("2026-03-10", 9)
     first, second = sla_sweep(now=later), sla_sweep(now=later)
     assert (first.breached, second.breached) == (1, 0)
     assert sla_sweep(now=later + timedelta(minutes=1)).breached == 0
-    assert TicketEvent.objects.filter(kind="sla_breached").count() == 1
+    assert timeline(ticket).count("sla_breached") == 2  # once per clock: first response, resolution
+    assert Notification.objects.filter(kind="sla_breached").count() == 1
 
 
 def test_breach_escalates_up_the_chain_and_reminds_the_day_after(policy, org, own_customer, monkeypatch):
@@ -178,7 +185,8 @@ def test_breach_escalates_up_the_chain_and_reminds_the_day_after(policy, org, ow
     sla_sweep(now=breach_time + timedelta(hours=72))  # the chain ends at level 2
     assert clock(ticket).escalation_level == 2
     assert Notification.objects.filter(recipient=agent, kind="reminder").count() == 1
-    assert TicketEvent.objects.filter(ticket=ticket, kind="reminded").count() == 1
+    assert timeline(ticket).count("reminded") == 2  # both limits were missed
+    assert timeline(ticket).count("escalated") == 2  # escalation levels 1 and 2 are event rows
 
 
 def test_closing_stops_the_clocks_and_reopening_restarts_resolution(
@@ -261,3 +269,68 @@ def test_request_page_shows_its_time_limits(policy, agent, own_customer, monkeyp
     body = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
     assert 'id="ticket-time-limits"' in body
     assert "2027-02-" in body
+
+
+def test_the_sweep_writes_no_row_per_request_and_the_timeline_shows_its_stamps(
+    policy, agent, own_customer, monkeypatch
+):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-10", 9))
+    assert not TicketEvent.objects.filter(kind__in=["sla_warning", "sla_breached"]).exists()
+    breaches = [e for e in ticket_events_of(ticket) if e.kind == "sla_breached"]
+    assert [(e.created_at, e.is_internal) for e in breaches] == [(moment("2026-03-10", 9), True)] * 2
+    assert len({e.body for e in breaches}) == 2  # named by their limit
+
+
+def ticket_events_of(ticket):
+    from kefu.tickets.selectors import ticket_events
+
+    return ticket_events(ticket)
+
+
+def test_a_reopened_request_keeps_its_earlier_breach_on_the_timeline(
+    policy, agent, supervisor, own_customer, monkeypatch
+):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-10", 9))
+    ticket = walk_to_waiting(ticket, agent, supervisor)
+    ticket = services.ticket_transition(actor=agent, ticket=ticket, code="customer_confirmed")
+    ticket = services.ticket_transition(
+        actor=agent, ticket=ticket, code="archive", fields={"root_cause": "设备老化", "cause_class": "供电质量"}
+    )
+    services.ticket_transition(actor=supervisor, ticket=ticket, code="reopen")
+    assert clock(ticket).breached_at is None  # the resolution limit starts afresh
+    assert timeline(ticket).count("sla_breached") == 2  # and the earlier breaches are still shown
+    assert TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").count() == 1  # kept as a row
+
+
+def test_the_handler_is_told_of_a_breach(policy, agent, org, own_customer, monkeypatch):
+    handler = UserFactory(username="handler", role=Role.HANDLER, org_unit=org["east_team"])
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    services.ticket_assign(actor=agent, ticket=ticket, assignee=handler, department=org["east_team"])
+    sla_sweep(now=moment("2026-03-03", 9, 1))
+    assert Notification.objects.filter(recipient=handler, kind="sla_breached").count() == 1
+    assert Notification.objects.filter(recipient=agent, kind="sla_breached").count() == 1
+
+
+def test_after_an_accepted_transfer_the_new_owner_is_told_not_the_first(policy, agent, org, own_customer, monkeypatch):
+    receiver = UserFactory(username="receiver", role=Role.HANDLER, org_unit=org["east_team"])
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    transfer = services.ticket_transfer_request(
+        actor=agent, ticket=ticket, to_department=org["east_team"], reason="属抢修范围"
+    )
+    services.ticket_transfer_decide(actor=receiver, transfer=transfer, accept=True)
+    sla_sweep(now=moment("2026-03-03", 9, 1))
+    assert Notification.objects.filter(recipient=receiver, kind="sla_breached").count() == 1
+    assert not Notification.objects.filter(recipient=agent, kind="sla_breached").exists()
+
+
+def test_a_claim_larger_than_a_batch_is_taken_in_several(policy, agent, own_customer, monkeypatch):
+    from kefu.sla import timers
+
+    monkeypatch.setattr(timers, "CLAIM_BATCH", 2)
+    tickets = [register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch) for _ in range(5)]
+    result = sla_sweep(now=moment("2026-03-03", 9, 1))
+    assert result.breached == 5 and all(state_of(ticket) == "breached" for ticket in tickets)
+    (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
+    assert notice.text.count("20260302-") == 5

@@ -9,6 +9,7 @@ from kefu.inbox.services import notify
 from kefu.org.choices import Role
 from kefu.org.models import User
 
+from .. import hooks
 from ..choices import AssignmentRule, EventKind, TransferStatus
 from ..models import AssignmentCursor, Transfer
 from .common import lock, now, record
@@ -61,6 +62,7 @@ def ticket_assign(*, actor, ticket, assignee: User | None = None, department=Non
     current.department = department or current.department
     current.version += 1
     current.save(update_fields=["assignee", "department", "version", "updated_at"])
+    hooks.responsibility_changed(current)
     record(
         current,
         actor=actor,
@@ -145,6 +147,7 @@ def ticket_transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str
         current.assignee = None
         current.version += 1
         current.save(update_fields=["department", "owner", "assignee", "version", "updated_at"])
+        hooks.responsibility_changed(current)
         record(
             current,
             actor=actor,

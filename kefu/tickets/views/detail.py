@@ -70,14 +70,14 @@ def detail_context(request, ticket) -> dict:
     user = request.user
     can = {name: has_capability(user, f"tickets.{name}") for name in
            ("handle", "comment", "assign", "supervise", "merge", "approve", "create")}  # fmt: skip
-    events = selectors.ticket_events(ticket)
+    clocks = list(ticket.sla_clocks.order_by("id"))
+    events = selectors.ticket_events(ticket, clocks=clocks)
     for event in events:
         event.icon = EVENT_ICONS.get(event.kind, "dot")
     transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
     pending_transfer = transfers.select_related("to_department", "requested_by").first()
     pending_extension = ticket.extensions.filter(status=ExtensionStatus.PENDING).select_related("requested_by").first()
     customer_open = selectors.other_open_tickets_of_customer(user, ticket) if ticket.customer_id else []
-    clocks = list(ticket.sla_clocks.order_by("id"))
     sla_state = time_limit_state(clocks)
     sla_label, sla_css = sla_badge(sla_state)
     decide_transfer = pending_transfer and can_decide_transfer(user, pending_transfer)
