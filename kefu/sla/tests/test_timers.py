@@ -334,3 +334,24 @@ def test_a_claim_larger_than_a_batch_is_taken_in_several(policy, agent, own_cust
     assert result.breached == 5 and all(state_of(ticket) == "breached" for ticket in tickets)
     (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
     assert notice.text.count("20260302-") == 5
+
+
+def test_the_api_lists_a_breach_on_the_request_s_events(policy, agent, own_customer, monkeypatch):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-03", 9, 1))  # no sweep ran at the warning time: no warning shown
+    client = APIClient()
+    client.force_authenticate(agent)
+    events = client.get(reverse("api-request-events", args=[ticket.pk])).json()
+    assert [(e["kind"], e["id"] is None) for e in events] == [("created", False), ("sla_breached", True)]
+
+
+def test_the_request_page_shows_the_breach_on_its_timeline(policy, agent, own_customer, monkeypatch, client_for):
+    from django.urls import reverse
+
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    sla_sweep(now=moment("2026-03-03", 9, 1))
+    page = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert page.count("超出时限") == 1 and "首次响应" in page

@@ -56,6 +56,11 @@ class TicketDetailSerializer(TicketSerializer):
 
 
 class EventSerializer(ModelFieldsOnceSerializer):
+    id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="null for the time-limit warnings, breaches and reminders read from the clocks",
+    )
     actor = serializers.StringRelatedField()
     from_state = serializers.CharField(source="from_state.code", default=None)
     to_state = serializers.CharField(source="to_state.code", default=None)

@@ -126,3 +126,21 @@ def test_an_unidentified_caller_is_linked_to_the_customer_found_by_name(page, li
     page.set_input_files("#attach-form input[type=file]", files=[photo])
     page.click("#attach-form button[type=submit]")
     expect(page.locator("#ticket-attachments")).to_contain_text("电压记录.jpg")
+
+
+def test_a_missed_time_limit_shows_on_the_request_page(page, live_server, agent, own_customer):
+    from kefu.sla.models import SlaClock
+    from kefu.sla.services import sla_install_preset
+    from kefu.sla.timers import sla_sweep
+    from kefu.tickets import services
+
+    install_workflows()
+    sla_install_preset(preset="utility")
+    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次"}
+    ticket, _created = services.ticket_create(actor=agent, data=data, customer=own_customer)
+    SlaClock.objects.filter(ticket=ticket).update(due_at=timezone.now() - timedelta(minutes=5))
+    sla_sweep()
+    log_in(page, live_server, "agent")
+    page.goto(f"{live_server.url}/requests/{ticket.pk}/")
+    expect(page.locator("#ticket-timeline")).to_contain_text("超出时限")
+    screenshot(page, "ticket-detail-breached")
