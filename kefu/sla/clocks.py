@@ -216,6 +216,14 @@ def on_responsibility_changed(ticket) -> None:
 
 
 def on_deadline_extended(ticket, new_due_at) -> None:
-    SlaClock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION, stopped_at__isnull=True).update(
-        due_at=new_due_at, breached_at=None, warned_at=None, warn_at=new_due_at - timedelta(hours=1)
+    """The resolution limit moves: its warning and breach stamps are cleared for the new deadline
+    (kept as event rows first, so the timeline still shows them)."""
+    extended = SlaClock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION, stopped_at__isnull=True)
+    TicketEvent.objects.bulk_create(clock_milestones(extended))
+    extended.update(
+        due_at=new_due_at,
+        breached_at=None,
+        warned_at=None,
+        reminded_at=None,
+        warn_at=new_due_at - timedelta(hours=1),
     )

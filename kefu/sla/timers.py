@@ -1,8 +1,9 @@
 """The timer sweep: warnings before breach, breaches, escalation and reminders (催办).
 
-Every step claims its rows with one conditional UPDATE … RETURNING: a row already stamped is
-not matched again, and on PostgreSQL a concurrent sweep waits for the row lock and then skips
-it. So the sweep is idempotent, safe with two workers at once, and a restart loses nothing.
+Every step claims its rows with conditional UPDATE … RETURNING: a row already stamped is
+not matched again, and on PostgreSQL a concurrent sweep skips the rows another one has locked
+(or, for escalation, waits for the lock and then finds the row stamped). So the sweep is
+idempotent, safe with two workers at once, and a restart loses nothing.
 The claim returns who answers for each request (owner and handler are kept on the clock), so
 the follow-up reads no request rows: one notification per person per step, listing a few
 numbers. Warnings, breaches and reminders are shown on the request's timeline from the clock's
@@ -57,8 +58,8 @@ _REMIND = (
     "stopped_at IS NULL AND breached_at IS NOT NULL AND reminded_at IS NULL AND breached_at < %(today)s",
     "breached_at",
 )
-# The follow-up acts on the ticket ids the claim returned: {claimed} is a row source of them,
-# unnest(array) on PostgreSQL and json_each() on SQLite, one parameter either way.
+# Escalations are written as events for the ticket ids their claim returned: {claimed} is a row
+# source of them, unnest(array) on PostgreSQL and json_each() on SQLite, one parameter either way.
 _EVENTS = """
 INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
 SELECT claimed.id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM {claimed}"""

@@ -230,6 +230,11 @@ class Ticket(TimeStampedModel, VersionedModel):
         return request_number(self.pk, self.created_at) if self.pk and self.created_at else ""
 
 
+def now():
+    """The current time, looked up when called (so that a frozen clock in tests applies)."""
+    return timezone.now()
+
+
 def request_number(pk: int, created_at) -> str:
     """Registration date (local) and id: what Ticket.number shows, without building a Ticket."""
     return f"{timezone.localtime(created_at):%Y%m%d}-{pk}"
@@ -260,7 +265,8 @@ class TicketEvent(models.Model):
     body = models.TextField(_("text"), blank=True)
     is_internal = models.BooleanField(_("internal"), default=False)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # A default, not auto_now_add: a time-limit stamp kept as an event keeps the stamp's time.
+    created_at = models.DateTimeField(_("time"), default=now)
 
     class Meta:
         verbose_name = _("request event")
