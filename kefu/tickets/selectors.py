@@ -11,7 +11,7 @@ from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
-from kefu.sla.selectors import filter_time_limit_state, with_time_limit_state
+from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_time_limit_state
 
 from . import workflows
 from .choices import TransferStatus
@@ -96,8 +96,6 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None)
         if event.to_state_id:
             event.to_state = workflows.state_by_id(event.to_state_id)
     if include_internal:
-        from kefu.sla.selectors import clock_milestones
-
         events += clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks)
         events.sort(key=lambda event: (event.created_at, event.pk or 0))
     return events

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kefu.core import config_cache
 from kefu.sla.choices import TimeUnit
+from kefu.sla.clocks import active_policies
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import selectors, services, workflows
@@ -97,14 +98,8 @@ def test_a_calendar_change_reaches_the_cached_policies(agent, own_customer, admi
     create(agent, own_customer)
     revision = policy.calendar.revision
     calendar_day_set(actor=admin_user, calendar=policy.calendar, day=date(2026, 12, 1), is_workday=False, name="停")
-    cached = next(p for p in workflows_policies() if p.pk == policy.pk)
+    cached = next(p for p in active_policies() if p.pk == policy.pk)
     assert cached.calendar.revision == revision + 1
-
-
-def workflows_policies():
-    from kefu.sla.clocks import active_policies
-
-    return active_policies()
 
 
 def test_a_cache_of_zero_seconds_reads_every_time(agent, own_customer, settings):
