@@ -144,3 +144,17 @@ def test_a_missed_time_limit_shows_on_the_request_page(page, live_server, agent,
     page.goto(f"{live_server.url}/requests/{ticket.pk}/")
     expect(page.locator("#ticket-timeline")).to_contain_text("超出时限")
     screenshot(page, "ticket-detail-breached")
+
+
+def test_a_supervisor_opens_the_supervise_panel_and_flags_the_request(page, live_server, supervisor, agent, own_customer):
+    ticket = TicketFactory(owner=agent, customer=own_customer, title="多次报修未处理")
+    log_in(page, live_server, "supervisor")
+    page.goto(f"{live_server.url}/requests/{ticket.pk}/")
+    panel = page.locator("#supervise-form-panel")
+    expect(panel.locator("form")).to_have_count(0)  # fetched only when opened
+    panel.locator("summary").click()
+    panel.locator("textarea[name=note]").fill("今日内答复客户")
+    screenshot(page, "ticket-detail-supervise-panel")
+    panel.locator("button[type=submit]").click()
+    expect(page.locator(".badge.text-bg-danger", has_text="督办")).to_be_visible()
+    expect(page.locator("#ticket-timeline")).to_contain_text("今日内答复客户")

@@ -433,6 +433,28 @@ def test_attachments_are_downloaded_through_a_scope_check(client_for, manager, o
     assert "电表照片.jpg" in client.get(reverse("tickets:detail", args=[own_ticket.pk])).content.decode()
 
 
+def test_the_more_actions_forms_are_fetched_only_when_their_panel_opens(client_for, supervisor, own_ticket, org):
+    UserFactory(username="crew", full_name="抢修一组", role="handler", org_unit=org["east_team"])
+    client = client_for(supervisor)
+    page = client.get(reverse("tickets:detail", args=[own_ticket.pk])).content.decode()
+    assign_url = reverse("tickets:assign", args=[own_ticket.pk])
+    assert f'hx-get="{assign_url}"' in page and 'name="assignee"' not in page
+    partial = client.get(assign_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="assign-form"' in partial and "抢修一组" in partial and "<html" not in partial
+    without_scripts = client.get(assign_url).content.decode()
+    assert "<html" in without_scripts and 'id="assign-form"' in without_scripts
+
+
+def test_an_action_form_is_not_shown_without_the_capability(client_for, agent, own_ticket):
+    assert client_for(agent).get(reverse("tickets:assign", args=[own_ticket.pk])).status_code == 403
+
+
+def test_a_closed_request_offers_no_more_actions(client_for, supervisor, own_ticket):
+    Ticket.objects.filter(pk=own_ticket.pk).update(closed_at=timezone.now())
+    page = client_for(supervisor).get(reverse("tickets:detail", args=[own_ticket.pk])).content.decode()
+    assert 'id="ticket-more-actions"' not in page
+
+
 def test_assigning_to_a_named_handler(client_for, supervisor, own_ticket, org):
     crew = UserFactory(username="crew", full_name="抢修一组", role="handler", org_unit=org["east_team"])
     client_for(supervisor).post(reverse("tickets:assign", args=[own_ticket.pk]), {"assignee": crew.pk})

@@ -1,5 +1,9 @@
 """The actions of the request page. Each one: fetch within scope and capability, parse the
-small form, call one service, then reload the request page or show the form with its errors."""
+small form, call one service, then reload the request page or show the form with its errors.
+
+The actions of the "More actions" panel also answer GET with their empty form: the request
+page loads a form only when its panel is opened (a handler select of every member of staff
+and two department trees made an open request's page five times heavier)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,7 +41,8 @@ def _run(request, ticket, form, perform, success):
 
 def _simple_action(request, pk, *, capability, form_class, perform, success):
     ticket = selectors.get_ticket_for_user(request.user, pk, capability=capability)
-    form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = form_class(*data, ticket=ticket, user=request.user)
     return _run(request, ticket, form, lambda data: perform(ticket, data), success)
 
 
@@ -94,7 +99,7 @@ def attach(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assign(request, pk):
     def perform(ticket, data):
         services.ticket_assign(
@@ -108,7 +113,7 @@ def assign(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transfer(request, pk):
     def perform(ticket, data):
         services.ticket_transfer_request(
@@ -139,7 +144,7 @@ def transfer_decide(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def supervise(request, pk):
     return _simple_action(
         request, pk, capability="tickets.supervise", form_class=forms.SuperviseForm,
@@ -149,7 +154,7 @@ def supervise(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remind(request, pk):
     def perform(ticket, data):
         if not services.ticket_remind(actor=request.user, ticket=ticket, note=data["note"]):
@@ -162,7 +167,7 @@ def remind(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def merge(request, pk):
     return _simple_action(
         request, pk, capability="tickets.merge", form_class=forms.MergeForm,
@@ -172,7 +177,7 @@ def merge(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def extension_request(request, pk):
     def perform(ticket, data):
         services.ticket_extension_request(

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -47,8 +48,11 @@ def can_decide_transfer(user, transfer) -> bool:
     return bool(in_department or user.role == Role.ADMIN)
 
 
-def _action_forms(user, ticket, can: dict, *, transfer_pending: bool, extension_pending: bool) -> list:
-    """The secondary actions the user may take on this request now, each a small form."""
+def _action_panels(user, ticket, can: dict, *, transfer_pending: bool, extension_pending: bool) -> list[dict]:
+    """The secondary actions the user may take on this request now: a title and where its form is.
+
+    The forms themselves are fetched when a panel is opened (see views.actions).
+    """
     if ticket.closed_at:
         return []
     offered = [
@@ -62,7 +66,11 @@ def _action_forms(user, ticket, can: dict, *, transfer_pending: bool, extension_
         ),
         (forms.MergeForm, can["merge"]),
     ]
-    return [form_class(ticket=ticket, user=user) for form_class, allowed in offered if allowed]
+    return [
+        {"form_id": form_class.form_id, "title": form_class.title, "url": reverse(form_class.url_name, args=[ticket.pk])}
+        for form_class, allowed in offered
+        if allowed
+    ]
 
 
 def detail_context(request, ticket) -> dict:
@@ -109,7 +117,7 @@ def detail_context(request, ticket) -> dict:
             if not ticket.customer_id and can["handle"] and can["create"]
             else None
         ),
-        "action_forms": _action_forms(
+        "action_panels": _action_panels(
             user, ticket, can, transfer_pending=bool(pending_transfer), extension_pending=bool(pending_extension)
         ),
         "can_view_customers": has_capability(user, "customers.view"),
