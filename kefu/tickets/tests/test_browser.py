@@ -146,7 +146,7 @@ def test_a_missed_time_limit_shows_on_the_request_page(page, live_server, agent,
     screenshot(page, "ticket-detail-breached")
 
 
-def test_a_supervisor_opens_the_supervise_panel_and_flags_the_request(page, live_server, supervisor, agent, own_customer):
+def test_a_supervisor_opens_the_supervise_panel_and_flags_it(page, live_server, supervisor, agent, own_customer):
     ticket = TicketFactory(owner=agent, customer=own_customer, title="多次报修未处理")
     log_in(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/requests/{ticket.pk}/")

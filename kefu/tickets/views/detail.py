@@ -67,8 +67,8 @@ def _action_panels(user, ticket, can: dict, *, transfer_pending: bool, extension
         (forms.MergeForm, can["merge"]),
     ]
     return [
-        {"form_id": form_class.form_id, "title": form_class.title, "url": reverse(form_class.url_name, args=[ticket.pk])}
-        for form_class, allowed in offered
+        {"form_id": cls.form_id, "title": cls.title, "url": reverse(cls.url_name, args=[ticket.pk])}
+        for cls, allowed in offered
         if allowed
     ]
 
