@@ -47,6 +47,11 @@ _BREACH = (
     "due_at",
 )
 CLAIM_BATCH = 50_000
+# The first batch is small: a minute's worth fits in it, and for a small LIMIT PostgreSQL walks
+# the partial index. For 50,000 it read the whole table instead (103 ms for 64 clocks at
+# 545,000), because it takes "warn time passed" and "not warned yet" as independent and expects
+# tens of thousands of rows where there are a few dozen.
+FIRST_CLAIM_BATCH = 1_000
 # The top level is written into the statement so that the planner can match clock_escalation_idx.
 _ESCALATE = f"""
 UPDATE sla_slaclock SET escalation_level = escalation_level + 1, escalated_at = %(now)s
@@ -193,12 +198,13 @@ def _claim_statement(set_clause: str, where: str, order_by: str) -> str:
 
 def _claim(step: tuple[str, str, str], params: dict) -> list[tuple]:
     """Run a step's claim in batches until one comes back short: every (ticket, owner, handler)."""
-    statement, claimed = _claim_statement(*step), []
+    statement, claimed, size = _claim_statement(*step), [], FIRST_CLAIM_BATCH
     while True:
-        batch = _run(statement, {**params, "batch": CLAIM_BATCH})
+        batch = _run(statement, {**params, "batch": size})
         claimed += batch
-        if len(batch) < CLAIM_BATCH:
+        if len(batch) < size:
             return claimed
+        size = CLAIM_BATCH
 
 
 def _claim_and_tell(claim: tuple[str, str, str], params: dict, *, now, kind: str, message: str) -> tuple[int, int]:

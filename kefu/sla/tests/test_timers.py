@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.core.testing.factories import UserFactory, install_workflows
@@ -341,15 +342,21 @@ def test_after_an_accepted_transfer_the_new_owner_is_told_not_the_first(policy, 
     assert not Notification.objects.filter(recipient=agent, kind="sla_breached").exists()
 
 
-def test_a_claim_larger_than_a_batch_is_taken_in_several(policy, agent, own_customer, monkeypatch):
+def test_a_claim_larger_than_the_first_batch_is_taken_in_larger_ones(policy, agent, own_customer, monkeypatch):
     from kefu.sla import timers
 
+    monkeypatch.setattr(timers, "FIRST_CLAIM_BATCH", 1)
     monkeypatch.setattr(timers, "CLAIM_BATCH", 2)
-    tickets = [register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch) for _ in range(5)]
-    result = sla_sweep(now=moment("2026-03-03", 9, 1))
-    assert result.breached == 5 and all(state_of(ticket) == "breached" for ticket in tickets)
+    tickets = [register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch) for _ in range(6)]
+    with CaptureQueriesContext(connection) as queries:
+        result = sla_sweep(now=moment("2026-03-03", 9, 1))
+    assert result.breached == 6 and all(state_of(ticket) == "breached" for ticket in tickets)
+    breach_claims = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE sla_slaclock SET breached")
+    ]
+    assert len(breach_claims) == 4  # 1 + 2 + 2 + 1 (short: the last)
     (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
-    assert notice.text.count("20260302-") == 5
+    assert notice.text.count("20260302-") == 5 and "(+1)" in notice.text
 
 
 def test_the_api_lists_a_breach_on_the_request_s_events(policy, agent, own_customer, monkeypatch):
