@@ -6,7 +6,8 @@
   about 35 a minute) among the running clocks, then one full sweep; median of 5 runs.
 - mass breach: N running clocks all due at once, one full sweep (claim and grouped
   notifications) against a single SQL UPDATE of the same rows; median of 3 runs each.
-Every run restores the clocks it touched, so the script can be run again.
+Every run restores the clocks it touched, so the script can be run again. The database is first
+read into memory (pg_prewarm, as on a server that has been running a while); --cold skips that.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import django
 
 django.setup()
 
+from common import warm_database  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -120,9 +122,11 @@ def main():
     parser.add_argument("--steady", type=int, default=1000)
     parser.add_argument("--mass", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold", action="store_true", help="do not read the database into memory first")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL with the scale profile (see bench/README.md).")
+    print("database:", "cold (--cold)" if args.cold else warm_database(connection), flush=True)
     running = sql("SELECT count(*) FROM sla_slaclock WHERE stopped_at IS NULL")[0][0]
     print(f"running clocks: {running:,}")
     timings = steady(args.steady, args.runs)

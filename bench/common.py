@@ -89,3 +89,25 @@ def machine_label() -> str:
     except (ValueError, OSError, AttributeError):
         memory = ""
     return f"{cores} cores{memory}"
+
+
+def warm_database(connection) -> str:
+    """Read every table and index of the database once, as a server that has been running a
+    while holds them in memory (the 5,000,000-request profile is 8.5 GB on a 23 GB machine).
+
+    Uses pg_prewarm in 'read' mode, which fills the operating system's cache without pushing
+    anything out of PostgreSQL's own buffers. Returns what was done, for the report.
+    """
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        except Exception as error:  # not a superuser, or contrib missing: measure cold and say so
+            return f"cold (pg_prewarm unavailable: {str(error).splitlines()[0]})"
+        started = time.perf_counter()
+        cursor.execute(
+            "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm', 't')"
+        )
+        blocks = cursor.fetchone()[0]
+    return f"warm ({blocks * 8 // 1024:,} MB read in {time.perf_counter() - started:.0f} s)"

@@ -8,7 +8,8 @@ bench/generate_tickets.py, and reports p50/p95 (ms) and throughput for:
 - a queue page filtered by department and status, one client;
 - a request detail page with its timeline, one client;
 - keyword search (Chinese) over titles and text, one client, then pages measured while 4 clients search.
-Traffic goes only to loopback and every loop is bounded in count and time.
+Traffic goes only to loopback and every loop is bounded in count and time. The database is first
+read into memory (pg_prewarm, as on a server that has been running a while); --cold skips that.
 """
 
 import argparse
@@ -35,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import warm_database  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -171,7 +173,9 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--cold", action="store_true", help="do not read the database into memory first")
     args = parser.parse_args()
+    print("database:", "cold (--cold)" if args.cold else warm_database(connection), flush=True)
     token = Token.objects.get(user__username="benchadmin").key
     queues, tickets, customers = sample_ids()
     server = start_server(args.workers, args.threads)
