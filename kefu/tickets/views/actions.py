@@ -41,8 +41,8 @@ def _run(request, ticket, form, perform, success):
 
 def _simple_action(request, pk, *, capability, form_class, perform, success):
     ticket = selectors.get_ticket_for_user(request.user, pk, capability=capability)
-    data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = form_class(*data, ticket=ticket, user=request.user)
+    submitted = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = form_class(*submitted, ticket=ticket, user=request.user)
     return _run(request, ticket, form, lambda data: perform(ticket, data), success)
 
 
