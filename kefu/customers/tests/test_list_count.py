@@ -4,6 +4,7 @@ Why: at 1,000,000 customers an exact count of a one-character search took longer
 page itself (bench/README.md, customer lookup).
 """
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -92,3 +93,29 @@ def test_the_count_is_newest_first_unless_told_to_let_the_database_choose(agent)
             assert paginator.count == 3 and paginator.count_is_capped
         (count_sql,) = [q["sql"] for q in queries.captured_queries]
         assert ("ORDER BY" in count_sql) is ordered
+
+
+def test_a_search_reads_its_first_page_and_its_count_in_one_query(agent, django_assert_num_queries):
+    CustomerFactory.create_batch(5, name="王五")
+    customers = selectors.customer_list(agent, filters={"q": "王"})
+    paginator = CappedCountPaginator(customers, 2, cap=3, count_with_first_page=True)
+    with django_assert_num_queries(1):
+        page = paginator.get_page(1)
+        assert len(page) == 2 and page.paginator.count == 3 and page.paginator.count_is_capped
+        assert page.has_next()
+
+
+def test_a_search_with_fewer_matches_than_the_cap_counts_them_all(agent):
+    CustomerFactory.create_batch(3, name="王五")
+    customers = selectors.customer_list(agent, filters={"q": "王"})
+    page = CappedCountPaginator(customers, 2, cap=100, count_with_first_page=True).page(1)
+    assert page.paginator.count == 3 and not page.paginator.count_is_capped and page.paginator.num_pages == 2
+
+
+def test_a_search_still_refuses_a_page_number_that_is_not_one(agent):
+    from django.core.paginator import PageNotAnInteger
+
+    customers = selectors.customer_list(agent, filters={"q": "王"})
+    paginator = CappedCountPaginator(customers, 2, cap=3, count_with_first_page=True)
+    with pytest.raises(PageNotAnInteger):
+        paginator.page("x")

@@ -303,3 +303,14 @@ def test_a_keyword_search_in_the_api_counts_only_to_the_search_cap(agent, own_cu
     body = api(agent).get(reverse("api-request-list"), {"q": "营业厅"}).json()
     assert body["count"] == 2 and body["count_is_capped"] is True
     assert api(agent).get(reverse("api-request-list")).json()["count_is_capped"] is False
+
+
+def test_a_keyword_search_in_the_api_pages_past_the_first(agent, own_customer):
+    TicketFactory.create_batch(3, owner=agent, customer=own_customer, title="营业厅排队太久")
+    client = api(agent)
+    first = client.get(reverse("api-request-list"), {"q": "营业厅", "page_size": 2}).json()
+    second = client.get(reverse("api-request-list"), {"q": "营业厅", "page_size": 2, "page": 2}).json()
+    assert first["count"] == 3 and first["next"] and len(first["results"]) == 2
+    assert len(second["results"]) == 1 and second["previous"]
+    assert {r["id"] for r in first["results"] + second["results"]} == {t.pk for t in own_customer.tickets.all()}
+    assert client.get(reverse("api-request-list"), {"q": "营业厅", "page": "x"}).status_code == 404

@@ -1,6 +1,7 @@
 """The work queues: tabs with counts, filters typed or picked, a page of requests."""
 
 from django.contrib.auth.decorators import login_required
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,29 @@ def queue_tabs(user) -> list[dict]:
     return [{"code": code, "label": label, "count": counts.get(code)} for code, label in QUEUE_TABS]
 
 
+PRIORITY_BADGES = {Priority.URGENT: "danger", Priority.HIGH: "warning"}
+STATE_BADGES = {"final": "text-bg-secondary", "waiting": "text-bg-info"}
+
+
+def prepare_rows(tickets, now) -> None:
+    """What each row shows, worked out once in Python: the same in the template cost about
+    half a millisecond a row (two URL reversals, two date filters, labels and comparisons)."""
+    type_labels = {value: str(label) for value, label in TicketType.choices}
+    priority_labels = {value: str(label) for value, label in Priority.choices}
+    detail_url = reverse("tickets:detail", args=[0]).removesuffix("0/")
+    for ticket in tickets:
+        ticket.url = f"{detail_url}{ticket.pk}/"
+        ticket.type_label = type_labels.get(ticket.ticket_type, ticket.ticket_type)
+        ticket.priority_badge = PRIORITY_BADGES.get(ticket.priority, "")
+        ticket.priority_label = priority_labels.get(ticket.priority, ticket.priority)
+        ticket.state_badge = STATE_BADGES.get(ticket.state.kind, "text-bg-primary")
+        ticket.due_state = due_state(ticket, now)
+        if ticket.due_at:
+            due = timezone.localtime(ticket.due_at)
+            ticket.due_short, ticket.due_full = f"{due:%m-%d %H:%M}", f"{due:%Y-%m-%d %H:%M}"
+        ticket.masked_caller_phone = mask_phone(ticket.caller_phone)
+
+
 @login_required
 @require_GET
 def ticket_queue(request):
@@ -73,12 +97,10 @@ def ticket_queue(request):
         list_page_size(),
         cap=cap,
         hydrate=selectors.tickets_in_order,
-        count_newest_first=False,  # let a keyword search count on its own index
+        count_newest_first=False,  # let a filtered queue count on whichever index fits
+        count_with_first_page=bool(filters["q"]),  # a search reads its first 101 matches at once
     ).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for ticket in page:
-        ticket.due_state = due_state(ticket, now)
-        ticket.masked_caller_phone = mask_phone(ticket.caller_phone)
+    prepare_rows(page, timezone.now())
     context = {
         "page_obj": page,
         "queue": queue,
