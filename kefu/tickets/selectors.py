@@ -1,6 +1,7 @@
 """Reads of service requests. Data scope is decided here and nowhere else."""
 
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from kefu.org.permissions import has_capability
 from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_time_limit_state
 
 from . import workflows
-from .choices import TransferStatus
+from .choices import EventKind, ExtensionStatus, TransferStatus
 from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
 
 _WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
@@ -99,6 +100,38 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None)
         events += clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks)
         events.sort(key=lambda event: (event.created_at, event.pk or 0))
     return events
+
+
+def timeline_blocks(ticket: Ticket, events: list[TicketEvent]) -> dict:
+    """The request page's blocks that depend on other tables: the pending transfer and
+    extension, attachments and duplicates merged in.
+
+    The services write each of these with its timeline event in the same transaction, so the
+    timeline (already read for the page) says which exist, and only those are read: most
+    requests have none, and the page runs four queries fewer (each ≈ 1 ms, mostly planning).
+    """
+    kinds = Counter(event.kind for event in events)
+    transfer_pending = kinds[EventKind.TRANSFER_REQUESTED] > (
+        kinds[EventKind.TRANSFER_ACCEPTED] + kinds[EventKind.TRANSFER_RETURNED]
+    )
+    extension_pending = kinds[EventKind.EXTENSION_REQUESTED] > kinds[EventKind.EXTENSION_DECIDED]
+    pending_transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
+    return {
+        "pending_transfer": (
+            pending_transfers.select_related("to_department", "requested_by").first() if transfer_pending else None
+        ),
+        "pending_extension": (
+            ticket.extensions.filter(status=ExtensionStatus.PENDING).select_related("requested_by").first()
+            if extension_pending
+            else None
+        ),
+        "attachments": (
+            list(ticket.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"))
+            if kinds[EventKind.ATTACHMENT]
+            else []
+        ),
+        "duplicates": list(ticket.merged.only("id", "created_at", "title")) if kinds[EventKind.MERGED] else [],
+    }
 
 
 QUEUES = ("mine", "department", "due_soon", "overdue", "supervised", "unassigned", "all_open", "closed")

@@ -747,3 +747,55 @@ def test_a_keyword_search_counts_only_to_the_search_cap(client_for, agent, own_c
     TicketFactory.create_batch(3, owner=agent, customer=own_customer, title="营业厅排队太久")
     paginator = queue(client_for(agent), queue="all_open", q="营业厅").context["page_obj"].paginator
     assert paginator.count == 2 and paginator.count_is_capped
+
+
+def _tables_read(client, url) -> set[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Each block's own query (the scope check mentions transfers too, in a subquery).
+    marks = {
+        "tickets_transfer": 'SELECT "tickets_transfer".',
+        "tickets_extensionrequest": 'SELECT "tickets_extensionrequest".',
+        "tickets_attachment": 'SELECT "tickets_attachment".',
+        "merged_into_id": 'WHERE "tickets_ticket"."merged_into_id" =',
+    }
+    sqls = [query["sql"] for query in queries.captured_queries]
+    return {
+        name
+        for name, mark in marks.items()
+        if any(sql.startswith(mark) or (mark.startswith("WHERE") and mark in sql) for sql in sqls)
+    }
+
+
+def test_the_request_page_reads_transfers_extensions_attachments_and_duplicates_only_when_its_timeline_has_them(
+    client_for, supervisor, agent, own_ticket, own_customer, org
+):
+    client = client_for(supervisor)
+    url = reverse("tickets:detail", args=[own_ticket.pk])
+    assert _tables_read(client, url) == set()
+    services.ticket_transfer_request(actor=agent, ticket=own_ticket, to_department=org["east"], reason="属抢修")
+    attach(own_ticket, agent)
+    duplicate = TicketFactory(owner=agent, customer=own_customer)
+    services.ticket_merge(actor=supervisor, ticket=duplicate, into=own_ticket)
+    assert _tables_read(client, url) == {"tickets_transfer", "tickets_attachment", "merged_into_id"}
+    page = client.get(url)
+    assert page.context["pending_transfer"] and page.context["attachments"]
+    assert [t.pk for t in page.context["duplicates"]] == [duplicate.pk]
+    client.post(reverse("tickets:transfer_decide", args=[own_ticket.pk]), {"decision": "return", "note": "不属本部门"})
+    assert client.get(url).context["pending_transfer"] is None
+    assert "tickets_transfer" not in _tables_read(client, url)
+
+
+def test_a_pending_extension_is_shown_until_it_is_decided(client_for, supervisor, agent, own_ticket):
+    Ticket.objects.filter(pk=own_ticket.pk).update(due_at=timezone.now() + timedelta(hours=30))
+    own_ticket.refresh_from_db()
+    extension = services.ticket_extension_request(
+        actor=agent, ticket=own_ticket, new_due_at=own_ticket.due_at + timedelta(days=2), reason="需协调施工队"
+    )
+    url = reverse("tickets:detail", args=[own_ticket.pk])
+    assert client_for(supervisor).get(url).context["pending_extension"] == extension
+    services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
+    assert client_for(supervisor).get(url).context["pending_extension"] is None

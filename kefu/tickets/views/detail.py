@@ -14,7 +14,7 @@ from kefu.org.permissions import has_capability
 from kefu.sla.selectors import time_limit_state
 
 from .. import forms, selectors
-from ..choices import EventKind, ExtensionStatus, TransferStatus
+from ..choices import EventKind
 from ..models import Attachment
 from .common import due_state, sla_badge
 
@@ -82,9 +82,8 @@ def detail_context(request, ticket) -> dict:
     events = selectors.ticket_events(ticket, clocks=clocks)
     for event in events:
         event.icon = EVENT_ICONS.get(event.kind, "dot")
-    transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
-    pending_transfer = transfers.select_related("to_department", "requested_by").first()
-    pending_extension = ticket.extensions.filter(status=ExtensionStatus.PENDING).select_related("requested_by").first()
+    blocks = selectors.timeline_blocks(ticket, events)
+    pending_transfer, pending_extension = blocks["pending_transfer"], blocks["pending_extension"]
     customer_open = selectors.other_open_tickets_of_customer(user, ticket) if ticket.customer_id else []
     sla_state = time_limit_state(clocks)
     sla_label, sla_css = sla_badge(sla_state)
@@ -100,8 +99,8 @@ def detail_context(request, ticket) -> dict:
         "clocks": clocks,
         "replies": [e for e in events if e.kind == EventKind.REPLY and not e.is_internal],
         "transitions": selectors.available_transitions(user, ticket) if can["handle"] else [],
-        "attachments": list(ticket.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")),
-        "duplicates": list(ticket.merged.only("id", "created_at", "title")),
+        "attachments": blocks["attachments"],
+        "duplicates": blocks["duplicates"],
         "customer_open": customer_open,
         "pending_transfer": pending_transfer,
         "transfer_decision_form": forms.TransferDecisionForm(ticket=ticket, user=user) if decide_transfer else None,
