@@ -209,11 +209,17 @@ def test_a_common_long_keyword_is_read_newest_first_and_a_rare_one_through_the_i
     """Both ways find the same requests; only the way of reading them differs (_keyword_search)."""
     from kefu.tickets import selectors
 
-    monkeypatch.setattr(selectors, "DENSE_MATCHES", 2)
-    for title in ("线路老化一", "线路老化二", "变压器烧毁"):
+    monkeypatch.setattr(selectors, "DENSITY_WINDOW", 3)
+    monkeypatch.setattr(selectors, "DENSE_IN_WINDOW", 2)
+    services.ticket_create(actor=agent, data={**COMPLAINT, "title": "变压器烧毁"}, customer=own_customer)
+    for title in ("线路老化一", "线路老化二", "电表不走"):
         services.ticket_create(actor=agent, data={**COMPLAINT, "title": title}, customer=own_customer)
     common = selectors.ticket_list(agent, filters={"q": "线路老化"})
     rare = selectors.ticket_list(agent, filters={"q": "变压器烧"})
     assert [t.title for t in common] == ["线路老化二", "线路老化一"]
     assert [t.title for t in rare] == ["变压器烧毁"]
     assert "to_tsvector" not in str(common.query) and "to_tsvector" in str(rare.query)
+    # Outside the newest three a common term counts as rare: read through the index, still found.
+    monkeypatch.setattr(selectors, "DENSITY_WINDOW", 1)
+    assert [t.title for t in selectors.ticket_list(agent, filters={"q": "线路老化"})] == ["线路老化二", "线路老化一"]
+    assert "to_tsvector" in str(selectors.ticket_list(agent, filters={"q": "线路老化"}).query)
