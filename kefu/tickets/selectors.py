@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
+from kefu.org.models import User
 from kefu.org.permissions import has_capability
 from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_time_limit_state
 
@@ -65,13 +66,24 @@ def get_ticket_for_user(user, ticket_id: int, *, capability: str = "tickets.view
     if not has_capability(user, capability):
         raise PermissionDeniedError()
     # State and category come from the configuration cache: PostgreSQL spent 9 ms planning the
-    # eight-table join that fetched them with the request (and 0.8 ms running it).
-    ticket = get_object_or_404(
-        tickets_visible_to(user).select_related("customer", "owner", "assignee", "department"), pk=ticket_id
-    )
+    # eight-table join that fetched them with the request (and 0.8 ms running it). The owner and
+    # handler come in a second, simple query: joining the user table twice more cost 1.8 ms
+    # (planning and wide rows), the separate read 0.9 ms.
+    ticket = get_object_or_404(tickets_visible_to(user).select_related("customer", "department"), pk=ticket_id)
+    attach_people([ticket])
     workflows.attach_states([ticket])
     workflows.attach_category(ticket)
     return ticket
+
+
+def attach_people(tickets: list[Ticket]) -> None:
+    """Give each request its owner and handler, read in one query for all of them."""
+    ids = {t.owner_id for t in tickets} | {t.assignee_id for t in tickets if t.assignee_id}
+    people = User.objects.in_bulk(ids)
+    for ticket in tickets:
+        ticket.owner = people[ticket.owner_id]
+        if ticket.assignee_id:
+            ticket.assignee = people[ticket.assignee_id]
 
 
 def ticket_id_from_number(text: str) -> int | None:
@@ -265,18 +277,19 @@ LIST_RELATED = ("customer", "owner", "assignee", "department")
 
 
 # The columns a row of a queue page shows. Reading only these (not the description, the
-# bigram text, every customer column) made hydrating a page of 25 rows 8.6 -> 6.2 ms.
+# bigram text, every customer column) made hydrating a page of 25 rows 8.6 -> 6.2 ms; the
+# owners and handlers in a query of their own (attach_people) a little less again.
 LIST_ROW_FIELDS = (
     "created_at", "ticket_type", "channel", "priority", "state_id", "title", "caller_name", "caller_phone",
-    "supervised", "closed_at", "due_at", "customer__name", "owner__username", "owner__full_name",
-    "assignee__username", "assignee__full_name", "department__name",
+    "supervised", "closed_at", "due_at", "owner_id", "assignee_id", "customer__name", "department__name",
 )  # fmt: skip
 
 
 def tickets_in_order(pks: list[int]) -> list[Ticket]:
     """The rows of a page of a list, in the list's order (pks come from ticket_list)."""
-    rows = Ticket.objects.select_related(*LIST_RELATED).only(*LIST_ROW_FIELDS).in_bulk(pks)
+    rows = Ticket.objects.select_related("customer", "department").only(*LIST_ROW_FIELDS).in_bulk(pks)
     page = [rows[pk] for pk in pks if pk in rows]
+    attach_people(page)
     workflows.attach_states(page)
     return page
 
