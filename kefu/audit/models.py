@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # the (actor, -occurred_at) index below serves lookups by actor
     )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     target_type = models.CharField(_("object type"), max_length=50)

@@ -179,7 +179,8 @@ class Ticket(TimeStampedModel, VersionedModel):
     # Bigrams of title and description for keyword search (kefu.core.search); indexed on PostgreSQL.
     search_grams = models.TextField(blank=True, editable=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Never read by; an index would be one more to write on every creation (as for event actors).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("service request")
