@@ -111,3 +111,27 @@ def warm_database(connection) -> str:
         )
         blocks = cursor.fetchone()[0]
     return f"warm ({blocks * 8 // 1024:,} MB read in {time.perf_counter() - started:.0f} s)"
+
+
+def machine_noise(rounds: int = 200) -> str:
+    """How steady this machine is now: the same fixed piece of pure Python, timed `rounds`
+    times, as p50 and p95 over the fastest run. On the shared 2-core machine of bench/README.md
+    the p95 of this loop alone was 1.6 times its minimum, so no page's p95 can be closer than
+    that to its own best time."""
+
+    def fixed_work() -> int:
+        total = 0
+        for i in range(100_000):
+            total += i * i % 7
+        return total
+
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fixed_work()
+        timings.append(time.perf_counter() - started)
+    fastest = min(timings)
+    return (
+        f"fixed Python loop p50 {percentile(timings, 50) / fastest:.2f}x, "
+        f"p95 {percentile(timings, 95) / fastest:.2f}x its fastest ({fastest * 1000:.1f} ms)"
+    )

@@ -40,7 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import warm_database  # noqa: E402
+from common import machine_noise, warm_database  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -201,6 +201,7 @@ def main():
     args = parser.parse_args()
     print(f"removed {remove_created_requests():,} requests left by an earlier run", flush=True)
     print("database:", "cold (--cold)" if args.cold else warm_database(connection), flush=True)
+    print("machine:", machine_noise(), flush=True)
     token = Token.objects.get(user__username="benchadmin").key
     queues, tickets, customers = sample_ids()
     server = start_server(args.workers, args.threads)
@@ -243,6 +244,7 @@ def main():
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         print(f"removed the {remove_created_requests():,} requests made by this run", flush=True)
+    print("machine after:", machine_noise(), flush=True)
     print(json.dumps(results, indent=2))
 
 
