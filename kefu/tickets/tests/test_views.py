@@ -799,3 +799,24 @@ def test_a_pending_extension_is_shown_until_it_is_decided(client_for, supervisor
     assert client_for(supervisor).get(url).context["pending_extension"] == extension
     services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
     assert client_for(supervisor).get(url).context["pending_extension"] is None
+
+
+def test_the_request_page_reads_owner_handler_and_timeline_actors_in_one_query(
+    client_for, supervisor, agent, own_ticket
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Ticket.objects.filter(pk=own_ticket.pk).update(assignee=supervisor)
+    services.ticket_comment(actor=supervisor, ticket=own_ticket, body="已联系客户", internal=True)
+    services.ticket_comment(actor=agent, ticket=own_ticket, body="客户已确认", internal=True)
+    client = client_for(supervisor)
+    url = reverse("tickets:detail", args=[own_ticket.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    user_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "org_user"')]
+    assert len(user_reads) == 2  # the signed-in user, then everyone the page names
+    ticket = page.context["ticket"]
+    assert ticket.owner == own_ticket.owner and ticket.assignee == supervisor
+    assert {e.actor for e in page.context["events"] if e.actor} == {agent, supervisor}

@@ -127,7 +127,8 @@ def detail_context(request, ticket) -> dict:
 @login_required
 @require_GET
 def ticket_detail(request, pk):
-    ticket = selectors.get_ticket_for_user(request.user, pk)
+    # The owner and handler are read with the timeline's actors (selectors.ticket_events).
+    ticket = selectors.get_ticket_for_user(request.user, pk, with_people=False)
     return render(request, "tickets/ticket_detail.html", detail_context(request, ticket))
 
 
