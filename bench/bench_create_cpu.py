@@ -16,6 +16,7 @@ import os
 import random
 import time
 import uuid
+from pathlib import Path
 
 import common
 
@@ -28,7 +29,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 
 def backend_cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
