@@ -43,11 +43,13 @@ class EventKind(models.TextChoices):
     TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
     TRANSFER_RETURNED = "transfer_returned", _("Transfer returned")
+    TRANSFER_WITHDRAWN = "transfer_withdrawn", _("Transfer withdrawn: the request was closed")
     ASSIGNED = "assigned", _("Assigned")
     SUPERVISED = "supervised", _("Put under supervision")
     MERGED = "merged", _("Merged into another request")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+    EXTENSION_WITHDRAWN = "extension_withdrawn", _("Extension request withdrawn: the request was closed")
     SLA_WARNING = "sla_warning", _("Time limit warning")
     SLA_BREACHED = "sla_breached", _("Time limit breached")
     ESCALATED = "escalated", _("Escalated")
@@ -59,12 +61,14 @@ class TransferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the receiving department")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the request was closed")
 
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the request was closed")
 
 
 class AssignmentRule(models.TextChoices):

@@ -137,9 +137,11 @@ def timeline_blocks(ticket: Ticket, events: list[TicketEvent]) -> dict:
     """
     kinds = Counter(event.kind for event in events)
     transfer_pending = kinds[EventKind.TRANSFER_REQUESTED] > (
-        kinds[EventKind.TRANSFER_ACCEPTED] + kinds[EventKind.TRANSFER_RETURNED]
+        kinds[EventKind.TRANSFER_ACCEPTED] + kinds[EventKind.TRANSFER_RETURNED] + kinds[EventKind.TRANSFER_WITHDRAWN]
     )
-    extension_pending = kinds[EventKind.EXTENSION_REQUESTED] > kinds[EventKind.EXTENSION_DECIDED]
+    extension_pending = kinds[EventKind.EXTENSION_REQUESTED] > (
+        kinds[EventKind.EXTENSION_DECIDED] + kinds[EventKind.EXTENSION_WITHDRAWN]
+    )
     pending_transfers = ticket.transfers.filter(status=TransferStatus.PENDING)
     return {
         "pending_transfer": (

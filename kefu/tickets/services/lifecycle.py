@@ -13,6 +13,7 @@ from kefu.org.permissions import has_capability
 from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType
 from ..models import Attachment, Ticket, Workflow, WorkflowState, WorkflowTransition
+from .closing import withdraw_waiting
 from .common import lock, now, record
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -202,6 +203,8 @@ def ticket_transition(
         data={"transition": code},
         audit_changes=changes,
     )
+    if new_state.kind == StateKind.FINAL:
+        withdraw_waiting(current, actor=actor)
     hooks.state_changed(current, old_state, new_state, at)
     return current
 

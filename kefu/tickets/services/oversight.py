@@ -9,6 +9,7 @@ from kefu.inbox.services import notify
 from .. import hooks
 from ..choices import EventKind, ExtensionStatus, StateKind
 from ..models import ExtensionRequest
+from .closing import withdraw_waiting
 from .common import lock, now, record
 
 
@@ -83,6 +84,7 @@ def ticket_merge(*, actor, ticket, into):
         kind=EventKind.MERGED,
         body=_("Duplicate %(number)s merged here") % {"number": current.number},
     )
+    withdraw_waiting(current, actor=actor)
     hooks.state_changed(current, old_state, final, current.closed_at)
     return current
 

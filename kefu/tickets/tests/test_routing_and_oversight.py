@@ -140,3 +140,54 @@ def test_the_receiving_department_sees_a_request_transferred_to_it(ticket, agent
     assert list(tickets_visible_to(crew[0]).filter(pk=ticket.pk)) == [ticket]
     services.ticket_transfer_decide(actor=crew[0], transfer=transfer, accept=False, note="不属于我们")
     assert not tickets_visible_to(crew[0]).filter(pk=ticket.pk).exists()
+
+
+def _close_as_invalid(ticket, actor):
+    services.ticket_transition(actor=actor, ticket=ticket, code="acknowledge")
+    return services.ticket_transition(
+        actor=actor, ticket=ticket, code="assess_invalid", fields={"invalid_reason": "重复来电"}
+    )
+
+
+def _pending_extension(ticket, agent):
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(hours=5))
+    ticket.refresh_from_db()
+    return services.ticket_extension_request(
+        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需要协调"
+    )
+
+
+def test_closing_a_request_withdraws_its_pending_transfer_and_extension(ticket, agent, org, crew):
+    from kefu.audit.models import AuditEvent
+
+    transfer = services.ticket_transfer_request(actor=agent, ticket=ticket, to_department=org["east_team"], reason="x")
+    extension = _pending_extension(ticket, agent)
+    _close_as_invalid(ticket, agent)
+    transfer.refresh_from_db()
+    extension.refresh_from_db()
+    assert transfer.status == "withdrawn" and transfer.decided_by == agent and transfer.decided_at
+    assert extension.status == "withdrawn" and extension.decided_by == agent
+    kinds = list(ticket.events.values_list("kind", flat=True))
+    assert "transfer_withdrawn" in kinds and "extension_withdrawn" in kinds
+    assert AuditEvent.objects.filter(target_id=ticket.pk, changes__transfer=["pending", "withdrawn"]).exists()
+    with pytest.raises(ValidationError):  # the receiving department can no longer take it over
+        services.ticket_transfer_decide(actor=crew[0], transfer=transfer, accept=True)
+    assert Ticket.objects.get(pk=ticket.pk).department_id != org["east_team"].pk
+
+
+def test_merging_a_duplicate_withdraws_its_pending_transfer(agent, supervisor, own_customer, org):
+    survivor = TicketFactory(owner=agent, customer=own_customer)
+    duplicate = TicketFactory(owner=agent, customer=own_customer)
+    transfer = services.ticket_transfer_request(
+        actor=agent, ticket=duplicate, to_department=org["east_team"], reason="x"
+    )
+    services.ticket_merge(actor=supervisor, ticket=duplicate, into=survivor)
+    transfer.refresh_from_db()
+    assert transfer.status == "withdrawn" and transfer.decided_by == supervisor
+
+
+def test_a_step_that_does_not_close_leaves_a_pending_transfer_waiting(ticket, agent, org):
+    transfer = services.ticket_transfer_request(actor=agent, ticket=ticket, to_department=org["east_team"], reason="x")
+    services.ticket_transition(actor=agent, ticket=ticket, code="acknowledge")
+    transfer.refresh_from_db()
+    assert transfer.status == "pending"

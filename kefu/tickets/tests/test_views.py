@@ -820,3 +820,14 @@ def test_the_request_page_reads_owner_handler_and_timeline_actors_in_one_query(
     ticket = page.context["ticket"]
     assert ticket.owner == own_ticket.owner and ticket.assignee == supervisor
     assert {e.actor for e in page.context["events"] if e.actor} == {agent, supervisor}
+
+
+def test_a_closed_request_shows_its_transfer_withdrawn_not_waiting(client_for, supervisor, agent, own_ticket, org):
+    services.ticket_transfer_request(actor=agent, ticket=own_ticket, to_department=org["east"], reason="属抢修")
+    services.ticket_transition(actor=agent, ticket=own_ticket, code="acknowledge")
+    services.ticket_transition(
+        actor=agent, ticket=own_ticket, code="assess_invalid", fields={"invalid_reason": "重复来电"}
+    )
+    page = client_for(supervisor).get(reverse("tickets:detail", args=[own_ticket.pk]))
+    assert page.context["pending_transfer"] is None and page.context["transfer_decision_form"] is None
+    assert "转办已撤回：工单已关闭" in page.content.decode()
