@@ -287,7 +287,8 @@ def _common_among_the_newest(tickets: QuerySet[Ticket], words: Q) -> bool:
     return newest.order_by().values("pk")[:DENSE_IN_WINDOW].count() == DENSE_IN_WINDOW
 
 
-# Joined to the rows of a list page; their states come from the workflow cache (attach_states).
+# Joined to the rows of the API's list; their states come from the workflow cache (attach_states).
+# The queue page reads its rows with tickets_in_order instead.
 LIST_RELATED = ("customer", "owner", "assignee", "department")
 
 
