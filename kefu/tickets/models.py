@@ -194,6 +194,10 @@ class Ticket(TimeStampedModel, VersionedModel):
             # Open requests are a tenth of the table: the queues and their capped counts read
             # these small partial indexes newest first instead of the whole table.
             models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(closed_at__isnull=True)),
+            # The closed queue, newest first: walking the whole table's primary key passed every
+            # open request (the newest) before the first closed one, 0.8 s for a handler's scope.
+            # A request enters it when it closes; creating one does not write it.
+            models.Index(fields=["-id"], name="ticket_closed_idx", condition=Q(closed_at__isnull=False)),
             models.Index(
                 fields=["department", "state", "-id"],
                 name="ticket_open_dept_state_idx",

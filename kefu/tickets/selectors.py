@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
@@ -13,6 +13,7 @@ from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
+from kefu.org.selectors import unit_ids_under
 from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_time_limit_state
 
 from . import workflows
@@ -41,24 +42,27 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
         return tickets.filter(mine | Q(customer__account_manager=user))
     if not user.org_unit_id:
         return tickets.filter(mine)
-    path = user.org_unit.path
+    # The units and the requests being transferred to them as literal ids, so that PostgreSQL
+    # can answer a handler's scope from the requests' own indexes (owner, handler, department,
+    # id) at once: as a path join and an EXISTS it walked every open request for a search with
+    # no match (1.9 s at 500,000 open requests) and counted a queue in 150 ms instead of 9.
+    units = unit_ids_under(user.org_unit.path)
+    in_units = Q(department_id__in=units)
     # A department being asked to take a request over must see it to accept or return it.
-    transferred_here = Exists(
-        Transfer.objects.filter(
-            ticket=OuterRef("pk"), status=TransferStatus.PENDING, to_department__path__startswith=path
-        )
-    )
+    transferred_here = Q(pk__in=list(_pending_transfers_to(units)))
     if user.role == Role.HANDLER:
-        return tickets.filter(mine | Q(department__path__startswith=path) | transferred_here)
+        return tickets.filter(mine | in_units | transferred_here)
     if user.role == Role.SUPERVISOR:
         return tickets.filter(
-            mine
-            | transferred_here
-            | Q(department__path__startswith=path)
-            | Q(owner__org_unit__path__startswith=path)
-            | Q(customer__org_unit__path__startswith=path)
+            mine | transferred_here | in_units | Q(owner__org_unit_id__in=units) | Q(customer__org_unit_id__in=units)
         )
     return Ticket.objects.none()
+
+
+def _pending_transfers_to(units: list[int]):
+    return Transfer.objects.filter(status=TransferStatus.PENDING, to_department_id__in=units).values_list(
+        "ticket_id", flat=True
+    )
 
 
 def get_ticket_for_user(user, ticket_id: int, *, capability: str = "tickets.view", with_people: bool = True) -> Ticket:
@@ -187,7 +191,7 @@ def ticket_queue(user, queue: str, *, now=None) -> QuerySet[Ticket]:
     if queue == "department":
         if not user.org_unit_id:
             return Ticket.objects.none()
-        return open_tickets.filter(department__path__startswith=user.org_unit.path)
+        return open_tickets.filter(department_id__in=unit_ids_under(user.org_unit.path))
     if queue == "due_soon":
         return open_tickets.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
     if queue == "overdue":
@@ -220,8 +224,19 @@ def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -
         tickets = tickets.filter(customer_id=filters["customer"])
     if filters.get("q"):
         tickets = ticket_search(tickets, filters["q"])
-    ordering = {"due": "due_at", "-created": "-id", "created": "id"}.get(filters.get("ordering") or "", "-id")
+    ordering = ORDERINGS.get(filters.get("ordering") or default_ordering(queue), "-id")
     return with_time_limit_state(tickets.select_related(*LIST_RELATED)).order_by(ordering, "-id")
+
+
+ORDERINGS = {"due": "due_at", "-created": "-id", "created": "id"}
+
+
+def default_ordering(queue: str) -> str:
+    """Due first in the queues about deadlines (the most urgent on top), newest first elsewhere.
+
+    It is also what keeps them fast within a scope: the deadline index walks the due requests in
+    order, while newest first passed every request not yet due (0.24 s for a handler)."""
+    return "due" if queue in ("due_soon", "overdue") else "-created"
 
 
 def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:

@@ -191,3 +191,27 @@ def test_a_step_that_does_not_close_leaves_a_pending_transfer_waiting(ticket, ag
     services.ticket_transition(actor=agent, ticket=ticket, code="acknowledge")
     transfer.refresh_from_db()
     assert transfer.status == "pending"
+
+
+def test_a_unit_added_below_a_handlers_unit_is_in_their_scope_at_once(org, agent, own_customer):
+    from kefu.core.testing.factories import make_unit
+    from kefu.tickets.selectors import tickets_visible_to
+
+    handler = UserFactory(username="east_handler", role=Role.HANDLER, org_unit=org["east"])
+    assert not tickets_visible_to(handler).exists()  # the unit tree is now in the cache
+    new_crew = make_unit("抢修二队", parent=org["east"])
+    ticket = TicketFactory(owner=agent, customer=own_customer, department=new_crew)
+    assert list(tickets_visible_to(handler)) == [ticket]
+    assert not tickets_visible_to(UserFactory(role=Role.HANDLER, org_unit=org["west"])).exists()
+
+
+def test_the_deadline_queues_list_the_most_urgent_first_unless_told_otherwise(agent, own_customer):
+    from kefu.tickets.selectors import ticket_list
+
+    now = timezone.now()
+    dues = [now - timedelta(days=2), now - timedelta(hours=1), now + timedelta(hours=1), now + timedelta(hours=3)]
+    made = [TicketFactory(owner=agent, customer=own_customer, due_at=due) for due in dues]
+    assert list(ticket_list(agent, queue="overdue")) == [made[0], made[1]]
+    assert list(ticket_list(agent, queue="due_soon")) == [made[2], made[3]]
+    assert list(ticket_list(agent, queue="overdue", filters={"ordering": "-created"})) == [made[1], made[0]]
+    assert list(ticket_list(agent, queue="all_open")) == made[::-1]

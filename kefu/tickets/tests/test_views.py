@@ -755,11 +755,11 @@ def _tables_read(client, url) -> set[str]:
 
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    # Each block's own query (the scope check mentions transfers too, in a subquery).
+    # Each block's own query (the scope check reads pending transfers' request ids too).
     marks = {
-        "tickets_transfer": 'SELECT "tickets_transfer".',
-        "tickets_extensionrequest": 'SELECT "tickets_extensionrequest".',
-        "tickets_attachment": 'SELECT "tickets_attachment".',
+        "tickets_transfer": 'SELECT "tickets_transfer"."id"',
+        "tickets_extensionrequest": 'SELECT "tickets_extensionrequest"."id"',
+        "tickets_attachment": 'SELECT "tickets_attachment"."id"',
         "merged_into_id": 'WHERE "tickets_ticket"."merged_into_id" =',
     }
     sqls = [query["sql"] for query in queries.captured_queries]
@@ -831,3 +831,11 @@ def test_a_closed_request_shows_its_transfer_withdrawn_not_waiting(client_for, s
     page = client_for(supervisor).get(reverse("tickets:detail", args=[own_ticket.pk]))
     assert page.context["pending_transfer"] is None and page.context["transfer_decision_form"] is None
     assert "转办已撤回：工单已关闭" in page.content.decode()
+
+
+def test_the_overdue_tab_says_it_is_ordered_due_first(client_for, agent):
+    page = client_for(agent).get(reverse("tickets:queue"), {"queue": "overdue"})
+    assert page.context["filters"]["ordering"] == "due"
+    assert '<option value="due" selected' in page.content.decode()
+    newest = client_for(agent).get(reverse("tickets:queue"), {"queue": "overdue", "ordering": "-created"})
+    assert newest.context["filters"]["ordering"] == "-created"

@@ -90,6 +90,7 @@ def ticket_queue(request):
     require_capability(request.user, "tickets.view")
     queue = queue_from(request)
     filters = filters_from(request)
+    filters["ordering"] = filters["ordering"] or selectors.default_ordering(queue)
     tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
     cap = search_count_cap() if filters["q"] else None
     page = CappedCountPaginator(
