@@ -1,0 +1,64 @@
+"""The queue pages and searches of users who see part of the requests (handling departments).
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/bench_scoped.py [--handlers 5] [--rounds 10]
+
+http_bench.py measures the bench admin, who sees every request. Most users see a part: a
+handler sees what is dispatched to their unit or below, what they own or handle, and what is
+being transferred to them. This runs the real queue page in-process (Django's test client,
+signed in as each of a few handlers made by bench/generate_tickets.py) for every tab and a few
+keyword searches, and reports p50 / p95 in ms over all handlers and rounds. The tab counts are
+kept 30 s per user, as in use; --fresh-counts draws them on every page (a user's first page).
+"""
+
+import argparse
+import statistics
+import time
+from urllib.parse import urlencode
+
+import common
+
+common.setup_django()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.test import Client  # noqa: E402
+from http_bench import SEARCH_TERMS  # noqa: E402
+
+from kefu.tickets.selectors import QUEUES  # noqa: E402
+
+PAGES = [(f"tab {queue}", {"queue": queue}) for queue in QUEUES] + [
+    (f"search {term}", {"queue": "all_open", "q": term}) for term in [*SEARCH_TERMS[:2], "线路老化", "欠费停电"]
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handlers", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--fresh-counts", action="store_true", help="count the tabs on every page")
+    args = parser.parse_args()
+    print("database:", common.database_label(), "| machine:", common.machine_noise(), flush=True)
+    print("tab counts:", "drawn on every page" if args.fresh_counts else "kept 30 s per user", flush=True)
+    handlers = get_user_model().objects.filter(role="handler", org_unit__isnull=False).order_by("id")
+    timings = {name: [] for name, _ in PAGES}
+    for handler in handlers[: args.handlers]:
+        client = Client()
+        client.force_login(handler)
+        for name, params in PAGES:
+            url = f"/requests/?{urlencode(params)}"
+            client.get(url)  # warm the process's caches for this user
+            for _ in range(args.rounds):
+                if args.fresh_counts:
+                    cache.clear()
+                started = time.perf_counter()
+                response = client.get(url)
+                timings[name].append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+    for name, values in timings.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        print(f"{name:<28} n={len(values):>4}  p50={statistics.median(values):7.1f} ms  p95={p95:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
