@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kefu.core import config_cache
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.org.choices import Role
@@ -257,6 +258,8 @@ def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
 # first without the keyword index (see _keyword_search).
 DENSITY_WINDOW = 5_000
 DENSE_IN_WINDOW = 101
+COMMON_SHARE = 0.02  # a bigram in 2 % of requests or more (101 of 5,000) is common
+KEYWORD_INDEX = "ticket_search_grams_gin"  # its statistics give each common bigram's share
 
 
 def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
@@ -269,12 +272,13 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     bigrams as if independent and expects a few hundred), and within a department's scope it
     intersects every match of a common bigram with the scope (电费: 0.26 s). A rare term is the
     other way round: a walk would pass every open request (1.1 s for a term with no match), the
-    index answers it in a few ms. A term of one bigram is judged by the planner's estimate
-    (_common_bigram), which is good for one bigram; a longer one is counted among the newest
-    DENSITY_WINDOW requests of the list (5-16 ms; 0.25 s within a supervisor's scope): if they
-    hold a search's first page and count (DENSE_IN_WINDOW), the walk stops inside them;
-    otherwise the index reads every match. Counting on the index instead cost 40 ms for a
-    common term (ANDing 100,000-row bitmaps).
+    index answers it in a few ms. PostgreSQL's statistics of the keyword index give each common
+    bigram's share of requests (_bigram_shares; 电费: 25 %): a term of one bigram is judged by
+    it, and so is a longer term with a rare bigram. A longer term of common bigrams may still be
+    rare, so it is counted among the newest DENSITY_WINDOW requests of the list (5-16 ms; 0.27 s
+    within a supervisor's scope, which joins customers): if they hold a search's first page and
+    count (DENSE_IN_WINDOW), the walk stops inside them; otherwise the index reads every match.
+    Counting on the index instead cost 40 ms for a common term (ANDing 100,000-row bitmaps).
     """
     from django.db import connection
 
@@ -292,31 +296,34 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     query = SearchQuery(" & ".join(grams), config="simple", search_type="raw")
-    common = _common_bigram(query) if len(grams) == 1 else _common_among_the_newest(tickets, words)
+    shares = _bigram_shares()
+    rarest = min(shares.get(gram, 0.0) for gram in grams)
+    # One bigram: its statistics say it. Several: a rare one makes the term rare; if all are
+    # common the term may still be rare (a misspelling), so the newest requests are counted.
+    common = rarest >= COMMON_SHARE and (len(grams) == 1 or _common_among_the_newest(tickets, words))
     if common:
         return tickets.filter(words)
     return tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query).filter(words)
 
 
-def _common_bigram(query) -> bool:
-    """Whether PostgreSQL expects a bigram in DENSE_IN_WINDOW of DENSITY_WINDOW requests or more.
-
-    Its statistics of the keyword index know each bigram's share (电费: 127,920 expected, 126,797
-    found), so asking the planner (1-3 ms) is cheaper than counting among the newest requests of
-    the list, which within a supervisor's scope (joined to customers and staff) took 0.25 s."""
-    from django.contrib.postgres.search import SearchVector
-
-    matches = _estimated_rows(
-        Ticket.objects.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query)
-    )
-    requests = _estimated_rows(Ticket.objects.all())
-    return requests > 0 and matches * DENSITY_WINDOW >= requests * DENSE_IN_WINDOW
+def _bigram_shares() -> dict[str, float]:
+    """The share of requests holding each common bigram, from PostgreSQL's statistics of the
+    keyword index (its most common elements; a bigram not among them is rarer than all of
+    them), kept in the process like configuration: they change when the table is analysed."""
+    return config_cache.cached("tickets.bigram_shares", _read_bigram_shares)
 
 
-def _estimated_rows(tickets: QuerySet[Ticket]) -> float:
-    import json
+def _read_bigram_shares() -> dict[str, float]:
+    from django.db import connection
 
-    return json.loads(tickets.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT element, share FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)"
+            " AS common(element, share) WHERE schemaname = current_schema() AND tablename = %s"
+            " AND element IS NOT NULL",  # the frequencies end with three summary figures
+            [KEYWORD_INDEX],
+        )
+        return dict(cursor.fetchall())
 
 
 def _common_among_the_newest(tickets: QuerySet[Ticket], words: Q) -> bool:
