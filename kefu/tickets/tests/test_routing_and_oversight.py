@@ -215,3 +215,21 @@ def test_the_deadline_queues_list_the_most_urgent_first_unless_told_otherwise(ag
     assert list(ticket_list(agent, queue="due_soon")) == [made[2], made[3]]
     assert list(ticket_list(agent, queue="overdue", filters={"ordering": "-created"})) == [made[1], made[0]]
     assert list(ticket_list(agent, queue="all_open")) == made[::-1]
+
+
+def test_requests_closed_before_the_rule_have_their_waiting_transfer_withdrawn_by_the_migration(ticket, agent, org):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    transfer = services.ticket_transfer_request(actor=agent, ticket=ticket, to_department=org["east_team"], reason="x")
+    open_ticket = TicketFactory(owner=agent, customer=ticket.customer)
+    still_open = services.ticket_transfer_request(
+        actor=agent, ticket=open_ticket, to_department=org["east_team"], reason="x"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=timezone.now())  # closed the old way
+    migration = import_module("kefu.tickets.migrations.0013_withdraw_waiting_on_closed")
+    migration.withdraw_waiting_on_closed(apps, None)
+    transfer.refresh_from_db()
+    still_open.refresh_from_db()
+    assert transfer.status == "withdrawn" and transfer.decided_at and still_open.status == "pending"
