@@ -170,8 +170,9 @@ QUEUES = ("mine", "department", "due_soon", "overdue", "supervised", "unassigned
 DUE_SOON_HOURS = 24
 
 
-def ticket_queue(user, queue: str, *, now=None) -> QuerySet[Ticket]:
-    """One work queue within the user's scope; unknown queue names fall back to all open ones.
+def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:
+    """One work queue within the user's scope (`visible`, if the caller already has it);
+    unknown queue names fall back to all open ones.
 
     - mine: requests the user owns or handles, still open;
     - department: open requests dispatched to the user's unit or below;
@@ -183,7 +184,7 @@ def ticket_queue(user, queue: str, *, now=None) -> QuerySet[Ticket]:
     from django.utils import timezone
 
     now = now or timezone.now()
-    tickets = tickets_visible_to(user)
+    tickets = tickets_visible_to(user) if visible is None else visible
     open_tickets = tickets.filter(closed_at__isnull=True)
     if queue == "closed":
         return tickets.filter(closed_at__isnull=False)
@@ -370,10 +371,10 @@ def queue_counts(user, *, cap: int = QUEUE_COUNT_CAP) -> dict[str, int | str]:
     key, seconds = _counts_key(user, cap), settings.KEFU_QUEUE_COUNT_SECONDS
     counts = cache.get(key) if seconds > 0 else None
     if counts is None:
-        counts = {}
+        counts, visible = {}, tickets_visible_to(user)  # the scope's units and transfers read once
         for queue in QUEUES:
             if queue != "closed":
-                count, more = capped_count(ticket_queue(user, queue), cap)
+                count, more = capped_count(ticket_queue(user, queue, visible=visible), cap)
                 counts[queue] = f"{cap}+" if more else count
         if seconds > 0:
             cache.set(key, counts, seconds)

@@ -233,3 +233,17 @@ def test_requests_closed_before_the_rule_have_their_waiting_transfer_withdrawn_b
     transfer.refresh_from_db()
     still_open.refresh_from_db()
     assert transfer.status == "withdrawn" and transfer.decided_at and still_open.status == "pending"
+
+
+def test_a_handlers_tab_counts_read_the_pending_transfers_of_their_units_once(crew, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.tickets.selectors import QUEUES, queue_counts
+
+    settings.KEFU_QUEUE_COUNT_SECONDS = 0
+    with CaptureQueriesContext(connection) as queries:
+        queue_counts(crew[0])
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert len([sql for sql in sqls if 'FROM "tickets_transfer"' in sql]) == 1
+    assert len([sql for sql in sqls if sql.startswith("SELECT COUNT(*)")]) == len(QUEUES) - 1  # not "closed"
