@@ -839,3 +839,10 @@ def test_the_overdue_tab_says_it_is_ordered_due_first(client_for, agent):
     assert '<option value="due" selected' in page.content.decode()
     newest = client_for(agent).get(reverse("tickets:queue"), {"queue": "overdue", "ordering": "-created"})
     assert newest.context["filters"]["ordering"] == "-created"
+
+
+def test_queue_rows_link_to_their_request_pages(client_for, agent, own_customer):
+    tickets = TicketFactory.create_batch(3, owner=agent, customer=own_customer)
+    page = client_for(agent).get(reverse("tickets:queue"), {"queue": "all_open"}).content.decode()
+    for ticket in tickets:
+        assert f'href="{reverse("tickets:detail", args=[ticket.pk])}"' in page

@@ -70,9 +70,10 @@ def prepare_rows(tickets, now) -> None:
     half a millisecond a row (two URL reversals, two date filters, labels and comparisons)."""
     type_labels = {value: str(label) for value, label in TicketType.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
-    detail_url = reverse("tickets:detail", args=[0]).removesuffix("0/")
+    # One reversal for the page: the id's place in the URL pattern, whatever comes after it.
+    before_id, after_id = reverse("tickets:detail", args=[0]).rsplit("0", 1)
     for ticket in tickets:
-        ticket.url = f"{detail_url}{ticket.pk}/"
+        ticket.url = f"{before_id}{ticket.pk}{after_id}"
         ticket.type_label = type_labels.get(ticket.ticket_type, ticket.ticket_type)
         ticket.priority_badge = PRIORITY_BADGES.get(ticket.priority, "")
         ticket.priority_label = priority_labels.get(ticket.priority, ticket.priority)
