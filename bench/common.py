@@ -135,3 +135,51 @@ def machine_noise(rounds: int = 200) -> str:
         f"fixed Python loop p50 {percentile(timings, 50) / fastest:.2f}x, "
         f"p95 {percentile(timings, 95) / fastest:.2f}x its fastest ({fastest * 1000:.1f} ms)"
     )
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu_seconds(group: int) -> float:
+    """CPU of the live processes of one process group (gunicorn's master and workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == group:
+                total += _process_cpu_seconds(int(entry.name))
+        except (OSError, ProcessLookupError):
+            continue  # the process ended while we looked
+    return total
+
+
+def _machine_busy_seconds() -> float:
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuAccount:
+    """Where the machine's CPU went during a phase: this process (the load generator), the
+    server's process group, and everything else (PostgreSQL, other tenants of the machine).
+
+    On a shared 2-core box the load generator competes with the server it measures, so a
+    throughput figure means little without this split."""
+
+    def __init__(self, server_group: int):
+        self.server_group = server_group
+        self.start = self._now()
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.process_time(), _group_cpu_seconds(self.server_group), _machine_busy_seconds()
+
+    def per_request_ms(self, requests: int) -> str:
+        client, server, machine = (end - begin for end, begin in zip(self._now(), self.start, strict=True))
+        rest = max(machine - client - server, 0.0)
+        per = 1000 / max(requests, 1)
+        return (
+            f"CPU per request: load generator {client * per:.1f} ms, gunicorn {server * per:.1f} ms, "
+            f"PostgreSQL and the rest of the machine {rest * per:.1f} ms (machine {machine * per:.1f} ms)"
+        )

@@ -40,7 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import machine_noise, warm_database  # noqa: E402
+from common import CpuAccount, machine_noise, warm_database  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -118,12 +118,12 @@ def session_cookie(username, password):
     return f"csrftoken={csrf_cookie}; sessionid={session.group(1)}"
 
 
-def start_server(workers, threads):
+def start_server(workers, threads, worker_class="sync"):
     env = {**os.environ, "DEBUG": "0", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
            "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers),
-         "--threads", str(threads), "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
+    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers),
+               "--threads", str(threads), "-k", worker_class, "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         try:
             http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/accounts/login/")
@@ -148,8 +148,9 @@ def sample_ids():
     return queues, tickets, customers
 
 
-def bench_create(token, customers, clients, seconds):
+def bench_create(token, customers, clients, seconds, server_group):
     timings, lock, deadline = [], threading.Lock(), time.monotonic() + seconds
+    cpu = CpuAccount(server_group)
 
     def work():
         client, rng = Client(token=token), random.Random()
@@ -166,7 +167,9 @@ def bench_create(token, customers, clients, seconds):
         thread.start()
     for thread in threads:
         thread.join()
-    return summary(f"API create, {clients} clients", timings, time.perf_counter() - started)
+    result = summary(f"API create, {clients} clients", timings, time.perf_counter() - started)
+    print("  ", cpu.per_request_ms(len(timings)), flush=True)
+    return result
 
 
 def remove_created_requests() -> int:
@@ -195,57 +198,66 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     # Sync workers by default: with --threads 4 every figure was worse on 2 cores (GIL contention).
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync or gthread)")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--cold", action="store_true", help="do not read the database into memory first")
+    parser.add_argument("--create-only", action="store_true", help="only the creation phase (to compare changes to it)")
     args = parser.parse_args()
     print(f"removed {remove_created_requests():,} requests left by an earlier run", flush=True)
     print("database:", "cold (--cold)" if args.cold else warm_database(connection), flush=True)
     print("machine:", machine_noise(), flush=True)
     token = Token.objects.get(user__username="benchadmin").key
     queues, tickets, customers = sample_ids()
-    server = start_server(args.workers, args.threads)
+    server = start_server(args.workers, args.threads, args.worker_class)
     results = {}
     try:
         cookie = session_cookie("benchadmin", "bench-2026")
         queue_paths = [f"/requests/?{urlencode({'queue': 'all_open', 'department': d, 'state': s})}" for d, s in queues]
         detail_paths = [f"/requests/{pk}/" for pk in tickets]
         search_paths = [f"/requests/?{urlencode({'queue': 'all_open', 'q': term})}" for term in SEARCH_TERMS]
+        if args.create_only:
+            queue_paths = detail_paths = search_paths = []
         for path in queue_paths[:3] + detail_paths[:3] + search_paths[:2]:
             Client(cookie=cookie).request("GET", path)  # warm up both workers' caches
-        results["queue"] = bench_pages(cookie, "queue page (department + status)", queue_paths, args.rounds)
-        results["detail"] = bench_pages(cookie, "request detail with timeline", detail_paths, args.rounds)
-        results["search"] = bench_pages(cookie, "keyword search (Chinese)", search_paths, args.rounds // 2)
-        stop = threading.Event()
-
-        def searcher():
-            client = Client(cookie=cookie)
-            for i in range(10_000):
-                if stop.is_set():
-                    return
-                client.request("GET", search_paths[i % len(search_paths)])
-
-        threads = [threading.Thread(target=searcher) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        try:
-            results["queue_under_search"] = bench_pages(
-                cookie, "queue page while 4 clients search", queue_paths, args.rounds // 2
-            )
-            results["detail_under_search"] = bench_pages(
-                cookie, "detail page while 4 clients search", detail_paths, args.rounds // 2
-            )
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join()
-        results["create"] = bench_create(token, customers, 8, args.seconds)
+        if not args.create_only:
+            measure_pages(cookie, queue_paths, detail_paths, search_paths, args.rounds, results)
+        results["create"] = bench_create(token, customers, 8, args.seconds, os.getpgid(server.pid))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         print(f"removed the {remove_created_requests():,} requests made by this run", flush=True)
     print("machine after:", machine_noise(), flush=True)
     print(json.dumps(results, indent=2))
+
+
+def measure_pages(cookie, queue_paths, detail_paths, search_paths, rounds, results):
+    results["queue"] = bench_pages(cookie, "queue page (department + status)", queue_paths, rounds)
+    results["detail"] = bench_pages(cookie, "request detail with timeline", detail_paths, rounds)
+    results["search"] = bench_pages(cookie, "keyword search (Chinese)", search_paths, rounds // 2)
+    stop = threading.Event()
+
+    def searcher():
+        client = Client(cookie=cookie)
+        for i in range(10_000):
+            if stop.is_set():
+                return
+            client.request("GET", search_paths[i % len(search_paths)])
+
+    threads = [threading.Thread(target=searcher) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        results["queue_under_search"] = bench_pages(
+            cookie, "queue page while 4 clients search", queue_paths, rounds // 2
+        )
+        results["detail_under_search"] = bench_pages(
+            cookie, "detail page while 4 clients search", detail_paths, rounds // 2
+        )
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated call is answered 401 with a WWW-Authenticate hint.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kefu.org.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -179,6 +179,8 @@ KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
+# An API token is checked on every call; its user's row is kept this long (kefu.org.authentication).
+KEFU_TOKEN_USER_SECONDS = env_int("KEFU_TOKEN_USER_SECONDS", 5)
 
 LOGGING = {
     "version": 1,
