@@ -78,7 +78,7 @@ class RequestViewSet(viewsets.GenericViewSet):
         if key and len(key) > 80:
             raise ValidationError({"idempotency_key": _("The idempotency key is longer than 80 characters.")})
         customer_id, category_id = data.pop("customer", None), data.pop("category", None)
-        customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id) if customer_id else None
+        customer = selectors.customer_for_new_request(request.user, customer_id) if customer_id else None
         category = get_object_or_404(Category, pk=category_id) if category_id else None
         ticket, created = services.ticket_create(
             actor=request.user, data=data, customer=customer, category=category, idempotency_key=key

@@ -314,3 +314,18 @@ def test_a_keyword_search_in_the_api_pages_past_the_first(agent, own_customer):
     assert len(second["results"]) == 1 and second["previous"]
     assert {r["id"] for r in first["results"] + second["results"]} == {t.pk for t in own_customer.tickets.all()}
     assert client.get(reverse("api-request-list"), {"q": "营业厅", "page": "x"}).status_code == 404
+
+
+def test_registering_through_the_api_reads_only_what_it_needs_of_the_customer(agent, own_customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(agent)
+    client.post(reverse("api-request-list"), {**NEW, "customer": own_customer.pk}, format="json")  # warm caches
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(reverse("api-request-list"), {**NEW, "customer": own_customer.pk}, format="json")
+    assert response.status_code == 201 and response.json()["customer_name"] == "张三"
+    customer_reads = [q["sql"] for q in context.captured_queries if 'FROM "customers_customer"' in q["sql"]]
+    assert len(customer_reads) == 1  # the tier and the name come with it: no deferred read later
+    selected = customer_reads[0].split(" FROM ")[0]
+    assert '"tier"' in selected and '"name"' in selected and '"mobile"' not in selected
