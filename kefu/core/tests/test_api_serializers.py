@@ -1,10 +1,10 @@
-"""ModelFieldsOnceSerializer: fields read from the model once per class, never shared between uses."""
+"""ModelFieldsOnceSerializer and FieldsOnceSerializer: fields built once per class, never shared between uses."""
 
 from unittest import mock
 
 from rest_framework import serializers
 
-from kefu.core.api import ModelFieldsOnceSerializer
+from kefu.core.api import FieldsOnceSerializer, ModelFieldsOnceSerializer
 from kefu.org.models import OrgUnit
 
 
@@ -76,3 +76,27 @@ def test_method_fields_call_their_own_serializer(db):
     two = UnitWithChildrenSerializer(unit, context={"prefix": "二:"}).data
     assert (one["label"], two["label"]) == ("一:总公司", "二:总公司")
     assert one["itself"] == {"id": unit.pk, "name": "总公司", "kind": "company"} and one["codes"] == ["HQ"]
+
+
+class NewTicketBody(FieldsOnceSerializer):
+    title = serializers.CharField(max_length=5)
+    customer = serializers.IntegerField(required=False, min_value=1)
+
+
+def test_declared_fields_are_copied_once_per_class_not_deeply_per_use():
+    NewTicketBody().fields  # noqa: B018 (builds the class's fields)
+    with mock.patch("copy.deepcopy") as deepcopy:
+        first, second = NewTicketBody(), NewTicketBody()
+        assert first.fields["title"] is not second.fields["title"]
+        assert first.fields["title"].parent is first and second.fields["title"].parent is second
+    deepcopy.assert_not_called()
+
+
+def test_two_bodies_validated_side_by_side_keep_their_own_values_and_errors():
+    good, bad = (
+        NewTicketBody(data={"title": "停电", "customer": 3}),
+        NewTicketBody(data={"title": "太长的标题啊", "customer": 0}),
+    )
+    assert good.is_valid() and not bad.is_valid()
+    assert good.validated_data == {"title": "停电", "customer": 3}
+    assert set(bad.errors) == {"title", "customer"} and not good.errors

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from kefu.core.api import ModelFieldsOnceSerializer
+from kefu.core.api import FieldsOnceSerializer, ModelFieldsOnceSerializer
 from kefu.core.masking import mask_phone
 from kefu.sla.selectors import time_limit_state
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
@@ -76,7 +76,7 @@ class AttachmentSerializer(ModelFieldsOnceSerializer):
         fields = ["id", "name", "size", "is_internal", "uploaded_by", "uploaded_at"]
 
 
-class CreateSerializer(serializers.Serializer):
+class CreateSerializer(FieldsOnceSerializer):
     ticket_type = serializers.CharField()
     channel = serializers.CharField()
     priority = serializers.CharField(required=False)
