@@ -80,8 +80,10 @@ def _rebuild(entry) -> User:
 
 def _remember(user_id: int, entry, now: float) -> None:
     if len(_kept_users) >= MAX_KEPT_USERS:
-        for stale in [uid for uid, (expires, *_rest) in _kept_users.items() if expires <= now]:
-            del _kept_users[stale]
+        # list() copies the items in one step: another thread may add a user meanwhile.
+        for stale, (expires, *_rest) in list(_kept_users.items()):
+            if expires <= now:
+                _kept_users.pop(stale, None)
         if len(_kept_users) >= MAX_KEPT_USERS:
             _kept_users.clear()
     _kept_users[user_id] = entry
