@@ -38,10 +38,12 @@ def clear(*args, **kwargs) -> None:
     _entries.clear()
 
 
-def clear_on_change(*models) -> None:
-    """Clear the cache whenever one of these models is saved or deleted in this process."""
+def clear_on_change(*models, receiver: Callable[..., None] = clear) -> None:
+    """Clear the cache whenever one of these models is saved or deleted in this process; another
+    per-process cache passes its own `receiver` (kefu.org.authentication's kept users)."""
     from django.db.models.signals import post_delete, post_save
 
+    name = f"{receiver.__module__}.{receiver.__qualname__}"
     for model in models:
         for signal in (post_save, post_delete):
-            signal.connect(clear, sender=model, dispatch_uid=f"config_cache:{model._meta.label}:{id(signal)}")
+            signal.connect(receiver, sender=model, dispatch_uid=f"{name}:{model._meta.label}:{id(signal)}")
