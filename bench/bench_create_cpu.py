@@ -29,6 +29,8 @@ from django.test import Client  # noqa: E402
 from http_bench import BENCH_KEY_PREFIX, NEW_REQUEST, remove_created_requests  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from kefu.core.runtime import tune_garbage_collector  # noqa: E402
+
 
 def backend_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -41,6 +43,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
     os.environ.setdefault("KEFU_BACKGROUND", "inline")
+    tune_garbage_collector()  # as config/wsgi.py does in a web worker
     token = Token.objects.get(user__username="benchadmin").key
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM customers_customer ORDER BY random() LIMIT 300")

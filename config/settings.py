@@ -181,6 +181,8 @@ KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
 # An API token is checked on every call; its user's row is kept this long (kefu.org.authentication).
 KEFU_TOKEN_USER_SECONDS = env_int("KEFU_TOKEN_USER_SECONDS", 5)
+# Web workers: a young garbage-collector pass every this many new objects (kefu/core/runtime.py).
+KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 50_000)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from kefu.core.models import ChoiceLabels
+
 from .choices import Role, UnitKind
 
 
@@ -27,7 +29,7 @@ class OrgUnit(MP_Node):
         return self.name
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A personal staff login (no shared accounts), with one role and a place in the tree."""
 
     full_name = models.CharField(_("full name"), max_length=50)

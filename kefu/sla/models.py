@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.models import ChoiceLabels
+
 from .choices import DaySource, Metric, TimeUnit
 
 # Owner → supervisor → department head: a breached clock is escalated at most twice.
@@ -137,7 +139,7 @@ class SlaPolicy(models.Model):
         return sum(bool(value) for value in (self.ticket_type, self.customer_tier, self.priority, self.channel))
 
 
-class SlaClock(models.Model):
+class SlaClock(ChoiceLabels, models.Model):
     """One time limit of one request (first response, arrival on site or resolution).
 
     Milestones (warned, breached, escalated, reminded) are stamped once each by conditional

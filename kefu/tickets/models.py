@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.core.models import ChoiceLabels, TimeStampedModel, VersionedModel
 
 from .choices import (
     AssignmentRule,
@@ -107,7 +107,7 @@ class WorkflowTransition(models.Model):
         return f"{self.source} → {self.target}"
 
 
-class Ticket(TimeStampedModel, VersionedModel):
+class Ticket(ChoiceLabels, TimeStampedModel, VersionedModel):
     """A service request or complaint, taken through its workflow to closure.
 
     `owner` is the first responder (首问负责制): whoever registered the request stays
@@ -245,7 +245,7 @@ def request_number(pk: int, created_at) -> str:
     return f"{timezone.localtime(created_at):%Y%m%d}-{pk}"
 
 
-class TicketEvent(models.Model):
+class TicketEvent(ChoiceLabels, models.Model):
     """Everything that happened to a request, in order: the request's own timeline."""
 
     ticket = models.ForeignKey(
