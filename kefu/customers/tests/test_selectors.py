@@ -91,3 +91,30 @@ def test_customers_to_complete_lacks_a_phone_or_an_address(manager, org):
     CustomerFactory(name="缺电话", account_manager=manager, mobile="", has_valid_phone=False)
     CustomerFactory(name="缺地址", account_manager=manager, address="")
     assert names(selectors.customers_to_complete(manager)) == ["缺地址", "缺电话"]
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "sees_own", "sees_foreign"),
+    [("manager", True, False), ("supervisor", True, False), ("agent", True, True), ("handler", False, False)],
+)
+def test_one_customer_is_found_in_the_same_scope_as_the_archive_list(
+    request, role_fixture, sees_own, sees_foreign, own_customer, foreign_customer
+):
+    user = request.getfixturevalue(role_fixture)
+    found = [
+        selectors.customer_in_scope(user, customer.pk, fields=("id", "name")) is not None
+        for customer in (own_customer, foreign_customer)
+    ]
+    listed = [selectors.customers_visible_to(user).filter(pk=c.pk).exists() for c in (own_customer, foreign_customer)]
+    assert found == listed == [sees_own, sees_foreign]
+
+
+def test_an_inactive_agent_finds_no_customer_even_by_its_id(agent, own_customer):
+    agent.is_active = False
+    assert selectors.customer_in_scope(agent, own_customer.pk, fields=("id",)) is None
+
+
+def test_one_customer_comes_with_only_the_columns_asked_for(agent, own_customer):
+    customer = selectors.customer_in_scope(agent, own_customer.pk, fields=("id", "name", "tier"))
+    assert (customer.name, customer.tier) == ("张三", own_customer.tier)
+    assert "mobile" in customer.get_deferred_fields() and "name" not in customer.get_deferred_fields()

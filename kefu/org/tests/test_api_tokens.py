@@ -43,7 +43,7 @@ def test_a_call_with_a_kept_user_reads_only_the_token_row(manager):
     with CaptureQueriesContext(connection) as context:
         assert me(api_client(token)).status_code == 200
     assert [query["sql"] for query in context.captured_queries] == [
-        f'SELECT "user_id" FROM "authtoken_token" WHERE "key" = \'{token.key}\''
+        f'SELECT "key", "user_id" FROM "authtoken_token" WHERE "key" = \'{token.key}\''
     ]
 
 
