@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from kefu.core import writes
+
 from .choices import AuditAction
 from .models import AuditEvent
 
@@ -38,7 +40,9 @@ def audit_record(
     changes: dict | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """Append one entry to the trail, in the caller's transaction (kefu.core.writes: inside a
+    `writes.together()` block it leaves with the block's other rows; its key is not read back)."""
+    event = AuditEvent(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
@@ -48,6 +52,8 @@ def audit_record(
         changes=changes or {},
         summary=summary[:300],
     )
+    writes.insert([event])
+    return event
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:

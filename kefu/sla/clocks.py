@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from kefu.core import config_cache
+from kefu.core import config_cache, writes
 from kefu.tickets.choices import StateKind
 from kefu.tickets.models import TicketEvent
 
@@ -130,12 +130,12 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
     planned = getattr(ticket, "_planned_clocks", None)
     if planned is not None:
         del ticket._planned_clocks
-        SlaClock.objects.bulk_create(planned)
+        writes.insert(planned)
         # How the new request stands, as lists annotate it: its answer needs no query then.
         ticket.sla_state = time_limit_state(planned)
         return planned
     clocks = _planned(ticket, at)
-    SlaClock.objects.bulk_create(clocks)
+    writes.insert(clocks)
     _mirror(ticket, clocks)
     return clocks
 

@@ -73,6 +73,21 @@ def test_clocks_start_from_the_matching_policy_and_mirror_the_due_time(policy, a
     assert Ticket.objects.get(pk=ticket.pk).due_at == moment("2025-02-07", 17, 30)
 
 
+def test_registering_writes_its_event_audit_entry_and_clocks_with_the_request(policy, agent, own_customer, monkeypatch):
+    from kefu.audit.models import AuditEvent
+
+    with CaptureQueriesContext(connection) as context:
+        ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    assert sorted(SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True)) == [
+        "first_response", "resolution",
+    ]  # fmt: skip
+    assert TicketEvent.objects.filter(ticket=ticket, kind="created").count() == 1
+    assert AuditEvent.objects.filter(target_type="tickets.ticket", target_id=ticket.pk).count() == 1
+    inserts = [query["sql"] for query in context.captured_queries if query["sql"].startswith("INSERT")]
+    if connection.vendor == "postgresql":  # the request (its key read back), then the rest in one round trip
+        assert len(inserts) == 2 and all(table in inserts[1] for table in ("ticketevent", "auditevent", "slaclock"))
+
+
 def test_most_specific_policy_wins(policy, agent, own_customer, monkeypatch):
     SlaPolicy.objects.create(
         name="紧急投诉", ticket_type="complaint", priority="urgent", calendar=policy.calendar, resolution=1,

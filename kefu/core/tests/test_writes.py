@@ -1,0 +1,120 @@
+"""kefu.core.writes: rows of several tables written in one round trip, inside the transaction."""
+
+import pytest
+from django.db import connection, models, transaction
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+
+from kefu.audit.models import AuditEvent
+from kefu.core import writes
+from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.tickets.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes each group on its own")
+
+
+@pytest.fixture(autouse=True)
+def workflows(db):
+    install_workflows()
+
+
+def an_event(ticket, body="已受理") -> TicketEvent:
+    return TicketEvent(ticket=ticket, kind="created", body=body, data={})
+
+
+def an_audit_entry(ticket) -> AuditEvent:
+    return AuditEvent(action="created", target_type="tickets.ticket", target_id=ticket.pk, target_repr="x")
+
+
+def test_rows_queued_in_a_block_are_all_written_when_it_ends():
+    ticket = TicketFactory()
+    with transaction.atomic(), writes.together():
+        writes.insert([an_event(ticket, "一"), an_event(ticket, "二")])
+        writes.insert([an_audit_entry(ticket)])
+        assert not TicketEvent.objects.filter(ticket=ticket).exists()  # still queued
+    assert sorted(TicketEvent.objects.filter(ticket=ticket).values_list("body", flat=True)) == ["一", "二"]
+    assert AuditEvent.objects.filter(target_id=ticket.pk).count() == 1
+
+
+@on_postgresql
+def test_on_postgresql_the_rows_of_every_table_leave_in_one_statement():
+    ticket = TicketFactory()
+    with transaction.atomic(), CaptureQueriesContext(connection) as context, writes.together():
+        writes.insert([an_event(ticket)])
+        writes.insert([an_audit_entry(ticket)])
+    inserts = [query["sql"] for query in context.captured_queries if "INSERT" in query["sql"]]
+    assert len(inserts) == 1 and "tickets_ticketevent" in inserts[0] and "audit_auditevent" in inserts[0]
+
+
+def test_nothing_queued_is_written_when_the_block_raises():
+    ticket = TicketFactory()
+    with pytest.raises(RuntimeError), transaction.atomic(), writes.together():
+        writes.insert([an_event(ticket)])
+        raise RuntimeError("the service refused")
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()
+
+
+def test_a_block_inside_another_leaves_with_the_outer_one():
+    ticket = TicketFactory()
+    with transaction.atomic(), writes.together():
+        with writes.together():
+            writes.insert([an_event(ticket)])
+        assert not TicketEvent.objects.filter(ticket=ticket).exists()
+    assert TicketEvent.objects.filter(ticket=ticket).count() == 1
+
+
+def test_rows_outside_a_block_are_written_at_once():
+    ticket = TicketFactory()
+    writes.insert([an_event(ticket)])
+    assert TicketEvent.objects.filter(ticket=ticket).count() == 1
+
+
+def test_a_row_made_before_its_parent_was_saved_is_written_with_the_parents_key():
+    template = TicketFactory()
+    ticket = Ticket(
+        ticket_type=template.ticket_type, channel=template.channel, priority=template.priority, title="新",
+        description="新", state=template.state, owner=template.owner, created_by=template.owner,
+    )  # fmt: skip
+    event = an_event(ticket)  # the request has no key yet, as when its clocks are planned
+    ticket.save()
+    with transaction.atomic(), writes.together():
+        writes.insert([event])
+    assert TicketEvent.objects.get(ticket=ticket).body == "已受理"
+
+
+def test_a_row_whose_parent_was_never_saved_is_refused():
+    template = TicketFactory()
+    unsaved = Ticket(title="未保存", state=template.state, owner=template.owner, created_by=template.owner)
+    with pytest.raises(ValueError, match="unsaved"), transaction.atomic(), writes.together():
+        writes.insert([an_event(unsaved)])
+
+
+def test_a_model_with_save_receivers_is_refused():
+    def receiver(**kwargs):
+        pass
+
+    post_save.connect(receiver, sender=TicketEvent)
+    try:
+        with pytest.raises(ValueError, match="receivers"):
+            writes.insert([an_event(TicketFactory())])
+    finally:
+        post_save.disconnect(receiver, sender=TicketEvent)
+
+
+def test_the_models_written_this_way_have_no_save_receivers():
+    from kefu.sla.models import SlaClock
+
+    for model in (TicketEvent, AuditEvent, SlaClock):
+        assert not writes._has_save_receivers(model), model
+
+
+def test_a_model_with_database_computed_columns_is_refused():
+    class Computed(models.Model):  # noqa: DJ008 (never shown)
+        stamp = models.IntegerField(db_default=1)
+
+        class Meta:
+            app_label = "core"
+
+    with pytest.raises(ValueError, match="database-computed"):
+        writes._insert_statement(Computed, 1)
