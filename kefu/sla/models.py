@@ -160,12 +160,24 @@ class SlaClock(ChoiceLabels, models.Model):
     # Who answers for the request, kept on the clock so that the sweep tells them from the rows
     # it claims instead of reading the requests (a mass breach of 250,000 spent 2.5-4 s there).
     # Kept in step by the tickets hooks on assignment and transfer (clocks.on_responsibility_changed).
-    # No index: users are deactivated, not deleted.
+    # No index: users are deactivated, not deleted. No database constraint either: they copy the
+    # request's owner and handler, which the request's own keys check; checking the copies cost
+    # each new request three more key checks and share-locks on the owner's row.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     started_at = models.DateTimeField(_("started"))
     due_at = models.DateTimeField(_("due"))
