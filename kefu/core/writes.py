@@ -4,8 +4,8 @@ Registering a request writes, after the request itself, its event, its audit ent
 time-limit clocks: one statement each was three round trips, and every round trip wakes both
 processes (≈ 0.1 ms of Python and as much of PostgreSQL on top of the INSERT itself, more on a
 busy machine). Inside `together()`, `insert()` queues the rows and they leave as one string of
-INSERTs when the block ends. Django's psycopg cursor binds the values on the client, so one
-execute carries several statements. On SQLite each group is a bulk_create.
+INSERTs when the block ends (the values merged on the client, as Django's psycopg cursor does
+anyway, so that one execute carries several statements). On SQLite each group is a bulk_create.
 
 What it gives up, on purpose: the rows' primary keys are not read back, and no save signals are
 sent (bulk_create sends none either). Only models without save receivers may be written this
@@ -66,27 +66,34 @@ def _write(groups: list[Sequence[models.Model]]) -> None:
         for rows in groups:
             type(rows[0]).objects.bulk_create(rows)
         return
-    statements, params = [], []
-    for rows in groups:
-        statement, fields = _insert_statement(type(rows[0]), len(rows))
-        statements.append(statement)
-        for row in rows:
-            # As save() and bulk_create() do: a related row saved after it was assigned (a
-            # clock planned before its request was written) gives its key now; an unsaved one
-            # is refused.
-            row._prepare_related_fields_for_save(operation_name="insert")
-            params.extend(field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields)
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements), params)
+        statements = [_values_of(cursor, rows) for rows in groups]
+        cursor.execute(";\n".join(statements))
+
+
+def _values_of(cursor, rows: Sequence[models.Model]) -> str:
+    """One INSERT of the rows with their values written in. Each row's values are merged on
+    their own: psycopg keeps the parsed form of a statement of up to 50 values, and parsed
+    the whole batch (70 values for a request's event, audit entry and three clocks) every time."""
+    head, fields, placeholders = _insert_parts(type(rows[0]))
+    values = []
+    for row in rows:
+        # As save() and bulk_create() do: a related row saved after it was assigned (a clock
+        # planned before its request was written) gives its key now; an unsaved one is refused.
+        row._prepare_related_fields_for_save(operation_name="insert")
+        params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        values.append(cursor.mogrify(placeholders, params))
+    return head + ", ".join(values)
 
 
 @cache
-def _insert_statement(model: type[models.Model], rows: int) -> tuple[str, list[models.Field]]:
-    """INSERT … VALUES for `rows` rows of every column but the generated primary key."""
+def _insert_parts(model: type[models.Model]) -> tuple[str, list[models.Field], str]:
+    """`INSERT INTO … (columns) VALUES `, the columns' fields and one row's placeholders, for every
+    column but the generated primary key."""
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     if any(field.has_db_default() or field.generated for field in fields):
         raise ValueError(f"{meta.label} has database-computed columns: save it with the ORM")
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES " + ", ".join([row] * rows), fields
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ", fields, placeholders

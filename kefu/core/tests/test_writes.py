@@ -117,4 +117,12 @@ def test_a_model_with_database_computed_columns_is_refused():
             app_label = "core"
 
     with pytest.raises(ValueError, match="database-computed"):
-        writes._insert_statement(Computed, 1)
+        writes._insert_parts(Computed)
+
+
+def test_values_are_written_verbatim_whatever_characters_they_hold():
+    ticket = TicketFactory()
+    awkward = "电费涨了100%？%s %(x)s 'O''Brien' \\ 结束"
+    with transaction.atomic(), writes.together():
+        writes.insert([an_event(ticket, awkward), an_event(ticket, "二")])
+    assert sorted(TicketEvent.objects.filter(ticket=ticket).values_list("body", flat=True)) == sorted([awkward, "二"])
