@@ -55,6 +55,19 @@ def insert(rows: Sequence[models.Model]) -> None:
         queue.append(rows)
 
 
+def insert_one(row: models.Model) -> None:
+    """Insert one row now and read its generated key back, as save(force_insert=True) does
+    without the ORM's per-call query building (a request's row: 32 columns)."""
+    model = type(row)
+    if _has_save_receivers(model) or connection.vendor != "postgresql":
+        row.save(force_insert=True)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_values_of(cursor, [row]) + " RETURNING " + connection.ops.quote_name(model._meta.pk.column))
+        row.pk = cursor.fetchone()[0]
+    row._state.adding, row._state.db = False, connection.alias
+
+
 def _has_save_receivers(model) -> bool:
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 

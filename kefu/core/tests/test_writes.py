@@ -71,11 +71,7 @@ def test_rows_outside_a_block_are_written_at_once():
 
 
 def test_a_row_made_before_its_parent_was_saved_is_written_with_the_parents_key():
-    template = TicketFactory()
-    ticket = Ticket(
-        ticket_type=template.ticket_type, channel=template.channel, priority=template.priority, title="新",
-        description="新", state=template.state, owner=template.owner, created_by=template.owner,
-    )  # fmt: skip
+    ticket = a_request_like(TicketFactory())
     event = an_event(ticket)  # the request has no key yet, as when its clocks are planned
     ticket.save()
     with transaction.atomic(), writes.together():
@@ -126,3 +122,26 @@ def test_values_are_written_verbatim_whatever_characters_they_hold():
     with transaction.atomic(), writes.together():
         writes.insert([an_event(ticket, awkward), an_event(ticket, "二")])
     assert sorted(TicketEvent.objects.filter(ticket=ticket).values_list("body", flat=True)) == sorted([awkward, "二"])
+
+
+def a_request_like(template: Ticket, **values) -> Ticket:
+    return Ticket(
+        ticket_type=template.ticket_type, channel=template.channel, priority=template.priority, title="新",
+        description="新", state=template.state, owner=template.owner, created_by=template.owner, **values,
+    )  # fmt: skip
+
+
+def test_one_row_is_inserted_with_its_generated_key_read_back():
+    ticket = a_request_like(TicketFactory(), idempotency_key="key-1")
+    writes.insert_one(ticket)
+    assert ticket.pk and not ticket._state.adding and ticket.created_at is not None
+    assert Ticket.objects.get(pk=ticket.pk).idempotency_key == "key-1"
+
+
+def test_a_row_breaking_a_unique_key_raises_djangos_integrity_error():
+    from django.db import IntegrityError
+
+    template = TicketFactory()
+    writes.insert_one(a_request_like(template, idempotency_key="same"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.insert_one(a_request_like(template, idempotency_key="same"))

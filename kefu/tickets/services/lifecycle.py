@@ -113,7 +113,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
         idempotency_key=idempotency_key or None,
     )
     hooks.ticket_creating(ticket, at)
-    ticket.save(force_insert=True)
+    writes.insert_one(ticket)
     # The event, the audit entry and the clocks leave in one round trip (kefu.core.writes).
     with writes.together():
         record(
