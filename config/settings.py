@@ -179,7 +179,8 @@ KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
-# An API token is checked on every call; its user's row is kept this long (kefu.org.authentication).
+# An API token and a page's session are checked on every call; the user's row is kept this long
+# in each process (kefu.org.authentication, kefu.org.backends).
 KEFU_TOKEN_USER_SECONDS = env_int("KEFU_TOKEN_USER_SECONDS", 5)
 # Web workers: a young garbage-collector pass every this many new objects (kefu/core/runtime.py).
 KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 50_000)
