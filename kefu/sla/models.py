@@ -139,6 +139,18 @@ class SlaPolicy(models.Model):
         return sum(bool(value) for value in (self.ticket_type, self.customer_tier, self.priority, self.channel))
 
 
+def _copied_person() -> models.ForeignKey:
+    """A clock's copy of the request's owner or handler (see SlaClock.owner)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class SlaClock(ChoiceLabels, models.Model):
     """One time limit of one request (first response, arrival on site or resolution).
 
@@ -163,22 +175,8 @@ class SlaClock(ChoiceLabels, models.Model):
     # No index: users are deactivated, not deleted. No database constraint either: they copy the
     # request's owner and handler, which the request's own keys check; checking the copies cost
     # each new request three more key checks and share-locks on the owner's row.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    owner = _copied_person()
+    assignee = _copied_person()
     started_at = models.DateTimeField(_("started"))
     due_at = models.DateTimeField(_("due"))
     warn_at = models.DateTimeField(_("warn from"))
