@@ -2,10 +2,18 @@
 
 from unittest import mock
 
+import pytest
 from rest_framework import serializers
 
 from kefu.core.api import FieldsOnceSerializer, ModelFieldsOnceSerializer
+from kefu.core.testing.factories import KeyPersonFactory, TicketFactory, install_workflows
+from kefu.customers.api.serializers import CustomerSerializer, KeyPersonSerializer
 from kefu.org.models import OrgUnit
+from kefu.tickets import services
+from kefu.tickets.api import serializers as ticket_serializers
+from kefu.tickets.api.serializers import TicketSerializer
+from kefu.tickets.models import Ticket
+from kefu.tickets.selectors import available_transitions
 
 
 class UnitSerializer(ModelFieldsOnceSerializer):
@@ -100,3 +108,108 @@ def test_two_bodies_validated_side_by_side_keep_their_own_values_and_errors():
     assert good.is_valid() and not bad.is_valid()
     assert good.validated_data == {"title": "停电", "customer": 3}
     assert set(bad.errors) == {"title", "customer"} and not good.errors
+
+
+# Answers are written through fields bound once per class (_FieldsOnce.to_representation): they
+# must be exactly what DRF's own Serializer.to_representation writes with freshly bound fields.
+
+
+def drf_answer(serializer, instance) -> dict:
+    return serializers.Serializer.to_representation(serializer, instance)
+
+
+@pytest.fixture
+def requests_of_every_shape(agent, own_customer, org):
+    install_workflows()
+    full = TicketFactory(owner=agent, customer=own_customer, caller_phone="13812345678", department=org["east_team"])
+    services.ticket_comment(actor=agent, ticket=full, body="已联系客户", internal=True)
+    bare = TicketFactory(owner=agent, customer=None, caller_name="张先生", caller_phone="")
+    return [full, bare]
+
+
+def test_request_answers_match_drf_for_every_field(requests_of_every_shape, agent):
+    for ticket in Ticket.objects.select_related("state", "customer").filter(
+        pk__in=[t.pk for t in requests_of_every_shape]
+    ):
+        for serializer_class in (ticket_serializers.TicketSerializer, ticket_serializers.TicketDetailSerializer):
+            serializer = serializer_class(ticket, context={"transitions": available_transitions(agent, ticket)})
+            assert serializer.data == drf_answer(serializer_class(ticket, context=serializer.context), ticket)
+        for event in ticket.events.select_related("actor", "from_state", "to_state"):
+            assert ticket_serializers.EventSerializer(event).data == drf_answer(
+                ticket_serializers.EventSerializer(event), event
+            )
+
+
+def test_customer_answers_match_drf_for_every_field(own_customer):
+    person = KeyPersonFactory(customer=own_customer)
+    assert CustomerSerializer(own_customer).data == drf_answer(CustomerSerializer(own_customer), own_customer)
+    assert KeyPersonSerializer(person).data == drf_answer(KeyPersonSerializer(person), person)
+
+
+def test_lists_of_answers_match_drf(requests_of_every_shape):
+    answers = TicketSerializer(requests_of_every_shape, many=True).data
+    assert answers == [drf_answer(TicketSerializer(t), t) for t in requests_of_every_shape]
+
+
+class Prefixed(serializers.CharField):
+    """A field that reads its serializer's context: never shared between serializers."""
+
+    def to_representation(self, value):
+        return self.context["prefix"] + value
+
+
+class EdgeSerializer(FieldsOnceSerializer):
+    name = serializers.CharField()
+    prefixed = Prefixed(source="name")
+    city = serializers.CharField(source="address.city", default="（无）")
+    shout = serializers.CharField(source="loud_name")
+    note = serializers.CharField(required=False)
+    kept_secret = serializers.CharField(write_only=True)
+
+
+class Thing:
+    def __init__(self, name, address=None):
+        self.name, self.address = name, address
+
+    def loud_name(self):
+        return self.name.upper()
+
+
+class Address:
+    city = "杭州"
+
+
+def test_a_field_reading_its_context_gets_its_own_copy_each_time():
+    one = EdgeSerializer(Thing("abc"), context={"prefix": "一:"}).data
+    two = EdgeSerializer(Thing("abc"), context={"prefix": "二:"}).data
+    assert (one["prefixed"], two["prefixed"]) == ("一:abc", "二:abc")
+
+
+def test_defaults_methods_missing_optional_and_write_only_fields_read_as_drf_reads_them():
+    for thing in (Thing("abc"), Thing("abc", Address())):
+        serializer = EdgeSerializer(thing, context={"prefix": ">"})
+        assert serializer.data == drf_answer(EdgeSerializer(thing, context={"prefix": ">"}), thing)
+    answer = EdgeSerializer(Thing("abc"), context={"prefix": ">"}).data
+    assert answer["city"] == "（无）" and answer["shout"] == "ABC"
+    assert "note" not in answer and "kept_secret" not in answer
+
+
+def test_a_partial_serializer_skips_defaults_as_drf_does():
+    thing = Thing("abc")
+    answer = EdgeSerializer(thing, context={"prefix": ">"}, partial=True).data
+    assert "city" not in answer
+    assert answer == drf_answer(EdgeSerializer(thing, context={"prefix": ">"}, partial=True), thing)
+
+
+def test_a_mapping_is_read_by_key():
+    row = {"name": "abc", "address": {"city": "宁波"}, "loud_name": "ABC", "kept_secret": "x"}
+    answer = EdgeSerializer(row, context={"prefix": ">"}).data
+    assert answer == {"name": "abc", "prefixed": ">abc", "city": "宁波", "shout": "ABC"}
+
+
+def test_a_missing_required_attribute_fails_as_in_drf():
+    class Nameless:
+        pass
+
+    with pytest.raises(AttributeError, match="EdgeSerializer"):
+        EdgeSerializer(Nameless(), context={"prefix": ">"}).data  # noqa: B018
