@@ -15,6 +15,7 @@ way; `insert()` refuses the others.
 import contextvars
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 
 from django.db import connection, models
@@ -88,25 +89,78 @@ def _values_of(cursor, rows: Sequence[models.Model]) -> str:
     """One INSERT of the rows with their values written in. Each row's values are merged on
     their own: psycopg keeps the parsed form of a statement of up to 50 values, and parsed
     the whole batch (70 values for a request's event, audit entry and three clocks) every time."""
-    head, fields, placeholders = _insert_parts(type(rows[0]))
+    head, columns, placeholders = _insert_parts(type(rows[0]))
     values = []
     for row in rows:
         # As save() and bulk_create() do: a related row saved after it was assigned (a clock
         # planned before its request was written) gives its key now; an unsaved one is refused.
         row._prepare_related_fields_for_save(operation_name="insert")
-        params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-        values.append(cursor.mogrify(placeholders, params))
+        values.append(cursor.mogrify(placeholders, [_db_value(row, column) for column in columns]))
     return head + ", ".join(values)
 
 
+def _db_value(row: models.Model, column: tuple) -> object:
+    """The value Django would send for this column: Django's own conversion, except for a value
+    of a type it would send unchanged or only wrapped (a str for a text column, an int for a
+    number or a key, an aware datetime): that one is sent without the five calls it takes to
+    find out."""
+    attname, passes_through, wrap, field = column
+    value = getattr(row, attname)
+    if passes_through is not None and type(value) in passes_through and not _naive(value):
+        return value if wrap is None or value is None else wrap(value)
+    return field.get_db_prep_save(field.pre_save(row, True), connection)
+
+
+def _naive(value) -> bool:
+    """A naive datetime: Django makes it aware (with a warning) before sending it."""
+    return type(value) is datetime and value.utcoffset() is None
+
+
+_TEXT, _NUMBER, _FLAG, _MOMENT = (
+    frozenset({str, type(None)}),
+    frozenset({int, type(None)}),
+    frozenset({bool, type(None)}),
+    frozenset({datetime, type(None)}),
+)
+# Exact classes whose conversion returns these values unchanged on PostgreSQL (a subclass may
+# convert differently; bool is not an int here, Django turns it into 0 or 1).
+_PASSES_THROUGH = {
+    models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT, models.EmailField: _TEXT,
+    models.IntegerField: _NUMBER, models.BigIntegerField: _NUMBER, models.SmallIntegerField: _NUMBER,
+    models.PositiveIntegerField: _NUMBER, models.PositiveSmallIntegerField: _NUMBER,
+    models.PositiveBigIntegerField: _NUMBER, models.BooleanField: _FLAG, models.DateTimeField: _MOMENT,
+}  # fmt: skip
+# Keys to these are sent as plain ints (Django wraps other integer columns' values: _wrapper).
+_AUTO_KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _passes_through(field: models.Field) -> frozenset | None:
+    """The value types this column sends unchanged, or None if every value goes through Django."""
+    if field.pre_save.__func__ is not models.Field.pre_save and not (
+        isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add)
+    ):
+        return None  # the field computes its value when saved (auto_now, …)
+    if type(field) in (models.ForeignKey, models.OneToOneField):
+        return _NUMBER if type(field.target_field) in _AUTO_KEYS else None
+    return _PASSES_THROUGH.get(type(field))
+
+
+def _wrapper(field: models.Field):
+    """psycopg's sized integer (Int2, Int4, Int8) Django wraps an integer column's value in."""
+    if _PASSES_THROUGH.get(type(field)) is not _NUMBER:
+        return None
+    return getattr(connection.ops, "integerfield_type_map", {}).get(field.get_internal_type())
+
+
 @cache
-def _insert_parts(model: type[models.Model]) -> tuple[str, list[models.Field], str]:
-    """`INSERT INTO … (columns) VALUES `, the columns' fields and one row's placeholders, for every
-    column but the generated primary key."""
+def _insert_parts(model: type[models.Model]) -> tuple[str, list[tuple], str]:
+    """`INSERT INTO … (columns) VALUES `, each column's (attribute, value types sent unchanged,
+    their wrapper, field) and one row's placeholders, for every column but the generated primary key."""
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     if any(field.has_db_default() or field.generated for field in fields):
         raise ValueError(f"{meta.label} has database-computed columns: save it with the ORM")
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ", fields, placeholders
+    readers = [(field.attname, _passes_through(field), _wrapper(field), field) for field in fields]
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ", readers, placeholders

@@ -1,13 +1,21 @@
 """kefu.core.writes: rows of several tables written in one round trip, inside the transaction."""
 
+from datetime import UTC, datetime
+from unittest import mock
+
 import pytest
 from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
 
 from kefu.audit.models import AuditEvent
 from kefu.core import writes
 from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.sla.choices import Metric
+from kefu.sla.models import SlaClock
+from kefu.sla.services import sla_install_preset
+from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +107,6 @@ def test_a_model_with_save_receivers_is_refused():
 
 
 def test_the_models_written_this_way_have_no_save_receivers():
-    from kefu.sla.models import SlaClock
-
     for model in (TicketEvent, AuditEvent, SlaClock):
         assert not writes._has_save_receivers(model), model
 
@@ -145,3 +151,54 @@ def test_a_row_breaking_a_unique_key_raises_djangos_integrity_error():
     writes.insert_one(a_request_like(template, idempotency_key="same"))
     with pytest.raises(IntegrityError), transaction.atomic():
         writes.insert_one(a_request_like(template, idempotency_key="same"))
+
+
+# Values Django would pass through unchanged are sent as they are (writes._db_value): on
+# PostgreSQL every column must get exactly what Django's own conversion gives.
+
+
+def djangos_value(row, field):
+    return field.get_db_prep_save(field.pre_save(row, True), connection)
+
+
+def assert_sent_as_django_sends(row):
+    """Same type, and the same SQL once merged into the statement (auto_now columns: one clock)."""
+    fixed = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    with connection.cursor() as cursor, mock.patch("django.utils.timezone.now", return_value=fixed):
+        for column in writes._insert_parts(type(row))[1]:
+            ours, django = writes._db_value(row, column), djangos_value(row, column[-1])
+            sent = [type(ours), cursor.mogrify("%s", [ours])], [type(django), cursor.mogrify("%s", [django])]
+            assert sent[0] == sent[1], f"{type(row).__name__}.{column[0]}"
+
+
+@on_postgresql
+def test_every_column_of_a_registered_request_is_sent_as_django_sends_it(agent, own_customer):
+    sla_install_preset(preset="utility")  # a repair: first response, arrival on site, resolution
+    with mock.patch.object(writes, "_values_of", wraps=writes._values_of) as values_of:
+        services.ticket_create(
+            actor=agent,
+            customer=own_customer,
+            data={"ticket_type": "repair", "channel": "phone", "title": "停电", "description": "家中突然停电"},
+        )
+    rows = [row for call in values_of.call_args_list for row in call.args[1]]
+    assert {type(row).__name__ for row in rows} >= {"Ticket", "TicketEvent", "AuditEvent", "SlaClock"}
+    for row in rows:
+        assert_sent_as_django_sends(row)
+
+
+@on_postgresql
+def test_values_django_would_convert_go_through_django():
+    ticket = TicketFactory()
+    clock = SlaClock(
+        ticket=ticket,
+        metric=Metric.RESOLUTION,  # an enum member, not a plain str
+        started_at=datetime(2026, 1, 5, 9),  # noqa: DTZ001 (naive on purpose: Django warns and makes it aware)
+        due_at=ticket.created_at,
+        warn_at=ticket.created_at,
+        paused_seconds=True,  # a bool in a number column: Django sends 1
+        provisional=1,  # a number in a flag column: Django sends True
+    )
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert_sent_as_django_sends(clock)
+    event = an_event(ticket, body=gettext_lazy("已受理"))  # a lazy translation: Django sends its text
+    assert_sent_as_django_sends(event)
