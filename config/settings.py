@@ -149,6 +149,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kefu.core.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kefu.core.api.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kefu.core.negotiation.PlainJsonNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kefu API",

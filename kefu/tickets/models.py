@@ -242,7 +242,8 @@ def now():
 
 def request_number(pk: int, created_at) -> str:
     """Registration date (local) and id: what Ticket.number shows, without building a Ticket."""
-    return f"{timezone.localtime(created_at):%Y%m%d}-{pk}"
+    day = timezone.localtime(created_at)
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}-{pk}"  # strftime's work, a third of its time
 
 
 class TicketEvent(ChoiceLabels, models.Model):

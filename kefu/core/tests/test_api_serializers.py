@@ -1,11 +1,18 @@
-"""ModelFieldsOnceSerializer and FieldsOnceSerializer: fields built once per class, never shared between uses."""
+"""kefu.core.api: fields built once per class and never shared between uses, answers exactly as DRF
+writes them, the renderer DRF would choose."""
 
 from unittest import mock
 
 import pytest
 from rest_framework import serializers
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from kefu.core.api import FieldsOnceSerializer, ModelFieldsOnceSerializer
+from kefu.core.negotiation import PlainJsonNegotiation
 from kefu.core.testing.factories import KeyPersonFactory, TicketFactory, install_workflows
 from kefu.customers.api.serializers import CustomerSerializer, KeyPersonSerializer
 from kefu.org.models import OrgUnit
@@ -134,6 +141,14 @@ def test_request_answers_match_drf_for_every_field(requests_of_every_shape, agen
         for serializer_class in (ticket_serializers.TicketSerializer, ticket_serializers.TicketDetailSerializer):
             serializer = serializer_class(ticket, context={"transitions": available_transitions(agent, ticket)})
             assert serializer.data == drf_answer(serializer_class(ticket, context=serializer.context), ticket)
+        transitions = available_transitions(agent, ticket)
+        assert (
+            transitions
+            and ticket_serializers.TicketDetailSerializer(ticket, context={"transitions": transitions}).data[
+                "transitions"
+            ]
+            == ticket_serializers.TransitionSerializer(transitions, many=True).data
+        )
         for event in ticket.events.select_related("actor", "from_state", "to_state"):
             assert ticket_serializers.EventSerializer(event).data == drf_answer(
                 ticket_serializers.EventSerializer(event), event
@@ -213,3 +228,33 @@ def test_a_missing_required_attribute_fails_as_in_drf():
 
     with pytest.raises(AttributeError, match="EdgeSerializer"):
         EdgeSerializer(Nameless(), context={"prefix": ">"}).data  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "text/html",
+        "application/json; indent=4",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "application/xml",
+        "",
+    ],
+)
+@pytest.mark.parametrize("query", ["", "?format=api", "?format=json", "?page=2"])
+@pytest.mark.parametrize("html_first", [False, True])
+def test_the_renderer_is_the_one_drf_would_choose(accept, query, html_first):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    request = Request(APIRequestFactory().get(f"/api/v1/requests/{query}", **headers))
+    renderers = [BrowsableAPIRenderer(), JSONRenderer()] if html_first else [JSONRenderer(), BrowsableAPIRenderer()]
+
+    def choice(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(request, renderers)
+        except NotAcceptable:
+            return "not acceptable"
+        return type(renderer), media_type
+
+    assert choice(PlainJsonNegotiation()) == choice(DefaultContentNegotiation())

@@ -52,7 +52,9 @@ class TicketDetailSerializer(TicketSerializer):
         fields = [*TicketSerializer.Meta.fields, "transitions"]
 
     def get_transitions(self, ticket) -> list[dict]:
-        return TransitionSerializer(self.context.get("transitions", []), many=True).data
+        # What TransitionSerializer(…, many=True).data gives, without building a list serializer.
+        answer = TransitionSerializer(context=self.context)
+        return [answer.to_representation(transition) for transition in self.context.get("transitions", [])]
 
 
 class EventSerializer(ModelFieldsOnceSerializer):

@@ -1,12 +1,14 @@
 """The complaint closed loop (SPEC §5 / §14): every step, every refusal, every audit entry."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from kefu.audit.models import AuditEvent
 from kefu.tickets import services
-from kefu.tickets.models import Ticket, TicketEvent, WorkflowTransition
+from kefu.tickets.models import Ticket, TicketEvent, WorkflowTransition, request_number
 from kefu.tickets.services import IllegalTransitionError
 
 COMPLAINT = {
@@ -246,3 +248,11 @@ def test_a_one_bigram_keyword_is_judged_common_or_rare_by_the_planners_statistic
     with CaptureQueriesContext(connection) as queries:
         rare_long = selectors.ticket_list(agent, filters={"q": "线路烧毁"})
     assert "to_tsvector" in str(rare_long.query) and len(queries) == 0 and not rare_long.exists()
+
+
+def test_the_request_number_is_the_local_registration_date_and_the_id(settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    evening_in_utc = datetime(2026, 1, 31, 17, 30, tzinfo=UTC)  # already 1 February in Beijing
+    assert request_number(4711, evening_in_utc) == "20260201-4711"
+    assert Ticket(pk=7, created_at=datetime(2026, 3, 9, 1, 0, tzinfo=UTC)).number == "20260309-7"
+    assert Ticket().number == ""  # not registered yet
