@@ -20,6 +20,7 @@ from functools import cache
 
 from django.db import connection, models
 from django.db.models import signals
+from django.db.models.enums import Choices
 
 _queue: contextvars.ContextVar[list | None] = contextvars.ContextVar("kefu_write_queue", default=None)
 
@@ -102,12 +103,15 @@ def _values_of(cursor, rows: Sequence[models.Model]) -> str:
 def _db_value(row: models.Model, column: tuple) -> object:
     """The value Django would send for this column: Django's own conversion, except for a value
     of a type it would send unchanged or only wrapped (a str for a text column, an int for a
-    number or a key, an aware datetime): that one is sent without the five calls it takes to
-    find out."""
+    number or a key, an aware datetime, a choice's value): that one is sent without the five
+    calls it takes to find out."""
     attname, passes_through, wrap, field = column
     value = getattr(row, attname)
-    if passes_through is not None and type(value) in passes_through and not _naive(value):
-        return value if wrap is None or value is None else wrap(value)
+    if passes_through is not None:
+        if type(value) not in passes_through and isinstance(value, Choices):
+            value = value.value  # what psycopg sends for a choice (EventKind.CREATED: 'created')
+        if type(value) in passes_through and not _naive(value):
+            return value if wrap is None or value is None else wrap(value)
     return field.get_db_prep_save(field.pre_save(row, True), connection)
 
 

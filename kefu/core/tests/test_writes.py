@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection, models, transaction
+from django.db.models.enums import Choices
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
@@ -167,7 +168,8 @@ def assert_sent_as_django_sends(row):
     with connection.cursor() as cursor, mock.patch("django.utils.timezone.now", return_value=fixed):
         for column in writes._insert_parts(type(row))[1]:
             ours, django = writes._db_value(row, column), djangos_value(row, column[-1])
-            sent = [type(ours), cursor.mogrify("%s", [ours])], [type(django), cursor.mogrify("%s", [django])]
+            django_type = type(django.value) if isinstance(django, Choices) else type(django)  # a choice: its value
+            sent = [type(ours), cursor.mogrify("%s", [ours])], [django_type, cursor.mogrify("%s", [django])]
             assert sent[0] == sent[1], f"{type(row).__name__}.{column[0]}"
 
 
