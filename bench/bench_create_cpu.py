@@ -16,8 +16,10 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import common
@@ -41,6 +43,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="requests per round")
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--callgrind", action="store_true", help="under valgrind: count the rounds only")
     args = parser.parse_args()
     os.environ.setdefault("KEFU_BACKGROUND", "inline")
     tune_garbage_collector()  # as config/wsgi.py does in a web worker
@@ -61,10 +64,11 @@ def main():
     try:
         for _ in range(30):
             create()  # warm the process: configuration cache, compiled templates, connection
-        rounds = [measure_round(create, backend, args.requests) for _ in range(args.rounds)]
+        with counted_by_callgrind(args.callgrind):
+            rounds = [measure_round(create, backend, args.requests) for _ in range(args.rounds)]
     finally:
         removed = remove_created_requests()
-    print(common.machine_noise())
+    print("under valgrind" if args.callgrind else common.machine_noise())
     python, database = sorted(r[0] for r in rounds), sorted(r[1] for r in rounds)
     best = python[0] + database[0]
     print(
@@ -73,6 +77,18 @@ def main():
         f"PostgreSQL backend CPU min {database[0]:.2f} / median {statistics.median(database):.2f} ms; "
         f"ceiling on 2 cores at the minimum ≈ {2000 / best:.0f} req/s ({removed:,} requests made and removed)"
     )
+
+
+@contextmanager
+def counted_by_callgrind(enabled: bool):
+    """Turn valgrind's counting on for the block (the process runs under --instr-atstart=no)."""
+    if enabled:
+        subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
+    try:
+        yield
+    finally:
+        if enabled:
+            subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], check=True, capture_output=True)
 
 
 def measure_round(create, backend: int, requests: int) -> tuple[float, float]:
