@@ -42,7 +42,8 @@ class _FieldsOnce:
     Writing an answer (`to_representation`) copies no field at all: a field whose reading needs
     nothing of its serializer (plain values, keys of related rows) is read through one copy
     bound per class, a method field calls this serializer's method, and only the others (nested
-    serializers, lists, files) get a copy bound to this serializer.
+    serializers, lists, files) get a copy bound to this serializer. Answers follow the class's
+    fields: a serializer that changes `self.fields` per use must not take this mixin.
     """
 
     def get_fields(self):
