@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 
 from kefu.core import writes
+from kefu.core.models import new_row
 
 from .choices import AuditAction
 from .models import AuditEvent
@@ -42,7 +43,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append one entry to the trail, in the caller's transaction (kefu.core.writes: inside a
     `writes.together()` block it leaves with the block's other rows; its key is not read back)."""
-    event = AuditEvent(
+    event = new_row(
+        AuditEvent,
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,

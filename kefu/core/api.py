@@ -72,10 +72,11 @@ _ASK_DRF = object()
 # Fields whose reading uses nothing of their serializer (no context, no request): one bound copy
 # per class serves every use. Exact classes only: a subclass may read its context.
 _CONTEXT_FREE = {
-    serializers.BooleanField, serializers.CharField, serializers.ChoiceField, serializers.DateField,
-    serializers.DateTimeField, serializers.DecimalField, serializers.EmailField, serializers.FloatField,
-    serializers.IntegerField, serializers.JSONField, serializers.ReadOnlyField, serializers.SlugField,
-    serializers.TimeField, serializers.URLField, serializers.UUIDField, relations.StringRelatedField,
+    serializers.BigIntegerField, serializers.BooleanField, serializers.CharField, serializers.ChoiceField,
+    serializers.DateField, serializers.DateTimeField, serializers.DecimalField, serializers.EmailField,
+    serializers.FloatField, serializers.IntegerField, serializers.JSONField, serializers.ReadOnlyField,
+    serializers.SlugField, serializers.TimeField, serializers.URLField, serializers.UUIDField,
+    relations.StringRelatedField,
 }  # fmt: skip
 
 

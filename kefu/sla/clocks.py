@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from kefu.core import config_cache, writes
+from kefu.core.models import new_row
 from kefu.tickets.choices import StateKind
 from kefu.tickets.models import TicketEvent
 
@@ -101,7 +102,8 @@ def _planned(ticket, at: datetime) -> list[SlaClock]:
             continue
         due, provisional = deadline(policy.calendar, at, amount, getattr(policy, unit_field))
         clocks.append(
-            SlaClock(
+            new_row(
+                SlaClock,
                 ticket=ticket,
                 metric=metric,
                 policy=policy,

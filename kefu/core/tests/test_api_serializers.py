@@ -19,7 +19,7 @@ from kefu.org.models import OrgUnit
 from kefu.tickets import services
 from kefu.tickets.api import serializers as ticket_serializers
 from kefu.tickets.api.serializers import TicketSerializer
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, WorkflowTransition
 from kefu.tickets.selectors import available_transitions
 
 
@@ -258,3 +258,19 @@ def test_the_renderer_is_the_one_drf_would_choose(accept, query, html_first):
         return type(renderer), media_type
 
     assert choice(PlainJsonNegotiation()) == choice(DefaultContentNegotiation())
+
+
+def test_a_renamed_step_shows_its_new_name_in_the_next_answer(requests_of_every_shape, agent):
+    ticket = Ticket.objects.select_related("state", "customer").get(pk=requests_of_every_shape[0].pk)
+
+    def steps():
+        context = {"transitions": available_transitions(agent, ticket)}
+        return ticket_serializers.TicketDetailSerializer(ticket, context=context).data["transitions"]
+
+    first = steps()
+    step = WorkflowTransition.objects.get(pk=available_transitions(agent, ticket)[0].pk)
+    step.name = "改名后的步骤"
+    step.save()  # the configuration cache forgets the workflows: new steps, new answers
+    assert steps()[0]["name"] == "改名后的步骤" and first[0]["name"] != "改名后的步骤"
+    steps()[0]["name"] = "changed by a caller"
+    assert steps()[0]["name"] == "改名后的步骤"  # each answer is its own copy

@@ -52,9 +52,17 @@ class TicketDetailSerializer(TicketSerializer):
         fields = [*TicketSerializer.Meta.fields, "transitions"]
 
     def get_transitions(self, ticket) -> list[dict]:
-        # What TransitionSerializer(…, many=True).data gives, without building a list serializer.
-        answer = TransitionSerializer(context=self.context)
-        return [answer.to_representation(transition) for transition in self.context.get("transitions", [])]
+        return [_transition_answer(transition) for transition in self.context.get("transitions", [])]
+
+
+def _transition_answer(transition: WorkflowTransition) -> dict:
+    """What TransitionSerializer writes for a step. It depends on the workflow configuration
+    alone, so it is kept on the step, which comes from the configuration cache (a change to the
+    workflows builds new steps, and new answers with them)."""
+    answer = transition.__dict__.get("_kefu_answer")
+    if answer is None:
+        answer = transition._kefu_answer = dict(TransitionSerializer(transition).data)
+    return dict(answer)
 
 
 class EventSerializer(ModelFieldsOnceSerializer):

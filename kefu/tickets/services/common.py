@@ -6,6 +6,7 @@ from django.utils import timezone
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
 from kefu.core import writes
+from kefu.core.models import new_row
 
 from ..models import Ticket, TicketEvent
 from ..selectors import forget_queue_counts
@@ -40,7 +41,8 @@ def record(
 
     Both are inserted through kefu.core.writes: in a `writes.together()` block they leave with
     the block's other rows, and the event's primary key is not read back."""
-    event = TicketEvent(
+    event = new_row(
+        TicketEvent,
         ticket=ticket,
         kind=kind,
         actor=actor if actor and actor.is_authenticated else None,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.core import writes
 from kefu.core.errors import ServiceError
+from kefu.core.models import new_row
 from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
@@ -102,7 +103,8 @@ def _by_idempotency_key(key: str) -> Ticket | None:
 def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     state = _initial_state(clean["ticket_type"])
     at = now()
-    ticket = Ticket(
+    ticket = new_row(
+        Ticket,
         **clean,
         search_grams=search_keys(clean["title"], clean["description"]),
         state=state,
