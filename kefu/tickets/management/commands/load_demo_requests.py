@@ -159,18 +159,21 @@ class Command(BaseCommand):
     def _shift_into_the_past(self, ticket, created_at):
         """Move the request, its events and audit entries back so it happened at `created_at`.
 
-        Steps are spread over the hours after registration, in their original order.
+        Steps are three hours apart in their original order; a request registered less than that
+        many hours ago has them closer together, so that none is dated after now.
         """
         events = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("id", flat=True))
+        gap = min(timedelta(hours=3), (timezone.now() - created_at) / max(len(events), 1))
         for position, event_id in enumerate(events):
-            TicketEvent.objects.filter(pk=event_id).update(created_at=created_at + timedelta(hours=3 * position))
+            TicketEvent.objects.filter(pk=event_id).update(created_at=created_at + gap * position)
         delta = created_at - Ticket.objects.values_list("created_at", flat=True).get(pk=ticket.pk)
-        last = created_at + timedelta(hours=3 * max(len(events) - 1, 0))
+        last = created_at + gap * max(len(events) - 1, 0)
         Ticket.objects.filter(pk=ticket.pk).update(created_at=created_at, updated_at=last, due_at=F("due_at") + delta)
         Ticket.objects.filter(pk=ticket.pk, closed_at__isnull=False).update(closed_at=last)
-        AuditEvent.objects.filter(target_type="tickets.ticket", target_id=ticket.pk).update(
-            occurred_at=F("occurred_at") + delta
-        )
+        # Each step wrote one event and one audit entry: the trail shows the step's time too.
+        entries = AuditEvent.objects.filter(target_type="tickets.ticket", target_id=ticket.pk).order_by("id")
+        for position, entry_id in enumerate(entries.values_list("id", flat=True)):
+            AuditEvent.objects.filter(pk=entry_id).update(occurred_at=created_at + gap * position)
         SlaClock.objects.filter(ticket=ticket).update(
             started_at=F("started_at") + delta, due_at=F("due_at") + delta, warn_at=F("warn_at") + delta
         )
