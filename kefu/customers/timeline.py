@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
@@ -22,6 +24,7 @@ class TimelineEntry:
     body: str = ""
     actor: str = ""
     icon: str = "dot"
+    url: str = ""  # where the entry's subject is shown (a request's page), if it has one
 
 
 TimelineProvider = Callable[[int, int], list[TimelineEntry]]
@@ -65,7 +68,7 @@ def _audit_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
             at=e.occurred_at,
             kind=e.action,
             title=f"{e.get_action_display()}: {e.target_repr}",
-            body=e.summary or _describe_changes(e.changes),
+            body=e.summary or _describe_changes(e.target_type, e.changes),
             actor=str(e.actor) if e.actor else _("System"),
             icon=_AUDIT_ICONS.get(e.action, "dot"),
         )
@@ -86,5 +89,20 @@ def _note_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
     ]
 
 
-def _describe_changes(changes: dict) -> str:
-    return ", ".join(sorted(changes)) if changes else ""
+def _describe_changes(target_type: str, changes: dict) -> str:
+    """The changed fields by the names the user sees on the form (手机号码, not `mobile`), in the
+    form's order; a name the model no longer has is shown as it was recorded."""
+    if not changes:
+        return ""
+    try:
+        fields = apps.get_model(target_type)._meta.concrete_fields
+    except (LookupError, ValueError):
+        fields = ()
+    labels, named = [], set()
+    for field in fields:
+        for name in {field.name, field.attname} & changes.keys():
+            named.add(name)
+            if str(field.verbose_name) not in labels:
+                labels.append(str(field.verbose_name))
+    labels += sorted(changes.keys() - named)
+    return pgettext("separator between the items of a list", ", ").join(labels)

@@ -1,5 +1,6 @@
 """Requests on the customer 360 timeline: registration and every status change."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kefu.customers.timeline import TimelineEntry, register_timeline_provider
@@ -25,6 +26,7 @@ def ticket_entries(customer_id: int, limit: int) -> list[TimelineEntry]:
             body=f"{event.get_kind_display()} → {event.to_state.name}" if event.to_state else event.body,
             actor=str(event.actor) if event.actor else _("System"),
             icon="headset",
+            url=reverse("tickets:detail", args=[event.ticket_id]),
         )
         for event in events
     ]

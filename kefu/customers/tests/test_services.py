@@ -176,6 +176,19 @@ def test_timeline_shows_creation_edits_and_notes_newest_first(manager):
     assert kinds == ["note", AuditAction.UPDATED, AuditAction.CREATED]
 
 
+def test_timeline_names_the_changed_fields_as_the_form_does(manager):
+    customer = services.customer_create(actor=manager, data={"name": "陈静", "mobile": "13800138000"})
+    services.customer_update(actor=manager, customer=customer, expected_version=1, data={"region": "东区"})
+    with translation.override("zh-hans"):
+        updated, created = [entry.body for entry in customer_timeline(customer.pk)]
+    assert updated == "区域"
+    assert {"名称", "手机号码", "客户经理"} <= set(created.split("、"))
+    with translation.override("en"):
+        updated, created = [entry.body for entry in customer_timeline(customer.pk)]
+    assert updated == "region"
+    assert {"name", "mobile", "account manager"} <= set(created.split(", "))
+
+
 def test_reveals_are_not_shown_on_the_timeline(agent, own_customer):
     services.customer_reveal(actor=agent, customer=own_customer, field="mobile")
     assert customer_timeline(own_customer.pk) == []

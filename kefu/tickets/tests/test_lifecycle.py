@@ -169,8 +169,9 @@ def test_requests_appear_on_the_customer_360_timeline(complaint, agent, own_cust
     from kefu.customers.timeline import customer_timeline
 
     step(complaint, agent, "acknowledge")
-    kinds = [entry.kind for entry in customer_timeline(own_customer.pk)]
-    assert kinds[:2] == ["ticket_transition", "ticket_created"]
+    entries = customer_timeline(own_customer.pk)
+    assert [entry.kind for entry in entries[:2]] == ["ticket_transition", "ticket_created"]
+    assert entries[0].url == f"/requests/{complaint.pk}/"  # the entry opens the request
 
 
 def test_installing_presets_twice_changes_nothing():
