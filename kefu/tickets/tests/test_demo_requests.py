@@ -6,6 +6,8 @@ from django.utils import timezone
 from kefu.core.testing.factories import CustomerFactory, UserFactory
 from kefu.tickets.models import Ticket, TicketEvent
 
+COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "停电", "description": "小区停电"}
+
 
 def test_demo_requests_span_a_year_and_walk_the_workflows(agent, supervisor, org):
     UserFactory(username="crew", role="handler", org_unit=org["east_team"])
@@ -37,15 +39,14 @@ def test_demo_requests_carry_time_limits_and_some_are_overdue(agent, supervisor,
     assert SlaClock.objects.filter(breached_at__isnull=False, stopped_at__isnull=True).exists()
 
 
-def test_demo_history_of_a_young_request_ends_before_it_was_loaded(agent, supervisor, own_customer):
+def test_demo_history_of_a_young_request_ends_before_it_was_loaded(agent, own_customer):
     """Steps are three hours apart, but a request registered an hour before the demo was loaded
     fits all of its steps into that hour, in order: nothing on it is dated in the future."""
     from kefu.audit.models import AuditEvent
     from kefu.tickets import services
     from kefu.tickets.management.commands.load_demo_requests import Command
 
-    data = {"ticket_type": "complaint", "channel": "phone", "title": "停电", "description": "小区停电"}
-    ticket, _created = services.ticket_create(actor=agent, data=data, customer=own_customer)
+    ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
     for code in ("acknowledge", "assess_valid"):
         ticket = services.ticket_transition(actor=agent, ticket=ticket, code=code, fields={})
     registered = timezone.now() - timedelta(hours=1)
@@ -65,8 +66,7 @@ def test_demo_history_of_an_old_request_keeps_three_hours_between_steps(agent, o
     from kefu.tickets import services
     from kefu.tickets.management.commands.load_demo_requests import Command
 
-    data = {"ticket_type": "complaint", "channel": "phone", "title": "停电", "description": "小区停电"}
-    ticket, _created = services.ticket_create(actor=agent, data=data, customer=own_customer)
+    ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
     ticket = services.ticket_transition(actor=agent, ticket=ticket, code="acknowledge", fields={})
     registered = timezone.now() - timedelta(days=30)
     Command()._shift_into_the_past(ticket, registered)
