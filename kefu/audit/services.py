@@ -5,9 +5,6 @@ from decimal import Decimal
 
 from django.db import models
 
-from kefu.core import writes
-from kefu.core.models import new_row
-
 from .choices import AuditAction
 from .models import AuditEvent
 
@@ -41,10 +38,8 @@ def audit_record(
     changes: dict | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    """Append one entry to the trail, in the caller's transaction (kefu.core.writes: inside a
-    `writes.together()` block it leaves with the block's other rows; its key is not read back)."""
-    event = new_row(
-        AuditEvent,
+    """Append one entry to the trail, in the caller's transaction."""
+    return AuditEvent.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
@@ -54,8 +49,6 @@ def audit_record(
         changes=changes or {},
         summary=summary[:300],
     )
-    writes.insert([event])
-    return event
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:

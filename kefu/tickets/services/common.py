@@ -5,8 +5,6 @@ from django.utils import timezone
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
-from kefu.core import writes
-from kefu.core.models import new_row
 
 from ..models import Ticket, TicketEvent
 from ..selectors import forget_queue_counts
@@ -37,12 +35,8 @@ def record(
     audit_changes: dict | None = None,
     audit_action: str = AuditAction.UPDATED,
 ) -> TicketEvent:
-    """Write the request's own event row and the audit trail entry for the same change.
-
-    Both are inserted through kefu.core.writes: in a `writes.together()` block they leave with
-    the block's other rows, and the event's primary key is not read back."""
-    event = new_row(
-        TicketEvent,
+    """Write the request's own event row and the audit trail entry for the same change."""
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor if actor and actor.is_authenticated else None,
@@ -52,7 +46,6 @@ def record(
         to_state=to_state,
         data=data or {},
     )
-    writes.insert([event])
     audit_record(
         actor=actor,
         action=audit_action,
