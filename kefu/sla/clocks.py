@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from kefu.core import config_cache, writes
-from kefu.core.models import new_row
+from kefu.core import config_cache
 from kefu.tickets.choices import StateKind
 from kefu.tickets.models import TicketEvent
 
@@ -18,7 +17,6 @@ from .choices import Metric, TimeUnit
 from .models import SlaClock, SlaPolicy
 from .selectors import clock_milestones, time_limit_state
 
-ARRIVAL_STATE = "on_site"
 _CLOCK_FIELDS = [
     "due_at", "warn_at", "paused_at", "paused_seconds", "stopped_at", "started_at", "warned_at", "breached_at",
     "escalation_level", "escalated_at", "reminded_at", "provisional",
@@ -102,8 +100,7 @@ def _planned(ticket, at: datetime) -> list[SlaClock]:
             continue
         due, provisional = deadline(policy.calendar, at, amount, getattr(policy, unit_field))
         clocks.append(
-            new_row(
-                SlaClock,
+            SlaClock(
                 ticket=ticket,
                 metric=metric,
                 policy=policy,
@@ -132,12 +129,12 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
     planned = getattr(ticket, "_planned_clocks", None)
     if planned is not None:
         del ticket._planned_clocks
-        writes.insert(planned)
+        SlaClock.objects.bulk_create(planned)
         # How the new request stands, as lists annotate it: its answer needs no query then.
         ticket.sla_state = time_limit_state(planned)
         return planned
     clocks = _planned(ticket, at)
-    writes.insert(clocks)
+    SlaClock.objects.bulk_create(clocks)
     _mirror(ticket, clocks)
     return clocks
 
@@ -188,7 +185,7 @@ def _advance(clock, ticket, old_state, new_state, at) -> None:
     pause in a waiting state and shift the deadline by the pause on leaving it."""
     if clock.metric == Metric.FIRST_RESPONSE and old_state.is_initial:
         clock.stopped_at = at  # any move out of registration is the first response
-    elif clock.metric == Metric.ARRIVAL and new_state.code == ARRIVAL_STATE:
+    elif clock.metric == Metric.ARRIVAL and new_state.stops_arrival_clock:
         clock.stopped_at = at
     if new_state.kind == StateKind.FINAL:
         clock.stopped_at = clock.stopped_at or at

@@ -5,9 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.core import writes
 from kefu.core.errors import ServiceError
-from kefu.core.models import new_row
 from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
@@ -103,8 +101,7 @@ def _by_idempotency_key(key: str) -> Ticket | None:
 def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     state = _initial_state(clean["ticket_type"])
     at = now()
-    ticket = new_row(
-        Ticket,
+    ticket = Ticket(
         **clean,
         search_grams=search_keys(clean["title"], clean["description"]),
         state=state,
@@ -115,19 +112,17 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
         idempotency_key=idempotency_key or None,
     )
     hooks.ticket_creating(ticket, at)
-    writes.insert_one(ticket)
-    # The event, the audit entry and the clocks leave in one round trip (kefu.core.writes).
-    with writes.together():
-        record(
-            ticket,
-            actor=actor,
-            kind=EventKind.CREATED,
-            to_state=state,
-            body=ticket.title,
-            audit_action=AuditAction.CREATED,
-            audit_changes={"state": [None, state.code], "type": [None, ticket.ticket_type]},
-        )
-        hooks.ticket_created(ticket, at)
+    ticket.save(force_insert=True)
+    record(
+        ticket,
+        actor=actor,
+        kind=EventKind.CREATED,
+        to_state=state,
+        body=ticket.title,
+        audit_action=AuditAction.CREATED,
+        audit_changes={"state": [None, state.code], "type": [None, ticket.ticket_type]},
+    )
+    hooks.ticket_created(ticket, at)
     return ticket
 
 
