@@ -16,6 +16,7 @@ from .choices import (
     StateKind,
     TicketType,
     TransferStatus,
+    TransitionEffect,
 )
 
 
@@ -55,13 +56,18 @@ class Workflow(models.Model):
 
 
 class WorkflowState(models.Model):
-    """A state of a workflow. `kind` says whether the clock runs, pauses or has stopped."""
+    """A state of a workflow. `kind` says whether the clock runs, pauses or has stopped;
+    `stops_arrival_clock` marks the state that means staff reached the site (a repair's 到达现场),
+    so the behaviour follows the data whatever an admin renames the state to."""
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="states")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=StateKind.choices, default=StateKind.OPEN)
     is_initial = models.BooleanField(_("initial state"), default=False)
+    stops_arrival_clock = models.BooleanField(
+        _("arrival on site"), default=False, help_text=_("Reaching this state stops the on-site arrival time limit.")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -83,7 +89,9 @@ class WorkflowTransition(models.Model):
     """An allowed move between two states, with who may make it and what it needs.
 
     `required_fields` names ticket fields that must be filled in the same step (e.g. the reason
-    for an invalid complaint, the resolution plan, the root cause at archiving).
+    for an invalid complaint, the resolution plan, the root cause at archiving). `effect` is what
+    the step records besides the move (a complaint judged valid or invalid), kept on the data so
+    that renaming the step's code changes nothing.
     """
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
@@ -93,6 +101,7 @@ class WorkflowTransition(models.Model):
     target = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="incoming")
     capability = models.CharField(_("capability needed"), max_length=50, default="tickets.handle")
     required_fields = models.JSONField(_("fields required"), default=list, blank=True)
+    effect = models.CharField(_("effect"), max_length=20, choices=TransitionEffect.choices, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

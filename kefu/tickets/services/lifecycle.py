@@ -11,7 +11,7 @@ from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
-from ..choices import Channel, EventKind, Priority, StateKind, TicketType
+from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
 from ..models import Attachment, Ticket, Workflow, WorkflowState, WorkflowTransition
 from .closing import withdraw_waiting
 from .common import lock, now, record
@@ -181,9 +181,9 @@ def ticket_transition(
     old_state, new_state = current.state, transition.target
     at = now()
     current.state = new_state
-    if code == "assess_valid":
+    if transition.effect == TransitionEffect.MARK_VALID:
         current.is_valid = True
-    if code == "assess_invalid":
+    elif transition.effect == TransitionEffect.MARK_INVALID:
         current.is_valid = False
     if new_state.kind == StateKind.FINAL:
         current.closed_at = at

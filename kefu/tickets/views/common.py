@@ -47,9 +47,14 @@ def back_to_ticket(request, ticket, message: str):
     """After a successful action: a message and the request page, reloaded whole.
 
     htmx posts get an HX-Redirect so that header, timeline and action panel all show the change.
+    An action can take the request out of the user's scope (a handler returning a transfer):
+    then the queue, with a message saying so, instead of a request page that would answer 404.
     """
     messages.success(request, message)
     url = reverse("tickets:detail", args=[ticket.pk])
+    if not selectors.tickets_visible_to(request.user).filter(pk=ticket.pk).exists():
+        messages.info(request, _("Request %(number)s has left your queues.") % {"number": ticket.number})
+        url = reverse("tickets:queue")
     if getattr(request, "htmx", None):
         return HttpResponseClientRedirect(url)
     return redirect(url)
