@@ -188,7 +188,8 @@ class Ticket(ChoiceLabels, TimeStampedModel, VersionedModel):
     # Bigrams of title and description for keyword search (kefu.core.search); indexed on PostgreSQL.
     search_grams = models.TextField(blank=True, editable=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True)
-    # Never read by; an index would be one more to write on every creation (as for event actors).
+    # Read only with an idempotency key: the (created_by, idempotency_key) constraint's index
+    # serves that; no index of its own (one more to write on every creation, as for event actors).
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
@@ -230,7 +231,12 @@ class Ticket(ChoiceLabels, TimeStampedModel, VersionedModel):
             models.Index(fields=["caller_phone"], name="ticket_caller_phone_idx", condition=~Q(caller_phone="")),
         ]
         # A constraint, not unique=True: exact lookups only, so no second (LIKE) index on PostgreSQL.
-        constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="ticket_idempotency_key_unique")]
+        # Per registering user: a key chosen by one caller must never reach another's request.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], name="ticket_creator_idempotency_key_uniq"
+            )
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"

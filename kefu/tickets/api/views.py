@@ -23,7 +23,11 @@ from . import serializers as s
 LIST_FILTERS = ["ticket_type", "channel", "priority", "state", "department", "customer", "sla_state", "q", "ordering"]
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
-    description="A key unique per request you mean to make: a retry with the same key returns the first request (200).",
+    description=(
+        "A key unique per request you mean to make: a retry with the same key returns the first request (200). "
+        "Keys are per caller (another user's same key is a different request); 409 if the first request has "
+        "left your data scope."
+    ),
 )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.core.errors import ServiceError
+from kefu.core.errors import ConflictError, ServiceError
 from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
 from kefu.org.permissions import has_capability
@@ -77,9 +77,10 @@ def ticket_create(
     """Register a request; the registering person becomes its owner (首问负责制).
 
     With an `idempotency_key`, a retried call returns the request made the first time
-    instead of a second one: returns (ticket, created). A retry is rare, so the key is not
-    looked up first: the unique key refuses the second INSERT and the first request is read
-    then (which also settles two retries racing each other).
+    instead of a second one: returns (ticket, created). Keys are the caller's own (unique per
+    registering user). A retry is rare, so the key is not looked up first: the unique key
+    refuses the second INSERT and the first request is read then (which also settles two
+    retries racing each other).
     """
     clean = _clean_new_ticket(data)
     if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
@@ -88,14 +89,27 @@ def ticket_create(
         with transaction.atomic():
             return _create(actor, clean, customer, category, idempotency_key), True
     except IntegrityError:
-        existing = _by_idempotency_key(idempotency_key) if idempotency_key else None
+        existing = _by_idempotency_key(actor, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
         return existing, False
 
 
-def _by_idempotency_key(key: str) -> Ticket | None:
-    return Ticket.objects.select_related("state", "customer").filter(idempotency_key=key).first()
+def _by_idempotency_key(actor, key: str) -> Ticket | None:
+    """The request this caller registered with this key: keys are unique per registering
+    user, so another caller's key never reaches their request. Nor is a request returned
+    that has since left the caller's data scope (transferred, customer changed)."""
+    from ..selectors import tickets_visible_to
+
+    mine = Ticket.objects.filter(created_by=actor, idempotency_key=key)
+    if not mine.exists():
+        return None
+    existing = tickets_visible_to(actor).select_related("state", "customer").filter(pk__in=mine).first()
+    if existing is None:
+        raise ConflictError(
+            _("This idempotency key was already used for a request you can no longer see; use a new key.")
+        )
+    return existing
 
 
 def _create(actor, clean, customer, category, idempotency_key) -> Ticket:

@@ -152,6 +152,33 @@ def test_retried_create_with_the_same_idempotency_key_makes_one_request(agent, o
     assert Ticket.objects.count() == 2
 
 
+def test_an_idempotency_key_is_the_callers_own(manager, other_manager, own_customer, foreign_customer):
+    # Two callers who happen to pick the same key each get their own request: the second must
+    # never receive the first's request (outside the second caller's data scope).
+    url = reverse("api-request-list")
+    theirs = api(other_manager).post(
+        url, {**NEW, "customer": foreign_customer.pk}, format="json", HTTP_IDEMPOTENCY_KEY="retry-1"
+    )
+    mine = api(manager).post(url, {**NEW, "customer": own_customer.pk}, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert (theirs.status_code, mine.status_code) == (201, 201)
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert mine.json()["customer"] == own_customer.pk
+    assert foreign_customer.name not in mine.content.decode()
+    assert Ticket.objects.filter(idempotency_key="retry-1").count() == 2
+
+
+def test_a_retry_never_returns_a_request_the_caller_can_no_longer_see(manager, other_manager, own_customer):
+    url = reverse("api-request-list")
+    body = {**NEW, "customer": own_customer.pk}
+    first = api(manager).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-2")
+    # The request has since moved out of the manager's scope (another owner, another customer).
+    Ticket.objects.filter(pk=first.json()["id"]).update(owner=other_manager, customer=None)
+    again = api(manager).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-2")
+    assert again.status_code == 409
+    assert "id" not in again.json()
+    assert Ticket.objects.filter(idempotency_key="retry-2").count() == 1
+
+
 def test_create_reports_every_bad_field(agent):
     response = api(agent).post(
         reverse("api-request-list"),
