@@ -17,7 +17,6 @@ from .choices import Metric, TimeUnit
 from .models import SlaClock, SlaPolicy
 from .selectors import clock_milestones, time_limit_state
 
-ARRIVAL_STATE = "on_site"
 _CLOCK_FIELDS = [
     "due_at", "warn_at", "paused_at", "paused_seconds", "stopped_at", "started_at", "warned_at", "breached_at",
     "escalation_level", "escalated_at", "reminded_at", "provisional",
@@ -186,7 +185,7 @@ def _advance(clock, ticket, old_state, new_state, at) -> None:
     pause in a waiting state and shift the deadline by the pause on leaving it."""
     if clock.metric == Metric.FIRST_RESPONSE and old_state.is_initial:
         clock.stopped_at = at  # any move out of registration is the first response
-    elif clock.metric == Metric.ARRIVAL and new_state.code == ARRIVAL_STATE:
+    elif clock.metric == Metric.ARRIVAL and new_state.stops_arrival_clock:
         clock.stopped_at = at
     if new_state.kind == StateKind.FINAL:
         clock.stopped_at = clock.stopped_at or at

@@ -10,13 +10,13 @@ from .models import Category, Workflow, WorkflowState, WorkflowTransition
 class WorkflowStateInline(admin.TabularInline):
     model = WorkflowState
     extra = 0
-    fields = ["position", "code", "name", "kind", "is_initial"]
+    fields = ["position", "code", "name", "kind", "is_initial", "stops_arrival_clock"]
 
 
 class WorkflowTransitionInline(admin.TabularInline):
     model = WorkflowTransition
     extra = 0
-    fields = ["position", "code", "name", "source", "target", "capability", "required_fields"]
+    fields = ["position", "code", "name", "source", "target", "capability", "required_fields", "effect"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the states of the workflow being edited are offered.

@@ -34,6 +34,13 @@ class StateKind(models.TextChoices):
     FINAL = "final", _("Closed")
 
 
+class TransitionEffect(models.TextChoices):
+    """What a step records besides the move, whatever an admin calls the step."""
+
+    MARK_VALID = "mark_valid", _("Marks the complaint valid")
+    MARK_INVALID = "mark_invalid", _("Marks the complaint invalid")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Registered")
     TRANSITION = "transition", _("Status changed")

@@ -8,7 +8,7 @@ Names are stored in Chinese because they are data an admin edits, not program te
 
 from dataclasses import dataclass, field
 
-from .choices import StateKind, TicketType
+from .choices import StateKind, TicketType, TransitionEffect
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class StateSpec:
     name: str
     kind: str = StateKind.OPEN
     initial: bool = False
+    stops_arrival_clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class TransitionSpec:
     target: str
     capability: str = "tickets.handle"
     required: list[str] = field(default_factory=list)
+    effect: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,15 @@ COMPLAINT = WorkflowSpec(
     ],
     transitions=[
         TransitionSpec("acknowledge", "告知受理", "registered", "acknowledged"),
-        TransitionSpec("assess_valid", "判定有效", "acknowledged", "investigating"),
-        TransitionSpec("assess_invalid", "判定无效并答复", "acknowledged", "invalid", required=["invalid_reason"]),
+        TransitionSpec("assess_valid", "判定有效", "acknowledged", "investigating", effect=TransitionEffect.MARK_VALID),
+        TransitionSpec(
+            "assess_invalid",
+            "判定无效并答复",
+            "acknowledged",
+            "invalid",
+            required=["invalid_reason"],
+            effect=TransitionEffect.MARK_INVALID,
+        ),
         TransitionSpec("dispatch", "派单", "investigating", "dispatched", required=["department"]),
         TransitionSpec("propose_plan", "提交处理方案", "investigating", "plan_proposed", required=["resolution_plan"]),
         TransitionSpec("propose_plan", "提交处理方案", "dispatched", "plan_proposed", required=["resolution_plan"]),
@@ -99,7 +108,7 @@ def _simple(name: str, *, answer_name: str = "处理完成") -> WorkflowSpec:
 def _repair() -> WorkflowSpec:
     """Repairs add arrival on site, which stops the on-site time limit (e.g. 45 min urban)."""
     base = _simple("故障报修流程", answer_name="修复完成")
-    states = [*base.states[:2], StateSpec("on_site", "已到达现场"), *base.states[2:]]
+    states = [*base.states[:2], StateSpec("on_site", "已到达现场", stops_arrival_clock=True), *base.states[2:]]
     transitions = [
         *base.transitions,
         TransitionSpec("arrive", "到达现场", "in_progress", "on_site"),

@@ -20,13 +20,13 @@ def workflows_install_defaults() -> int:
         for position, state in enumerate(spec.states):
             states[state.code] = WorkflowState.objects.create(
                 workflow=workflow, code=state.code, name=state.name, kind=state.kind, is_initial=state.initial,
-                position=position,
+                stops_arrival_clock=state.stops_arrival_clock, position=position,
             )  # fmt: skip
         for position, step in enumerate(spec.transitions):
             WorkflowTransition.objects.create(
                 workflow=workflow, code=step.code, name=step.name, source=states[step.source],
                 target=states[step.target], capability=step.capability, required_fields=step.required,
-                position=position,
+                effect=step.effect, position=position,
             )  # fmt: skip
     return made
 
