@@ -2,11 +2,10 @@
 
 from rest_framework import serializers
 
-from kefu.core.api import ModelFieldsOnceSerializer
 from kefu.customers.models import Customer, KeyPerson
 
 
-class KeyPersonSerializer(ModelFieldsOnceSerializer):
+class KeyPersonSerializer(serializers.ModelSerializer):
     mobile = serializers.CharField(source="masked_mobile", read_only=True)
 
     class Meta:
@@ -18,7 +17,7 @@ class KeyPersonSerializer(ModelFieldsOnceSerializer):
         read_only_fields = fields
 
 
-class CustomerSerializer(ModelFieldsOnceSerializer):
+class CustomerSerializer(serializers.ModelSerializer):
     """Personal numbers are masked; POST …/reveal/ returns one in full and logs the access."""
 
     mobile = serializers.CharField(source="masked_mobile", read_only=True)

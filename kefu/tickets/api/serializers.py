@@ -1,14 +1,14 @@
 """JSON shapes of requests. Rules are in the services; these only read and describe."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kefu.core.api import FieldsOnceSerializer, ModelFieldsOnceSerializer
 from kefu.core.masking import mask_phone
 from kefu.sla.selectors import time_limit_state
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
 
 
-class TransitionSerializer(ModelFieldsOnceSerializer):
+class TransitionSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target.code")
     target_name = serializers.CharField(source="target.name")
 
@@ -17,7 +17,7 @@ class TransitionSerializer(ModelFieldsOnceSerializer):
         fields = ["code", "name", "target", "target_name", "required_fields"]
 
 
-class TicketSerializer(ModelFieldsOnceSerializer):
+class TicketSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     state = serializers.CharField(source="state.code")
     state_name = serializers.CharField(source="state.name")
@@ -46,26 +46,20 @@ class TicketSerializer(ModelFieldsOnceSerializer):
 
 
 class TicketDetailSerializer(TicketSerializer):
+    """One request with the steps its reader may take now (`context["transitions"]`: they
+    depend on the reader, not only on the request)."""
+
     transitions = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
         fields = [*TicketSerializer.Meta.fields, "transitions"]
 
+    @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, ticket) -> list[dict]:
-        return [_transition_answer(transition) for transition in self.context.get("transitions", [])]
+        return TransitionSerializer(self.context.get("transitions", []), many=True).data
 
 
-def _transition_answer(transition: WorkflowTransition) -> dict:
-    """What TransitionSerializer writes for a step. It depends on the workflow configuration
-    alone, so it is kept on the step, which comes from the configuration cache (a change to the
-    workflows builds new steps, and new answers with them)."""
-    answer = transition.__dict__.get("_kefu_answer")
-    if answer is None:
-        answer = transition._kefu_answer = dict(TransitionSerializer(transition).data)
-    return dict(answer)
-
-
-class EventSerializer(ModelFieldsOnceSerializer):
+class EventSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -80,13 +74,13 @@ class EventSerializer(ModelFieldsOnceSerializer):
         fields = ["id", "kind", "actor", "from_state", "to_state", "body", "is_internal", "data", "created_at"]
 
 
-class AttachmentSerializer(ModelFieldsOnceSerializer):
+class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "name", "size", "is_internal", "uploaded_by", "uploaded_at"]
 
 
-class CreateSerializer(FieldsOnceSerializer):
+class CreateSerializer(serializers.Serializer):
     ticket_type = serializers.CharField()
     channel = serializers.CharField()
     priority = serializers.CharField(required=False)

@@ -123,3 +123,19 @@ def test_moving_a_request_locks_its_own_rows_not_the_shared_state_or_policy(agen
     locks = [q["sql"] for q in context.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locks) == 2
     assert not [sql for sql in locks if " JOIN " in sql]
+
+
+def test_a_renamed_step_shows_its_new_name_in_the_next_api_answer(agent, own_customer):
+    from kefu.tickets.api.serializers import TicketDetailSerializer
+
+    ticket = create(agent, own_customer)
+
+    def steps():
+        context = {"transitions": selectors.available_transitions(agent, ticket)}
+        return TicketDetailSerializer(ticket, context=context).data["transitions"]
+
+    first = steps()
+    step = WorkflowTransition.objects.get(pk=selectors.available_transitions(agent, ticket)[0].pk)
+    step.name = "改名后的步骤"
+    step.save()
+    assert first[0]["name"] != "改名后的步骤" and steps()[0]["name"] == "改名后的步骤"
