@@ -1,7 +1,9 @@
 """Starting, pausing, resuming and stopping the time-limit clocks of requests.
 
-The tickets lifecycle hooks call these inside the request's own transaction (apps.ready
-subscribes them), so a clock never disagrees with the state that moved it.
+The tickets lifecycle hooks call these inside the request's own transaction (TicketsConfig.ready
+subscribes them), so a clock never disagrees with the state that moved it. The workflow states
+passed in are read through `is_initial`, `is_final`, `is_waiting` and `stops_arrival_clock`;
+rows on the request's timeline are written through `kefu.sla.hooks` (sla never imports tickets).
 """
 
 from datetime import datetime, timedelta
@@ -9,11 +11,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from kefu.core import config_cache
-from kefu.tickets.choices import StateKind
-from kefu.tickets.models import TicketEvent
 
 from . import calendar as business_calendar
 from .choices import Metric, TimeUnit
+from .hooks import request_writers
 from .models import SlaClock, SlaPolicy
 from .selectors import clock_milestones, time_limit_state
 
@@ -170,14 +171,14 @@ def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
             _advance(clock, ticket, old_state, new_state, at)
         elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:
             # The restart clears the stamps the timeline shows: keep them as event rows first.
-            TicketEvent.objects.bulk_create(clock_milestones([clock]))
+            request_writers().record_milestones(clock_milestones([clock]))
             _restart(clock, at)
     SlaClock.objects.bulk_update(clocks, _CLOCK_FIELDS)
     _mirror(ticket, clocks)
 
 
 def reopened(old_state, new_state) -> bool:
-    return old_state.kind == StateKind.FINAL and new_state.kind != StateKind.FINAL
+    return old_state.is_final and not new_state.is_final
 
 
 def _advance(clock, ticket, old_state, new_state, at) -> None:
@@ -187,11 +188,11 @@ def _advance(clock, ticket, old_state, new_state, at) -> None:
         clock.stopped_at = at  # any move out of registration is the first response
     elif clock.metric == Metric.ARRIVAL and new_state.stops_arrival_clock:
         clock.stopped_at = at
-    if new_state.kind == StateKind.FINAL:
+    if new_state.is_final:
         clock.stopped_at = clock.stopped_at or at
-    elif new_state.kind == StateKind.WAITING and clock.paused_at is None:
+    elif new_state.is_waiting and clock.paused_at is None:
         clock.paused_at = at
-    elif new_state.kind != StateKind.WAITING and clock.paused_at is not None:
+    elif not new_state.is_waiting and clock.paused_at is not None:
         _shift(clock, clock.paused_at, at)
         clock.paused_at = None
     if clock.stopped_at and clock.paused_at:
@@ -218,7 +219,7 @@ def on_deadline_extended(ticket, new_due_at) -> None:
     """The resolution limit moves: its warning and breach stamps are cleared for the new deadline
     (kept as event rows first, so the timeline still shows them)."""
     extended = SlaClock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION, stopped_at__isnull=True)
-    TicketEvent.objects.bulk_create(clock_milestones(extended))
+    request_writers().record_milestones(clock_milestones(extended))
     extended.update(
         due_at=new_due_at,
         breached_at=None,

@@ -7,12 +7,10 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
 
-from kefu.tickets.choices import EventKind
-from kefu.tickets.models import TicketEvent
-
 from . import calendar as business_calendar
 from .calendar import DayInfo
 from .choices import SlaState
+from .hooks import Milestone
 from .models import BusinessCalendar, SlaClock
 
 
@@ -92,22 +90,17 @@ def filter_time_limit_state(tickets: QuerySet, state: str) -> QuerySet:
 # spent 2.4 s inserting events and 5 s at commit checking their foreign keys). The timeline
 # shows the stamps; when a reopened request's clock starts again, its old stamps are kept as
 # event rows first (clocks._restart).
-_MILESTONES = (
-    ("warned_at", EventKind.SLA_WARNING),
-    ("breached_at", EventKind.SLA_BREACHED),
-    ("reminded_at", EventKind.REMINDED),
-)
+_MILESTONES = ("warned", "breached", "reminded")
 
 
-def clock_milestones(clocks) -> list[TicketEvent]:
-    """Warnings, breaches and reminders of these clocks as (unsaved) internal timeline events."""
-    events = []
+def clock_milestones(clocks) -> list[Milestone]:
+    """Warnings, breaches and reminders of these clocks, for the request's timeline."""
+    milestones = []
     for clock in clocks:
-        for field, kind in _MILESTONES:
-            at = getattr(clock, field)
+        for stamp in _MILESTONES:
+            at = getattr(clock, f"{stamp}_at")
             # A clock breached without an earlier warning is stamped "warned" by the breach too.
-            if at is None or (kind == EventKind.SLA_WARNING and at == clock.breached_at):
+            if at is None or (stamp == "warned" and at == clock.breached_at):
                 continue
-            body = str(clock.get_metric_display())
-            events.append(TicketEvent(ticket_id=clock.ticket_id, kind=kind, body=body, is_internal=True, created_at=at))
-    return events
+            milestones.append(Milestone(clock.ticket_id, stamp, str(clock.get_metric_display()), at))
+    return milestones

@@ -7,12 +7,12 @@ idempotent, safe with two workers at once, and a restart loses nothing.
 The claim returns who answers for each request (owner and handler are kept on the clock), so
 the follow-up reads no request rows: one notification per person per step, listing a few
 numbers. Warnings, breaches and reminders are shown on the request's timeline from the clock's
-stamps (kefu.sla.selectors.clock_milestones); only escalations write event rows. So a mass
-breach of hundreds of thousands of requests costs one UPDATE and a few small statements.
+stamps (kefu.sla.selectors.clock_milestones); only escalations write event rows, through the
+function the tickets app registered (kefu.sla.hooks). The raw SQL here touches sla_slaclock
+only: the sweep reads and writes no other app's tables by name.
 """
 
 import heapq
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from kefu.inbox.services import notify_each
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit, User
-from kefu.tickets.choices import EventKind
-from kefu.tickets.models import Ticket, request_number
 
+from .hooks import request_writers
 from .models import MAX_ESCALATION_LEVEL, SlaPolicy
 
 LISTED_PER_NOTIFICATION = 5
@@ -57,17 +56,12 @@ _ESCALATE = f"""
 UPDATE sla_slaclock SET escalation_level = escalation_level + 1, escalated_at = %(now)s
 WHERE policy_id = %(policy)s AND stopped_at IS NULL AND breached_at IS NOT NULL
   AND escalation_level < {MAX_ESCALATION_LEVEL} AND COALESCE(escalated_at, breached_at) <= %(threshold)s
-RETURNING ticket_id, escalation_level"""
+RETURNING ticket_id, escalation_level, owner_id"""
 _REMIND = (
     "reminded_at = %(now)s",
     "stopped_at IS NULL AND breached_at IS NOT NULL AND reminded_at IS NULL AND breached_at < %(today)s",
     "breached_at",
 )
-# Escalations are written as events for the ticket ids their claim returned: {claimed} is a row
-# source of them, unnest(array) on PostgreSQL and json_each() on SQLite, one parameter either way.
-_EVENTS = """
-INSERT INTO tickets_ticketevent (ticket_id, kind, body, is_internal, data, created_at)
-SELECT claimed.id, %(kind)s, '', %(internal)s, {empty_json}, %(now)s FROM {claimed}"""
 
 
 @dataclass
@@ -93,41 +87,6 @@ def _run(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
-
-
-def _claimed(ids) -> tuple[str, object]:
-    """Many ids as a table `claimed(id)` from one bound parameter (no 999-variable limit)."""
-    if connection.vendor == "postgresql":
-        return "unnest(%(ids)s::bigint[]) AS claimed(id)", sorted(ids)
-    return "(SELECT value AS id FROM json_each(%(ids)s)) AS claimed", json.dumps(sorted(ids))
-
-
-def _mark(ticket_ids: set[int], kind: str, now: datetime) -> None:
-    """An event on the timeline of each request stamped in this step (the request row itself is
-    not touched: its time-limit state is read from the clocks, kefu.sla.selectors)."""
-    claimed, ids = _claimed(ticket_ids)
-    empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
-    statement = _EVENTS.format(claimed=claimed, empty_json=empty_json)
-    _run(statement, {"kind": kind, "internal": True, "now": now, "ids": ids})
-
-
-@dataclass(frozen=True)
-class _Stamped:
-    """An escalated request and its owner's unit, whose supervisors are told."""
-
-    id: int
-    owner_unit_id: int | None
-
-
-_STAMPED = """
-SELECT t.id, u.org_unit_id
-FROM {claimed} JOIN tickets_ticket t ON t.id = claimed.id JOIN org_user u ON u.id = t.owner_id"""
-
-
-def _stamped(ticket_ids: set[int]) -> list[_Stamped]:
-    claimed, ids = _claimed(ticket_ids)
-    rows = _run(_STAMPED.format(claimed=claimed), {"ids": ids})
-    return sorted((_Stamped(*row) for row in rows), key=lambda t: t.id)  # notices list the oldest first
 
 
 @dataclass
@@ -156,8 +115,7 @@ def _notice(ticket_ids) -> _Notice:
 def _numbers(notices: dict[int, _Notice]) -> dict[int, str]:
     """Request numbers of the few requests each notification lists, in one query."""
     listed = {ticket_id for notice in notices.values() for ticket_id in notice.ticket_ids}
-    rows = Ticket.objects.filter(pk__in=listed).values_list("pk", "created_at")
-    return {pk: request_number(pk, created_at) for pk, created_at in rows}
+    return request_writers().request_numbers(listed)
 
 
 def _notify_grouped(notices: dict[int, _Notice], *, kind: str, message: str, key: str) -> int:
@@ -237,22 +195,26 @@ def _breach(now, result) -> None:
 
 def _escalate(now, result) -> None:
     """Each policy has its own interval; all claims first, then one round of events and notices."""
-    levels = {}
+    levels, owners = {}, {}
     for policy in SlaPolicy.objects.all().only("id", "escalate_every_hours"):
         threshold = now - timedelta(hours=policy.escalate_every_hours)
         params = {"now": now, "policy": policy.pk, "threshold": threshold}
-        levels.update(dict(_run(_ESCALATE, params)))
+        for ticket_id, level, owner_id in _run(_ESCALATE, params):
+            levels[ticket_id], owners[ticket_id] = level, owner_id
     result.escalated = len(levels)
     if not levels:
         return
-    _mark(set(levels), EventKind.ESCALATED, now)
+    request_writers().record_escalations(levels, now)
+    # The clock carries the owner; the escalation chain starts at the owner's unit.
+    unit_of = dict(User.objects.filter(pk__in=set(owners.values())).values_list("pk", "org_unit_id"))
     chains, by_user = {}, defaultdict(list)
-    for ticket in _stamped(set(levels)):
-        if ticket.owner_unit_id not in chains:
-            chains[ticket.owner_unit_id] = escalation_chain(ticket.owner_unit_id)
-        chain, level = chains[ticket.owner_unit_id], levels[ticket.id]
+    for ticket_id in sorted(levels):  # notices list the oldest first
+        unit_id = unit_of.get(owners[ticket_id])
+        if unit_id not in chains:
+            chains[unit_id] = escalation_chain(unit_id)
+        chain, level = chains[unit_id], levels[ticket_id]
         for supervisor in chain[level - 1] if level <= len(chain) else []:
-            by_user[supervisor.pk].append(ticket.id)
+            by_user[supervisor.pk].append(ticket_id)
     notices = {user_id: _notice(ids) for user_id, ids in by_user.items()}
     result.notifications += _notify_grouped(
         notices,

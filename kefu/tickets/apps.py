@@ -10,11 +10,23 @@ class TicketsConfig(AppConfig):
     def ready(self):
         from kefu.core.config_cache import clear_on_change
         from kefu.org.models import OrgUnit
+        from kefu.sla import clocks
+        from kefu.sla import hooks as sla_hooks
 
         from . import (
+            hooks,
+            time_limits,
             timeline,  # noqa: F401 - registers the customer timeline provider
             workbench,  # noqa: F401 - registers the workbench cards
         )
         from .models import Category, Workflow, WorkflowState, WorkflowTransition
 
         clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category, OrgUnit)
+        # The time limits follow the request's lifecycle; sla does not import this app, so the
+        # rows it needs on the request's timeline are written by time_limits.
+        hooks.on_creating(clocks.clocks_plan)
+        hooks.on_created(clocks.clocks_start)
+        hooks.on_state_changed(clocks.on_state_changed)
+        hooks.on_deadline_extended(clocks.on_deadline_extended)
+        hooks.on_responsibility_changed(clocks.on_responsibility_changed)
+        sla_hooks.register_request_writers(time_limits.WRITERS)

@@ -1,6 +1,7 @@
 """Listeners told about a request's lifecycle inside the same transaction.
 
-The SLA app subscribes here (in its AppConfig.ready) so that tickets need not import it:
+TicketsConfig.ready subscribes the sla app's clocks here, so that the services need not call
+it (and sla, which must not import tickets, gets what it needs in the arguments):
 `on_creating(ticket, at)` before the row is written (to fill fields such as the due time in
 the same INSERT), `on_created(ticket, at)` after it,
 `on_state_changed(ticket, old_state, new_state, at)`,

@@ -84,6 +84,15 @@ class WorkflowState(models.Model):
     def __str__(self):
         return self.name
 
+    # What the lifecycle hooks' listeners (the sla clocks) read, so they need not know StateKind.
+    @property
+    def is_final(self) -> bool:
+        return self.kind == StateKind.FINAL
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.kind == StateKind.WAITING
+
 
 class WorkflowTransition(models.Model):
     """An allowed move between two states, with who may make it and what it needs.

@@ -22,6 +22,7 @@ from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_t
 from . import workflows
 from .choices import EventKind, ExtensionStatus, TransferStatus
 from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
+from .time_limits import milestone_events
 
 _WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
@@ -140,7 +141,7 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None)
         if event.to_state_id:
             event.to_state = workflows.state_by_id(event.to_state_id)
     if include_internal:
-        events += clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks)
+        events += milestone_events(clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks))
         events.sort(key=lambda event: (event.created_at, event.pk or 0))
     return events
 

@@ -1,4 +1,6 @@
-"""Pick an industry preset at set-up: workflows, complaint categories and time-limit policies."""
+"""Pick an industry preset at set-up: workflows, complaint categories and time-limit policies.
+
+In the tickets app, which uses sla (sla does not import tickets)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
