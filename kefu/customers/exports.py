@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
+from kefu.core.exports import safe_row
 
 from .models import Customer
 
@@ -48,13 +49,14 @@ def customers_export_xlsx(*, actor, customers) -> tempfile.SpooledTemporaryFile:
     """Write `customers` (already scoped and filtered) to a workbook; log the export.
 
     Personal numbers stay masked: an export is a list, and lists never show them in full.
+    Text that starts like a formula is written as text (kefu.core.exports).
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
     sheet.append([_(label) for _attr, label in EXPORT_COLUMNS])
     count = 0
     for customer in customers.select_related("account_manager").iterator(chunk_size=EXPORT_BATCH):
-        sheet.append([_cell(customer, attr) for attr, _label in EXPORT_COLUMNS])
+        sheet.append(safe_row(sheet, (_cell(customer, attr) for attr, _label in EXPORT_COLUMNS)))
         count += 1
     # Handed to FileResponse, which closes it when the download is sent.
     output = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115

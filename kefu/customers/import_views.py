@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from kefu.core.exports import safe_row
 from kefu.org.permissions import require_capability
 
 from .choices import ImportKind, ImportStatus
@@ -141,7 +142,8 @@ def import_errors_download(request, pk):
     sheet = workbook.active
     sheet.append([_("Row"), _("Column"), _("Problem")])
     for error in job.errors:
-        sheet.append([error["row"], error["column"], error["message"]])
+        # The column is the uploaded file's own header: never written as a formula.
+        sheet.append(safe_row(sheet, [error["row"], error["column"], error["message"]]))
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)

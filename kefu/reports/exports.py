@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kefu.core.exports import safe_row
+
 SECTIONS = [
     ("by_category", "By category"),
     ("by_cause", "By cause"),
@@ -31,7 +33,8 @@ def complaint_statistics_xlsx(stats: dict) -> bytes:
         sheet.append([_(title), _("Complaints"), _("Valid"), _("Closed")])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for row in stats[key]:
-            sheet.append([str(row["label"]), row["total"], row["valid"], row["closed"]])
+            # Labels are typed by users (causes, category and department names): never a formula.
+            sheet.append(safe_row(sheet, [str(row["label"]), row["total"], row["valid"], row["closed"]]))
     sheet.append([])
     sheet.append([_("Month"), _("Complaints")])
     for row in stats["monthly"]:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from kefu.audit.models import AuditEvent
 from kefu.customers.imports import services
@@ -160,6 +160,17 @@ def test_mapping_must_name_the_required_columns(manager):
     job = services.import_job_create(actor=manager, kind="customers", uploaded_file=csv_upload(HEADER + "甲,,,,,\n"))
     with pytest.raises(ValidationError):
         services.import_job_set_mapping(actor=manager, job=job, mapping={"1": "mobile"})
+
+
+def test_the_error_report_writes_a_column_name_that_starts_like_a_formula_as_text(client_for, manager):
+    job = services.import_job_create(
+        actor=manager, kind="customers", uploaded_file=csv_upload("=名称,手机号码\n,13800000001\n")
+    )
+    services.import_job_set_mapping(actor=manager, job=job, mapping={"0": "name", "1": "mobile"})
+    response = client_for(manager).get(reverse("customers:import_errors", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    column = sheet.cell(row=2, column=2)
+    assert (column.value, column.data_type, column.quotePrefix) == ("=名称", "s", True)
 
 
 # --- pages: anonymous, without permission, permitted, someone else's job -----------------------------------------

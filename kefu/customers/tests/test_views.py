@@ -166,6 +166,17 @@ def test_export_contains_the_filtered_list_with_masked_numbers(client_for, super
     assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, actor=supervisor).exists()
 
 
+def test_export_writes_text_that_starts_like_a_formula_as_text(client_for, supervisor, own_customer):
+    Customer.objects.filter(pk=own_customer.pk).update(
+        name='=HYPERLINK("http://evil.example","点击")', address="@SUM(1)"
+    )
+    response = client_for(supervisor).get(reverse("customers:export"))
+    sheet = load_workbook(filename=__import__("io").BytesIO(b"".join(response.streaming_content))).active
+    name, address = sheet.cell(row=2, column=2), sheet.cell(row=2, column=9)
+    assert (name.value, name.data_type, name.quotePrefix) == ('=HYPERLINK("http://evil.example","点击")', "s", True)
+    assert (address.value, address.data_type, address.quotePrefix) == ("@SUM(1)", "s", True)
+
+
 def _customers(n, manager, org):
     return CustomerFactory.create_batch(n, account_manager=manager, org_unit=org["east_team"])
 

@@ -96,6 +96,14 @@ def test_report_exports_the_classification_table_to_excel(client_for, supervisor
     assert any(row[0] == "停送电" and row[1] == 2 for row in values)
 
 
+def test_report_export_writes_a_cause_that_starts_like_a_formula_as_text(client_for, supervisor, complaints):
+    Ticket.objects.filter(pk=complaints[2].pk).update(cause_class="=1+1")
+    response = client_for(supervisor).get(reverse("reports:complaints_export"), {"since": date(2000, 1, 1)})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[0] for row in sheet.iter_rows() if row[0].value == "=1+1")
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+
+
 def test_report_page_runs_the_same_number_of_queries_for_1_and_50_complaints(client_for, supervisor, agent, org):
     client = client_for(supervisor)
     customer = CustomerFactory(org_unit=org["east_team"])
