@@ -1,11 +1,10 @@
 """The sidebar: each entry shows only to users whose role may open it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from kefu.org.permissions import has_capability
 
 
 @dataclass(frozen=True)
@@ -14,6 +13,7 @@ class NavItem:
     url_name: str
     icon: str
     capability: str | None = None
+    staff_only: bool = False  # the admin site lets in only staff accounts
 
 
 NAV_ITEMS = [
@@ -26,7 +26,21 @@ NAV_ITEMS = [
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),
+    NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
 ]
+
+
+# Whether a role grants a capability is the org app's rule (kefu.org.permissions): OrgConfig.ready
+# registers it here, so that core imports no domain app. Nothing registered: no entry that needs one.
+_capability_checks: list[Callable[[object, str], bool]] = []
+
+
+def register_capability_check(check: Callable[[object, str], bool]) -> None:
+    _capability_checks[:] = [check]  # AppConfig.ready may run twice: replace, never add
+
+
+def _allows(user, capability: str) -> bool:
+    return bool(_capability_checks) and _capability_checks[0](user, capability)
 
 
 def navigation_for(request):
@@ -34,7 +48,8 @@ def navigation_for(request):
     items = [
         {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
         for item in NAV_ITEMS
-        if not item.capability or has_capability(request.user, item.capability)
+        if (not item.capability or _allows(request.user, item.capability))
+        and (not item.staff_only or request.user.is_staff)
     ]
     # Highlight the entry with the longest address that the page lies under.
     matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]

@@ -158,8 +158,14 @@ ORDERINGS = {
 
 def customer_list(user, *, filters: dict | None = None) -> QuerySet[Customer]:
     """The filtered, sorted customer list that both the UI and the API show."""
+    return filter_customers(customers_visible_to(user), filters)
+
+
+def filter_customers(customers: QuerySet[Customer], filters: dict | None) -> QuerySet[Customer]:
+    """Narrow and sort customers (already within a scope) by checked filter values: the list's
+    FilterSet (kefu/customers/filters.py) calls this with its cleaned data."""
     filters = filters or {}
-    customers = customer_search(customers_visible_to(user), filters.get("q", ""))
+    customers = customer_search(customers, filters.get("q") or "")
     for field in ("kind", "status", "tier", "region", "grid", "industry", "source_channel"):
         if filters.get(field):
             customers = customers.filter(**{field: filters[field]})

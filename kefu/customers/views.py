@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.core.errors import ConflictError
+from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.pagination import CappedCountPaginator, list_page_size
 from kefu.org.permissions import has_capability, require_capability
@@ -18,6 +19,7 @@ from kefu.org.selectors import account_managers_visible_to
 from . import selectors, services
 from .choices import CustomerKind, CustomerStatus, SourceChannel
 from .exports import customers_export_xlsx
+from .filters import CustomerFilter
 from .forms import CustomerForm, KeyPersonForm, NoteForm
 from .models import Tag
 from .timeline import customer_timeline
@@ -25,13 +27,10 @@ from .timeline import customer_timeline
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def list_filters_from(request) -> dict:
-    """The list filters from the query string; shared by the list page and the export."""
-    filters = {key: request.GET.get(key, "").strip() for key in selectors.LIST_FILTERS}
-    valid = request.GET.get("valid_phone")
-    filters["has_valid_phone"] = {"yes": True, "no": False}.get(valid)
-    filters["ordering"] = request.GET.get("ordering", "")
-    return filters
+def list_filters_from(request) -> CustomerFilter:
+    """The list's filters from the query string, within the user's scope; shared by the list
+    page and the export (and, as its filterset_class, the API). A bad value is left out."""
+    return CustomerFilter(request.GET, queryset=selectors.customers_visible_to(request.user), request=request)
 
 
 def _apply_errors(form, error: ValidationError):
@@ -46,12 +45,12 @@ def _apply_errors(form, error: ValidationError):
 @require_GET
 def customer_list(request):
     require_capability(request.user, "customers.view")
-    filters = list_filters_from(request)
-    customers = selectors.customer_list(request.user, filters=filters)
-    page = CappedCountPaginator(customers, list_page_size()).get_page(request.GET.get("page"))
+    filterset = list_filters_from(request)
+    page = CappedCountPaginator(filterset.qs, list_page_size()).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
-        "filters": filters,
+        "filters": filters_shown(filterset),
+        "filter_errors": filter_errors(filterset),
         "kinds": CustomerKind.choices,
         "statuses": CustomerStatus.choices,
         "channels": SourceChannel.choices,
@@ -228,7 +227,7 @@ def data_quality(request):
 def customer_export(request):
     """The list as filtered on screen, as an Excel file."""
     require_capability(request.user, "customers.export")
-    customers = selectors.customer_list(request.user, filters=list_filters_from(request))
+    customers = list_filters_from(request).qs
     output = customers_export_xlsx(actor=request.user, customers=customers)
     filename = f"customers-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .admin_forms import WorkflowTransitionForm
 from .models import Category, Workflow, WorkflowState, WorkflowTransition
 
 
@@ -15,6 +16,7 @@ class WorkflowStateInline(admin.TabularInline):
 
 class WorkflowTransitionInline(admin.TabularInline):
     model = WorkflowTransition
+    form = WorkflowTransitionForm  # fields ticked and capabilities picked, not JSON typed
     extra = 0
     fields = ["position", "code", "name", "source", "target", "capability", "required_fields", "effect"]
 

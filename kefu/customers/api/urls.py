@@ -2,7 +2,8 @@ from rest_framework.routers import SimpleRouter
 
 from .views import CustomerViewSet, KeyPersonViewSet
 
-router = SimpleRouter()
+# Ids are integers in the paths and the schema: `/customers/abc/` does not match (404).
+router = SimpleRouter(use_regex_path=False)
 router.register("customers", CustomerViewSet, basename="api-customer")
 router.register("key-persons", KeyPersonViewSet, basename="api-key-person")
 urlpatterns = router.urls

@@ -3,7 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = SimpleRouter()
+# Ids are integers in the paths and the schema: `/requests/abc/` does not match (404).
+router = SimpleRouter(use_regex_path=False)
 router.register("requests", views.RequestViewSet, basename="api-request")
 urlpatterns = [
     *router.urls,

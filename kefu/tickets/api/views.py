@@ -7,9 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from kefu.core.parsers import JSONParser
 from kefu.core.phones import normalise_phone
 from kefu.customers.api.serializers import CustomerSerializer
 from kefu.customers.selectors import customer_list, customers_visible_to
