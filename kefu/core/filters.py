@@ -1,0 +1,44 @@
+"""Pieces shared by every app's FilterSets (kefu/<app>/filters.py)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# The largest key a bigint column holds: a larger number matches nothing, and SQLite raises
+# OverflowError on it instead of answering "no rows".
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """A row's id: a positive whole number a key column can hold ("abc", "1e30" and 10**20 are
+    refused with a message, not passed to the database)."""
+
+    default_error_messages = {"invalid": _("Give a record's number (a whole number).")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Filters by a related row's id; documented as an integer in the OpenAPI schema."""
+
+    field_class = IdField
+
+
+def filter_errors(filterset) -> list[str]:
+    """The filterset's errors as "label: message" lines, for a page that ignores the bad filters
+    and says so (the API answers 400 instead)."""
+    lines = []
+    for name, messages in filterset.errors.items():
+        field = filterset.form.fields.get(name)
+        label = field.label if field is not None and field.label else name
+        lines.extend(f"{label}: {message}" for message in messages)
+    return lines
+
+
+def filters_shown(filterset) -> dict[str, str]:
+    """What a page's filter controls show again: the values asked for, less those refused."""
+    errors = filterset.errors
+    return {name: (filterset.data.get(name) or "").strip() for name in filterset.filters if name not in errors}
