@@ -2,12 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import ChoiceLabels
-
 from .choices import AuditAction
 
 
-class AuditEvent(ChoiceLabels, models.Model):
+class AuditEvent(models.Model):
     """One change (or sensitive read) of a record, written in the same transaction as it.
 
     The target is named by type and id rather than a foreign key so that the trail outlives

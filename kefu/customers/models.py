@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.masking import mask_id_number, mask_phone
-from kefu.core.models import ChoiceLabels, TimeStampedModel, VersionedModel
+from kefu.core.models import TimeStampedModel, VersionedModel
 
 from .choices import (
     CreditEventKind,
@@ -31,7 +31,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Customer(ChoiceLabels, TimeStampedModel, VersionedModel):
+class Customer(TimeStampedModel, VersionedModel):
     """A customer in the archive: a person or an organisation, served by one account manager.
 
     Phone numbers are stored normalised (digits only) so that lookup by caller number is one
@@ -188,7 +188,7 @@ class CustomerVolume(models.Model):
         return f"{self.period:%Y-%m}: {self.volume}"
 
 
-class CreditRecord(ChoiceLabels, models.Model):
+class CreditRecord(models.Model):
     """One entry of the credit history: payments on time or late, plans met or missed."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="credit_records")
@@ -223,7 +223,7 @@ class CustomerNote(models.Model):
         return self.text[:50]
 
 
-class ImportJob(ChoiceLabels, TimeStampedModel):
+class ImportJob(TimeStampedModel):
     """An upload of customers or key persons, taken through mapping → dry run → commit.
 
     Progress counters are updated by the background job and polled by the progress bar.

@@ -3,8 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from kefu.core.models import ChoiceLabels
-
 from .choices import Role, UnitKind
 
 
@@ -29,7 +27,7 @@ class OrgUnit(MP_Node):
         return self.name
 
 
-class User(ChoiceLabels, AbstractUser):
+class User(AbstractUser):
     """A personal staff login (no shared accounts), with one role and a place in the tree."""
 
     full_name = models.CharField(_("full name"), max_length=50)

@@ -8,8 +8,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import ChoiceLabels
-
 from .choices import DaySource, Metric, TimeUnit
 
 # Owner → supervisor → department head: a breached clock is escalated at most twice.
@@ -151,7 +149,7 @@ def _copied_person() -> models.ForeignKey:
     )
 
 
-class SlaClock(ChoiceLabels, models.Model):
+class SlaClock(models.Model):
     """One time limit of one request (first response, arrival on site or resolution).
 
     Milestones (warned, breached, escalated, reminded) are stamped once each by conditional

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from kefu.core.models import ChoiceLabels, TimeStampedModel, VersionedModel
+from kefu.core.models import TimeStampedModel, VersionedModel
 
 from .choices import (
     AssignmentRule,
@@ -125,7 +125,7 @@ class WorkflowTransition(models.Model):
         return f"{self.source} → {self.target}"
 
 
-class Ticket(ChoiceLabels, TimeStampedModel, VersionedModel):
+class Ticket(TimeStampedModel, VersionedModel):
     """A service request or complaint, taken through its workflow to closure.
 
     `owner` is the first responder (首问负责制): whoever registered the request stays
@@ -270,7 +270,7 @@ def request_number(pk: int, created_at) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}-{pk}"  # strftime's work, a third of its time
 
 
-class TicketEvent(ChoiceLabels, models.Model):
+class TicketEvent(models.Model):
     """Everything that happened to a request, in order: the request's own timeline."""
 
     ticket = models.ForeignKey(
