@@ -1,5 +1,6 @@
 """Writing the audit trail. Callers are services already inside `transaction.atomic`."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -29,28 +30,44 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def audit_record(
+def audit_entry(
     *,
     actor,
     action: AuditAction,
-    target: models.Model,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: int | None = None,
+    target_repr: str = "",
     customer_id: int | None = None,
     changes: dict | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    """Append one entry to the trail, in the caller's transaction."""
-    return AuditEvent.objects.create(
+    """One entry of the trail, built but not saved: `audit_record` saves one, `audit_records` many.
+
+    The target is the changed record; a writer that holds only keys (an import's COPY, the
+    sweep's claimed clocks) names it by `target_type` ("app.model"), `target_id` and `target_repr`.
+    """
+    if target is not None:
+        target_type, target_id, target_repr = target._meta.label_lower, target.pk, str(target)
+    return AuditEvent(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=target.pk,
-        target_repr=str(target)[:200],
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr[:200],
         customer_id=customer_id,
         changes=changes or {},
-        summary=summary[:300],
+        summary=str(summary)[:300],
     )
 
 
-def audit_record_many(events: list[AuditEvent]) -> None:
-    """Bulk form for imports: thousands of events in a few statements."""
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+def audit_record(**entry) -> AuditEvent:
+    """Append one entry to the trail, in the caller's transaction (arguments of `audit_entry`)."""
+    event = audit_entry(**entry)
+    event.save()
+    return event
+
+
+def audit_records(entries: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Append many entries built by `audit_entry` (an import, a sweep), in the caller's transaction."""
+    return AuditEvent.objects.bulk_create(entries, batch_size=2000)

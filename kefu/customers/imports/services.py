@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.models import AuditEvent
+from kefu.audit.services import audit_entry, audit_records
 from kefu.core.background import run_after_commit
 
 from ..choices import ImportKind, ImportStatus
@@ -153,7 +153,8 @@ class _BadRows(Exception):
 
 class _Inserter:
     """Writes each clean batch as the commit pass reads it (inside the commit's transaction):
-    the records, then one IMPORTED audit event per record (kefu.customers.imports.writers)."""
+    the records (kefu.customers.imports.writers), then one IMPORTED audit event per record
+    through the audit trail's bulk writer (kefu.audit.services.audit_records)."""
 
     def __init__(self, job):
         self.job, self.created = job, 0
@@ -182,20 +183,15 @@ class _Inserter:
 
     def _audit(self, target_type: str, ids: list[int], records: list[dict], *, customer_ids: list[int]) -> None:
         """One IMPORTED audit event per created record, in the same transaction."""
-        actor_id = self.job.created_by_id
-        insert_rows(
-            AuditEvent,
-            [
-                {
-                    "actor_id": actor_id,
-                    "action": AuditAction.IMPORTED,
-                    "target_type": target_type,
-                    "target_id": pk,
-                    "target_repr": record["name"][:200],
-                    "customer_id": customer_id,
-                    "summary": self.summary,
-                }
-                for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
-            ],
-            with_ids=False,
+        audit_records(
+            audit_entry(
+                actor=self.job.created_by,
+                action=AuditAction.IMPORTED,
+                target_type=target_type,
+                target_id=pk,
+                target_repr=record["name"],
+                customer_id=customer_id,
+                summary=self.summary,
+            )
+            for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
         )

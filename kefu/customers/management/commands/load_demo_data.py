@@ -17,6 +17,7 @@ from faker import Faker
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
+from kefu.audit.services import audit_entry, audit_records
 from kefu.customers.models import (
     CreditRecord,
     Customer,
@@ -69,14 +70,8 @@ DEMO_LOGINS = ["admin", "supervisor", "manager", "agent", "handler", "auditor"]
 
 
 def _audit(customer, action, changes) -> AuditEvent:
-    return AuditEvent(
-        actor=customer.account_manager,
-        action=action,
-        target_type="customers.customer",
-        target_id=customer.pk,
-        target_repr=customer.name,
-        customer_id=customer.pk,
-        changes=changes,
+    return audit_entry(
+        actor=customer.account_manager, action=action, target=customer, customer_id=customer.pk, changes=changes
     )
 
 
@@ -247,7 +242,7 @@ class Command(BaseCommand):
         CustomerVolume.objects.bulk_create(volumes, batch_size=2000)
         CreditRecord.objects.bulk_create(credit, batch_size=2000)
         CustomerNote.objects.bulk_create(notes, batch_size=2000)
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        audit_records(events)
         self._backdate(customers, created, tags)
 
     def _backdate(self, customers, created, tags):
