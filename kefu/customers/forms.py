@@ -42,6 +42,11 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account_manager"].queryset = account_managers_visible_to(user)
+        # Only customers in the user's scope can be chosen as parent (and the one it has already).
+        parents = Customer.objects.visible_to(user)
+        if self.instance.parent_id:
+            parents |= Customer.objects.filter(pk=self.instance.parent_id)
+        self.fields["parent"].queryset = parents
         # The parent picker is a number box: a select over millions of customers would not load.
         self.fields["parent"].widget = forms.NumberInput()
         self.fields["parent"].help_text = _("Internal id of the parent organisation, if this is a member or branch.")

@@ -31,6 +31,18 @@ class Tag(models.Model):
         return self.name
 
 
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CustomerQuerySet":
+        """These customers narrowed to those `user` may see (selectors.customers_visible_to).
+
+        The one data-scope path for related objects: choice fields, serializers and services
+        take their customers from it, so a choice list never offers or accepts one out of scope.
+        """
+        from .selectors import customers_visible_to
+
+        return self & customers_visible_to(user)
+
+
 class Customer(TimeStampedModel, VersionedModel):
     """A customer in the archive: a person or an organisation, served by one account manager.
 
@@ -95,6 +107,8 @@ class Customer(TimeStampedModel, VersionedModel):
         blank=True,
         related_name="+",
     )
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")

@@ -67,6 +67,10 @@ def _resolve_relations(*, actor, relations: dict, instance: Customer | None = No
         parent = relations["parent"]
         if parent is not None and instance is not None and parent.pk == instance.pk:
             raise ValidationError({"parent": _("A customer cannot be its own parent organisation.")})
+        # The parent must be in the actor's scope, unless it is the one the customer already has.
+        changed = parent is not None and (instance is None or parent.pk != instance.parent_id)
+        if changed and not Customer.objects.visible_to(actor).filter(pk=parent.pk).exists():
+            raise ValidationError({"parent": _("The parent organisation must be a customer you may see.")})
         resolved["parent"] = parent
     return resolved
 

@@ -2,7 +2,10 @@
 
 from rest_framework import serializers
 
+from kefu.core.scope import ScopedPrimaryKeyRelatedField
 from kefu.customers.models import Customer, KeyPerson
+from kefu.org.models import User
+from kefu.org.selectors import account_managers_visible_to
 
 
 class KeyPersonSerializer(serializers.ModelSerializer):
@@ -64,8 +67,14 @@ class CustomerWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     competitor_info = serializers.CharField(required=False, allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(), required=False)
-    account_manager = serializers.IntegerField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    account_manager = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), scope=lambda users, user: users & account_managers_visible_to(user),
+        required=False, allow_null=True,
+    )  # fmt: skip
+    parent = ScopedPrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), required=False, allow_null=True,
+        help_text="Id of the parent organisation, within your data scope.",
+    )  # fmt: skip
     version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
 
 

@@ -1,7 +1,6 @@
 """Customer and key-person endpoints: the same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -11,7 +10,6 @@ from rest_framework.response import Response
 
 from kefu.customers import selectors, services
 from kefu.customers.filters import CustomerFilter
-from kefu.org.models import User
 from kefu.org.permissions import require_capability
 
 from .serializers import (
@@ -30,17 +28,9 @@ def _version_from(data) -> int:
     return data["version"]
 
 
-def _relations(user, data: dict) -> dict:
-    relations = {}
-    if "account_manager" in data:
-        manager_id = data.pop("account_manager")
-        relations["account_manager"] = get_object_or_404(User, pk=manager_id) if manager_id is not None else None
-    if "parent" in data:
-        parent_id = data.pop("parent")
-        relations["parent"] = (
-            get_object_or_404(selectors.customers_visible_to(user), pk=parent_id) if parent_id is not None else None
-        )
-    return relations
+def _relations(data: dict) -> dict:
+    """The related rows the serializer found within the caller's scope (ScopedPrimaryKeyRelatedField)."""
+    return {name: data.pop(name) for name in ("account_manager", "parent") if name in data}
 
 
 @extend_schema_view(
@@ -70,25 +60,25 @@ class CustomerViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CustomerWriteSerializer, responses={201: CustomerSerializer})
     def create(self, request):
         require_capability(request.user, "customers.create")
-        incoming = CustomerWriteSerializer(data=request.data)
+        incoming = CustomerWriteSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         data.pop("version", None)
         tags = data.pop("tags", None)
-        relations = _relations(request.user, data)
+        relations = _relations(data)
         customer = services.customer_create(actor=request.user, data=data, relations=relations, tags=tags)
         return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CustomerWriteSerializer, responses=CustomerSerializer)
     def partial_update(self, request, pk=None):
         customer = selectors.get_customer_for_user(request.user, pk, capability="customers.change")
-        incoming = CustomerWriteSerializer(data=request.data, partial=True)
+        incoming = CustomerWriteSerializer(data=request.data, partial=True, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         version = _version_from(data)
         data.pop("version")
         tags = data.pop("tags", None)
-        relations = _relations(request.user, data)
+        relations = _relations(data)
         customer = services.customer_update(
             actor=request.user, customer=customer, expected_version=version, data=data, relations=relations, tags=tags
         )
