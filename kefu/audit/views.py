@@ -7,6 +7,7 @@ from kefu.core.pagination import CappedCountPaginator
 from kefu.org.models import User
 
 from .choices import AuditAction
+from .presentation import describe, target_type_choices
 from .selectors import audit_events_filtered
 
 PAGE_SIZE = 50
@@ -27,11 +28,13 @@ def audit_list(request):
         until=parse_date(params.get("until") or ""),
     )
     page = CappedCountPaginator(events, PAGE_SIZE).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    describe(page.object_list)  # labels, names and local times for the page's entries
     context = {
         "page_obj": page,
         "actions": AuditAction.choices,
         "actors": User.objects.order_by("full_name").only("id", "full_name", "username"),
-        "target_types": [("customers.customer", "customer"), ("customers.keyperson", "key person")],
+        "target_types": target_type_choices(),
         "params": params,
     }
     return render_page_or_partial(request, "audit/audit_list.html", "audit/partials/audit_table.html", context)
