@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kefu.core.context_processors.navigation",
+                "kefu.inbox.context_processors.bell",
             ],
         },
     },

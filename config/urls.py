@@ -21,6 +21,7 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls")),
     path("requests/", include("kefu.tickets.urls")),
     path("audit/", include("kefu.audit.urls")),
+    path("notifications/", include("kefu.inbox.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

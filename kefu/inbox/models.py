@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,9 @@ class Notification(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # Where the notification leads when it names no single request (a queue of several); a
+    # request's own page otherwise. Given by the sender, so this app imports no other.
+    url = models.CharField(_("link"), max_length=200, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -27,3 +31,9 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def target_url(self) -> str:
+        if self.url:
+            return self.url
+        return reverse("tickets:detail", args=[self.ticket_id]) if self.ticket_id else ""
