@@ -155,7 +155,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kefu.core.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kefu.core.api.exception_handler",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kefu.core.negotiation.PlainJsonNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kefu API",
@@ -186,9 +185,6 @@ KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
-# An API token and a page's session are checked on every call; the user's row is kept this long
-# in each process (kefu.org.authentication, kefu.org.backends).
-KEFU_TOKEN_USER_SECONDS = env_int("KEFU_TOKEN_USER_SECONDS", 5)
 # Web workers: a young garbage-collector pass every this many new objects (kefu/core/runtime.py).
 KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 50_000)
 

@@ -25,9 +25,6 @@ def _sync_background(settings, tmp_path):
 
     calendar._tables.clear()
     config_cache.clear()  # nor configuration loaded from a rolled-back test's rows
-    from kefu.org.authentication import forget_users
-
-    forget_users()  # nor an API caller's user row of a rolled-back test
     from django.core.cache import cache
 
     cache.clear()  # nor queue counts of a user id that the next test gives someone else

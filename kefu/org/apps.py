@@ -11,11 +11,9 @@ class OrgConfig(AppConfig):
         from kefu.core.config_cache import clear_on_change
         from kefu.core.navigation import register_capability_check
 
-        from .authentication import forget_users
-        from .models import OrgUnit, User
+        from .models import OrgUnit
         from .permissions import has_capability
 
         register_capability_check(has_capability)  # the sidebar shows what the role may open
 
         clear_on_change(OrgUnit)  # unit subtrees (selectors.unit_ids_under) are cached
-        clear_on_change(User, OrgUnit, receiver=forget_users)  # API callers' users are kept with their unit
