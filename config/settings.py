@@ -185,8 +185,9 @@ KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
 KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
-# Web workers: a young garbage-collector pass every this many new objects (kefu/core/runtime.py).
-KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 50_000)
+# Web workers, opt-in: a young garbage-collector pass every this many new objects, applied by
+# gunicorn's post_fork (config/gunicorn.conf.py, kefu/core/runtime.py); 0 keeps Python's defaults.
+KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 0)
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,7 @@ else
   python manage.py run_jobs &
   pids+=($!)
 fi
-gunicorn config.wsgi --bind "$host:$port" --workers 2 --threads 4 --log-level warning &
+gunicorn config.wsgi -c config/gunicorn.conf.py --bind "$host:$port" --workers 2 --threads 4 --log-level warning &
 pids+=($!)
 
 for _ in $(seq 1 50); do

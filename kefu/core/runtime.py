@@ -1,4 +1,4 @@
-"""Process settings for the web workers, applied once the application is loaded."""
+"""Process settings for the web workers, applied by gunicorn's post_fork (config/gunicorn.conf.py)."""
 
 import gc
 
@@ -6,15 +6,15 @@ from django.conf import settings
 
 
 def tune_garbage_collector(young_threshold: int | None = None) -> None:
-    """Spare each request most of the cyclic garbage collector's passes.
+    """Opt-in: run the cyclic garbage collector's young passes less often in a web worker.
 
-    With Python's default (a young-generation pass every 700 new container objects) a request
-    creation ran several passes, and each one also walked what Django loaded at start-up. Objects
-    alive now (modules, URL patterns, settings, the loaded apps) live as long as the worker, so
-    they are frozen out of every later pass; and a young pass every 50,000 objects instead of 700
-    costs a few MB at most, since almost everything a request makes is freed by reference
-    counting the moment the request ends. Measured on request creation: −0.25 ms of Python
-    (≈ 5 %, bench/README.md). `KEFU_GC_YOUNG_THRESHOLD=0` keeps Python's defaults.
+    Off by default (`KEFU_GC_YOUNG_THRESHOLD=0` keeps Python's own thresholds). When set, what
+    the worker holds at this point is frozen out of later passes (it lives as long as the
+    worker; with gunicorn's --preload that includes what Django loaded), and a young pass runs
+    every `threshold` new container objects instead of Python's 700: almost everything a
+    request makes is freed by reference counting when the request ends, so the passes mostly
+    walk objects that are still in use. The cost is memory held a little longer by the cycles
+    that do occur.
     """
     threshold = settings.KEFU_GC_YOUNG_THRESHOLD if young_threshold is None else young_threshold
     if threshold <= 0:
