@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 
+from kefu.audit.admin import AuditedAdmin
+
 from .models import Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["name"]

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from kefu.audit.admin import AuditedAdmin
+
 from . import selectors
 from .choices import DaySource
 from .models import BusinessCalendar, CalendarDay, SlaPolicy
@@ -54,7 +56,7 @@ class ScheduleImportForm(forms.Form):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "org_unit", "time_zone", "work_start", "work_end", "lunch_start", "lunch_end"]
     list_filter = ["time_zone", ("org_unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code"]
@@ -136,7 +138,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["date", "weekday", "calendar", "is_workday", "name", "source"]
     list_filter = [YearFilter, "calendar", "source", "is_workday"]
     search_fields = ["name"]
@@ -160,7 +162,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "name", "preset", "ticket_type", "customer_tier", "priority", "channel", "resolution", "resolution_unit",
         "is_active",

@@ -4,6 +4,8 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from kefu.audit.admin import AuditedAdmin
+
 from .admin_forms import WorkflowTransitionForm
 from .models import Category, Workflow, WorkflowState, WorkflowTransition
 
@@ -29,13 +31,13 @@ class WorkflowTransitionInline(admin.TabularInline):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "ticket_type", "assignment_rule"]
     inlines = [WorkflowStateInline, WorkflowTransitionInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(TreeAdmin):
+class CategoryAdmin(AuditedAdmin, TreeAdmin):
     form = movenodeform_factory(Category)
     list_display = ["name", "code", "ticket_type", "is_active"]
     search_fields = ["name", "code"]
