@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import secrets
 import signal
 import statistics
 import subprocess
@@ -120,7 +121,9 @@ def session_cookie(username, password):
 
 def start_server(workers, threads, worker_class="sync"):
     env = {**os.environ, "DEBUG": "0", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
-           "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
+           "AXES_FAILURE_LIMIT": "1000",
+           # The web app refuses the development key with DEBUG off (config/env.py).
+           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)}  # fmt: skip
     command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", str(workers),
                "--threads", str(threads), "-k", worker_class, "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

@@ -37,6 +37,7 @@ import math
 import os
 import random
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -296,7 +297,9 @@ class Kefu(System):
     def __init__(self, args):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": args.kefu_database_url,
                "DEBUG": "0", "DB_CONN_MAX_AGE": "60", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
-               "AXES_FAILURE_LIMIT": "100000", "KEFU_VAR_DIR": args.kefu_var_dir}  # fmt: skip
+               "AXES_FAILURE_LIMIT": "100000", "KEFU_VAR_DIR": args.kefu_var_dir,
+               # The web app refuses the development key with DEBUG off (config/env.py).
+               "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)}  # fmt: skip
         super().__init__("kefu", sys.executable, args.kefu_dir, "config.wsgi", env)
 
     def prepare(self):

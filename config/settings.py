@@ -6,17 +6,37 @@ SQLite is the embedded default; set DATABASE_URL for PostgreSQL.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_pair, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KEFU_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
+# With DEBUG off the web app refuses to start on this key (config/wsgi.py, config/asgi.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Production over HTTPS (README "Production settings"): KEFU_HTTPS=1 turns on the redirect to
+# https, secure cookies and HSTS; each can still be set on its own.
+HTTPS = env_bool("KEFU_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS: "HTTP_X_FORWARDED_PROTO,https" (the header it sets, and its value).
+SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload asks browsers to hard-code the host in their lists: for the public domain's
+    # owner to decide (SECURE_HSTS_PRELOAD=1), meaningless for an intranet host.
+    "security.W021",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "treebeard",
+    "csp",
     "kefu.core",
     "kefu.audit",
     "kefu.org",
@@ -47,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.ChineseFirstMiddleware",
@@ -54,12 +76,33 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The pages load only Kefu's own static files; the few inline scripts carry the request's nonce
+# (`{{ request.csp_nonce }}`), behaviour otherwise sits in static/js/kefu.js (no inline handlers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Layout widths and the import progress bar are style attributes: they cannot run code.
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap draws its form controls with data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

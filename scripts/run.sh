@@ -5,6 +5,15 @@ set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 export PATH="$PWD/.venv/bin:$PATH"
+# With DEBUG off the web app refuses the development SECRET_KEY: unless one is given, this
+# installation gets its own random key, kept (readable by its owner only) in the var directory.
+if [ -z "${SECRET_KEY:-}" ]; then
+  keyfile="${KEFU_VAR_DIR:-$PWD/var}/secret_key"
+  mkdir -p "$(dirname "$keyfile")"
+  [ -s "$keyfile" ] || (umask 077 && python -c "import secrets; print(secrets.token_urlsafe(50))" >"$keyfile")
+  SECRET_KEY=$(cat "$keyfile")
+  export SECRET_KEY
+fi
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
