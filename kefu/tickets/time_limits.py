@@ -7,6 +7,8 @@ The sla app does not import tickets; TicketsConfig.ready registers these functio
 from collections.abc import Iterable
 from datetime import datetime
 
+from kefu.audit.choices import AuditAction
+from kefu.audit.services import audit_entry, audit_records
 from kefu.sla.hooks import Milestone, RequestWriters
 
 from .choices import EventKind
@@ -40,12 +42,29 @@ def record_milestones(milestones: list[Milestone]) -> None:
 
 
 def record_escalations(ticket_ids: Iterable[int], at: datetime) -> None:
-    """One internal `escalated` event per request, without an actor (the sweep made it)."""
+    """One internal `escalated` event and one audit entry per request, without an actor (the
+    sweep made it), each written set-based."""
+    ticket_ids = sorted(ticket_ids)
     events = (
         TicketEvent(ticket_id=ticket_id, kind=EventKind.ESCALATED, is_internal=True, created_at=at)
-        for ticket_id in sorted(ticket_ids)
+        for ticket_id in ticket_ids
     )
     TicketEvent.objects.bulk_create(events, batch_size=EVENT_BATCH)
+    summary = str(EventKind.ESCALATED.label)
+    for start in range(0, len(ticket_ids), EVENT_BATCH):
+        rows = Ticket.objects.filter(pk__in=ticket_ids[start : start + EVENT_BATCH]).order_by("pk")
+        audit_records(
+            audit_entry(
+                actor=None,
+                action=AuditAction.UPDATED,
+                target_type=Ticket._meta.label_lower,
+                target_id=pk,
+                target_repr=f"{request_number(pk, created_at)} {title}",
+                customer_id=customer_id,
+                summary=summary,
+            )
+            for pk, created_at, title, customer_id in rows.values_list("pk", "created_at", "title", "customer_id")
+        )
 
 
 def request_numbers(ticket_ids: Iterable[int]) -> dict[int, str]:
