@@ -8,19 +8,17 @@ rows on the request's timeline are written through `kefu.sla.hooks` (sla never i
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-
 from kefu.core import config_cache
 
 from . import calendar as business_calendar
 from .choices import Metric, TimeUnit
 from .hooks import request_writers
-from .models import SlaClock, SlaPolicy
-from .selectors import clock_milestones, time_limit_state
+from .models import BusinessCalendar, SlaClock, SlaPolicy
+from .selectors import calendar_for_unit_id, clock_milestones, time_limit_state
 
 _CLOCK_FIELDS = [
     "due_at", "warn_at", "paused_at", "paused_seconds", "stopped_at", "started_at", "warned_at", "breached_at",
-    "escalation_level", "escalated_at", "reminded_at", "provisional",
+    "escalation_level", "escalated_at", "reminded_at", "provisional", "calendar",
 ]  # fmt: skip
 _TARGETS = {
     Metric.FIRST_RESPONSE: ("first_response", "first_response_unit"),
@@ -78,7 +76,7 @@ def deadline(calendar, start: datetime, amount: int, unit: str) -> tuple[datetim
     if unit == TimeUnit.WORKING_HOURS:
         due = business_calendar.add_working_hours(calendar, start, amount)
         return due, business_calendar.is_provisional(calendar, due.date())
-    day = timezone.localtime(start).date()
+    day = business_calendar.local_date(calendar, start)  # the start day where the calendar is, not the server
     if unit == TimeUnit.WORKING_DAYS:
         last = business_calendar.add_working_days(calendar, day, amount)
     else:
@@ -90,21 +88,49 @@ def _warn_at(start: datetime, due: datetime, percent: int) -> datetime:
     return start + (due - start) * percent / 100
 
 
+def calendar_for(ticket) -> BusinessCalendar | None:
+    """The calendar a clock of this request starts on, if a unit has one: the handling
+    department's, else the owner's unit's (a unit without one uses its nearest ancestor's).
+    None: the policy's calendar. The unit's wins because the policy says how long, the unit
+    when its people work (a branch in another time zone, a hotline open until 21:00)."""
+    calendar = calendar_for_unit_id(ticket.department_id)
+    if calendar is None and ticket.owner_id is not None:
+        calendar = calendar_for_unit_id(ticket.owner.org_unit_id)
+    return calendar
+
+
+def _calendars() -> dict[int, BusinessCalendar]:
+    return config_cache.cached("sla.calendars", lambda: {c.pk: c for c in BusinessCalendar.objects.all()})
+
+
+def clock_calendar(clock: SlaClock) -> BusinessCalendar:
+    """The calendar the clock's deadline was counted on (the policy's for clocks older than that)."""
+    if clock.calendar_id is None:
+        return clock.policy.calendar
+    calendars = _calendars()
+    if clock.calendar_id not in calendars:
+        config_cache.clear()
+        calendars = _calendars()
+    return calendars[clock.calendar_id]
+
+
 def _planned(ticket, at: datetime) -> list[SlaClock]:
     policy = policy_for(ticket)
     if policy is None:
         return []
+    calendar = calendar_for(ticket) or policy.calendar
     clocks = []
     for metric, (amount_field, unit_field) in _TARGETS.items():
         amount = getattr(policy, amount_field)
         if not amount:
             continue
-        due, provisional = deadline(policy.calendar, at, amount, getattr(policy, unit_field))
+        due, provisional = deadline(calendar, at, amount, getattr(policy, unit_field))
         clocks.append(
             SlaClock(
                 ticket=ticket,
                 metric=metric,
                 policy=policy,
+                calendar=calendar,
                 owner_id=ticket.owner_id,
                 assignee_id=ticket.assignee_id,
                 started_at=at,
@@ -131,8 +157,9 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
     if planned is not None:
         del ticket._planned_clocks
         SlaClock.objects.bulk_create(planned)
-        # How the new request stands, as lists annotate it: its answer needs no query then.
+        # How the new request stands, as lists annotate it, and its clocks: its answer needs no query then.
         ticket.sla_state = time_limit_state(planned)
+        ticket.started_clocks = planned
         return planned
     clocks = _planned(ticket, at)
     SlaClock.objects.bulk_create(clocks)
@@ -151,8 +178,9 @@ def _shift(clock: SlaClock, paused_from: datetime, until: datetime) -> None:
     """Move a clock's deadline by the time it spent paused (working time for working units)."""
     unit = getattr(clock.policy, _TARGETS[clock.metric][1])
     if unit in (TimeUnit.WORKING_HOURS, TimeUnit.WORKING_DAYS):
-        seconds = business_calendar.working_seconds_between(clock.policy.calendar, paused_from, until)
-        clock.due_at = business_calendar.add_working_seconds(clock.policy.calendar, clock.due_at, seconds)
+        calendar = clock_calendar(clock)
+        seconds = business_calendar.working_seconds_between(calendar, paused_from, until)
+        clock.due_at = business_calendar.add_working_seconds(calendar, clock.due_at, seconds)
     else:
         seconds = (until - paused_from).total_seconds()
         clock.due_at += timedelta(seconds=seconds)
@@ -172,7 +200,7 @@ def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
         elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:
             # The restart clears the stamps the timeline shows: keep them as event rows first.
             request_writers().record_milestones(clock_milestones([clock]))
-            _restart(clock, at)
+            _restart(clock, ticket, at)
     SlaClock.objects.bulk_update(clocks, _CLOCK_FIELDS)
     _mirror(ticket, clocks)
 
@@ -199,11 +227,13 @@ def _advance(clock, ticket, old_state, new_state, at) -> None:
         clock.paused_at = None
 
 
-def _restart(clock, at) -> None:
-    """A reopened request gets its resolution limit afresh from the reopening."""
+def _restart(clock, ticket, at) -> None:
+    """A reopened request gets its resolution limit afresh from the reopening (on the calendar
+    of the unit that handles it now)."""
     amount_field, unit_field = _TARGETS[clock.metric]
     policy = clock.policy
-    due, provisional = deadline(policy.calendar, at, getattr(policy, amount_field), getattr(policy, unit_field))
+    clock.calendar = calendar_for(ticket) or policy.calendar
+    due, provisional = deadline(clock.calendar, at, getattr(policy, amount_field), getattr(policy, unit_field))
     clock.started_at, clock.due_at, clock.provisional = at, due, provisional
     clock.warn_at = _warn_at(at, due, policy.warn_at_percent)
     clock.stopped_at = clock.warned_at = clock.breached_at = clock.escalated_at = clock.reminded_at = None

@@ -167,6 +167,13 @@ class SlaClock(models.Model):
     # No index of its own: the sweep reads clocks by policy through clock_escalation_idx, and an
     # index written by every clock update for the rare deletion of a policy does not pay.
     policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The calendar the deadline was counted on when the clock started: the handling department's
+    # or the owner's unit's, else the policy's (clocks.calendar_for). Pauses and a restart use it
+    # too. Empty on clocks started before units had calendars: the policy's then. Unindexed like
+    # the policy: only the rare deletion of a calendar looks clocks up by it.
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     # Who answers for the request, kept on the clock so that the sweep tells them from the rows
     # it claims instead of reading the requests (a mass breach of 250,000 spent 2.5-4 s there).
     # Kept in step by the tickets hooks on assignment and transfer (clocks.on_responsibility_changed).

@@ -7,6 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
 
+from kefu.core import config_cache
+from kefu.org.models import OrgUnit
+
 from . import calendar as business_calendar
 from .calendar import DayInfo
 from .choices import SlaState
@@ -33,14 +36,40 @@ def year_is_provisional(calendar: BusinessCalendar, year: int) -> bool:
     return any(info.provisional for info in calendar_year(calendar, year))
 
 
+def _unit_calendars() -> tuple[dict[int, str], dict[str, BusinessCalendar]]:
+    """Each unit's path by id, and the calendars attached to units by their unit's path (the
+    oldest where a unit has two). From the configuration cache: every new request asks."""
+
+    def load():
+        calendars = BusinessCalendar.objects.filter(org_unit__isnull=False).select_related("org_unit")
+        by_path = {calendar.org_unit.path: calendar for calendar in calendars.order_by("-pk")}
+        return dict(OrgUnit.objects.values_list("pk", "path")), by_path
+
+    return config_cache.cached("sla.unit_calendars", load)
+
+
+def _nearest(path: str, by_path: dict[str, BusinessCalendar]) -> BusinessCalendar | None:
+    step = OrgUnit.steplen  # materialised path: every ancestor's path is a prefix of ours
+    for end in range(len(path), 0, -step):
+        if path[:end] in by_path:
+            return by_path[path[:end]]
+    return None
+
+
 def calendar_for_unit(org_unit) -> BusinessCalendar | None:
-    """The calendar of `org_unit` or of its nearest ancestor that has one (one query)."""
-    if org_unit is None:
+    """The calendar of `org_unit` or of its nearest ancestor that has one."""
+    return None if org_unit is None else _nearest(org_unit.path, _unit_calendars()[1])
+
+
+def calendar_for_unit_id(unit_id: int | None) -> BusinessCalendar | None:
+    """The same for a unit known by its id (a request's department, its owner's unit)."""
+    if unit_id is None:
         return None
-    step = org_unit.steplen  # materialised path: every ancestor's path is a prefix of ours
-    paths = [org_unit.path[:end] for end in range(step, len(org_unit.path) + 1, step)]
-    calendars = BusinessCalendar.objects.filter(org_unit__path__in=paths).select_related("org_unit")
-    return max(calendars, key=lambda c: (c.org_unit.depth, -c.pk), default=None)
+    paths, by_path = _unit_calendars()
+    path = paths.get(unit_id)
+    if path is None:  # a unit added since the cache was loaded (by another process)
+        path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    return None if path is None else _nearest(path, by_path)
 
 
 # ── How a request stands against its time limits ─────────────────────────────────────────────

@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.masking import mask_phone
+from kefu.sla.choices import Metric
+from kefu.sla.models import SlaClock
 from kefu.sla.selectors import time_limit_state
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
 
@@ -45,14 +47,52 @@ class TicketSerializer(serializers.ModelSerializer):
         return time_limit_state(ticket.sla_clocks.all())
 
 
+PROVISIONAL_HELP = (
+    "true when the deadline falls in a year whose official holiday schedule (the State Council's "
+    "notice) is not entered yet: it was computed by the statutory rule and may move once the "
+    "notice is entered"
+)
+
+
+class TimeLimitSerializer(serializers.ModelSerializer):
+    """One clock of a request: first response, arrival on site or resolution."""
+
+    provisional = serializers.BooleanField(read_only=True, help_text=PROVISIONAL_HELP)
+
+    class Meta:
+        model = SlaClock
+        fields = ["metric", "started_at", "due_at", "provisional", "paused_at", "stopped_at", "breached_at"]
+
+
 class TicketDetailSerializer(TicketSerializer):
     """One request with the steps its reader may take now (`context["transitions"]`: they
-    depend on the reader, not only on the request)."""
+    depend on the reader, not only on the request) and its time limits."""
 
     transitions = serializers.SerializerMethodField()
+    due_at_provisional = serializers.SerializerMethodField(
+        help_text=f"whether `due_at` (the resolution deadline) is provisional: {PROVISIONAL_HELP}"
+    )
+    time_limits = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "transitions"]
+        fields = [*TicketSerializer.Meta.fields, "due_at_provisional", "time_limits", "transitions"]
+
+    def _clocks(self, ticket) -> list[SlaClock]:
+        """The request's clocks, read once per answer (a new request brings the ones it started)."""
+        if getattr(self, "_clocks_of", (None,))[0] != ticket.pk:
+            clocks = getattr(ticket, "started_clocks", None)
+            self._clocks_of = (ticket.pk, list(ticket.sla_clocks.all()) if clocks is None else clocks)
+        return self._clocks_of[1]
+
+    def get_sla_state(self, ticket) -> str:
+        return ticket.sla_state if hasattr(ticket, "sla_state") else time_limit_state(self._clocks(ticket))
+
+    def get_due_at_provisional(self, ticket) -> bool:
+        return any(clock.provisional for clock in self._clocks(ticket) if clock.metric == Metric.RESOLUTION)
+
+    @extend_schema_field(TimeLimitSerializer(many=True))
+    def get_time_limits(self, ticket) -> list[dict]:
+        return TimeLimitSerializer(self._clocks(ticket), many=True).data
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, ticket) -> list[dict]:

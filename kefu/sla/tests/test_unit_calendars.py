@@ -1,0 +1,139 @@
+"""Whose calendar a deadline counts on, in which time zone, and whether the API says it may move.
+
+docs/calendar.md, "Which calendar a request uses": the calendar of the request's handling
+department, else of its owner's unit (each unit inherits its nearest ancestor's), else the
+policy's; days and hours are read in that calendar's own time zone.
+"""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from kefu.core.testing.factories import install_workflows
+from kefu.sla import clocks
+from kefu.sla.choices import TimeUnit
+from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
+from kefu.sla.services import default_calendar
+from kefu.tickets import services
+
+SHANGHAI, URUMQI, UTC = ZoneInfo("Asia/Shanghai"), ZoneInfo("Asia/Urumqi"), ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def setup(db, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    install_workflows()
+
+
+@pytest.fixture
+def policy(db):
+    """Complaints: resolved within 1 working day, on the shared standard calendar."""
+    return SlaPolicy.objects.create(
+        name="投诉", ticket_type="complaint", calendar=default_calendar(),
+        resolution=1, resolution_unit=TimeUnit.WORKING_DAYS,
+    )  # fmt: skip
+
+
+def register(actor, customer, *, when: datetime, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: when)
+    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次"}
+    ticket, _ = services.ticket_create(actor=actor, data=data, customer=customer)
+    return ticket
+
+
+def resolution(ticket) -> SlaClock:
+    return SlaClock.objects.get(ticket=ticket, metric="resolution")
+
+
+def test_a_request_counts_on_the_calendar_of_its_owners_unit_not_the_policys(
+    policy, agent, org, own_customer, monkeypatch
+):
+    # The company's own calendar (agent's unit): the working day ends at 21:00, not 17:30.
+    BusinessCalendar.objects.create(name="热线日历", code="hotline", org_unit=org["company"], work_end=time(21))
+    ticket = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    assert resolution(ticket).due_at == datetime(2026, 3, 3, 21, tzinfo=SHANGHAI)
+    assert resolution(ticket).calendar.code == "hotline"
+
+
+def test_the_nearest_units_calendar_wins_and_a_unit_without_one_falls_back_to_the_policys(
+    policy, org, own_customer, monkeypatch
+):
+    from kefu.core.testing.factories import UserFactory
+    from kefu.org.choices import Role
+
+    BusinessCalendar.objects.create(name="城东日历", code="east", org_unit=org["east"], work_end=time(18))
+    east_agent = UserFactory(username="east_agent", role=Role.AGENT, org_unit=org["east_team"])
+    west_agent = UserFactory(username="west_agent", role=Role.AGENT, org_unit=org["west_team"])
+    monday = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
+    east = register(east_agent, own_customer, when=monday, monkeypatch=monkeypatch)
+    west = register(west_agent, own_customer, when=monday, monkeypatch=monkeypatch)
+    assert resolution(east).due_at == datetime(2026, 3, 3, 18, tzinfo=SHANGHAI)  # the branch's calendar
+    assert resolution(west).due_at == datetime(2026, 3, 3, 17, 30, tzinfo=SHANGHAI)  # the policy's
+
+
+def test_the_handling_department_s_calendar_wins_over_the_owners(policy, agent, org, own_customer, monkeypatch):
+    BusinessCalendar.objects.create(name="总公司", code="hq", org_unit=org["company"], work_end=time(21))
+    BusinessCalendar.objects.create(name="城西", code="west", org_unit=org["west"], work_end=time(16))
+    ticket = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    ticket.department = org["west_team"]  # dispatched: a clock started now counts on the west's hours
+    assert clocks.calendar_for(ticket).code == "west"
+
+
+def test_a_paused_clock_is_shifted_on_the_calendar_it_was_counted_on(policy, agent, org, own_customer, monkeypatch):
+    BusinessCalendar.objects.create(name="热线日历", code="hotline", org_unit=org["company"], work_end=time(21))
+    ticket = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    clock = resolution(ticket)
+    clock.policy = clocks.policy_by_id(clock.policy_id)
+    # Paused Monday 18:00-20:00: working time on the unit's calendar (open until 21:00), none on
+    # the policy's (closed at 17:30), so the deadline moves by two hours.
+    clocks._shift(
+        clock, datetime(2026, 3, 2, 18, tzinfo=SHANGHAI), datetime(2026, 3, 2, 20, tzinfo=SHANGHAI)
+    )  # fmt: skip
+    assert clock.due_at == datetime(2026, 3, 4, 10, 30, tzinfo=SHANGHAI)  # Tue 21:00 + 2 h: Wed 8:30 + 2 h
+    assert clock.paused_seconds == 2 * 3600
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "due"),
+    [
+        # 23:00 on Monday in Urumqi is already Tuesday 01:00 in Shanghai: one working day after
+        # Monday ends on Tuesday, at 17:30 Urumqi time.
+        (URUMQI, datetime(2026, 3, 2, 23, tzinfo=URUMQI), datetime(2026, 3, 3, 17, 30, tzinfo=URUMQI)),
+        # 20:00 UTC on Monday is Tuesday 04:00 in Shanghai.
+        (UTC, datetime(2026, 3, 2, 20, tzinfo=UTC), datetime(2026, 3, 3, 17, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_day_limit_counts_from_the_start_day_in_the_calendars_own_time_zone(zone, start, due):
+    calendar = BusinessCalendar.objects.create(name="异地", code="far", time_zone=str(zone))
+    assert clocks.deadline(calendar, start, 1, TimeUnit.WORKING_DAYS) == (due, False)
+    assert clocks.deadline(calendar, start, 1, TimeUnit.CALENDAR_DAYS) == (due, False)
+
+
+def test_the_api_says_whether_a_deadline_is_provisional(policy, agent, own_customer, monkeypatch):
+    # 2027's official schedule is not known yet: the deadline is computed by the statutory rule.
+    provisional = register(agent, own_customer, when=datetime(2027, 3, 1, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    final = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    client = APIClient()
+    client.force_authenticate(agent)
+    answers = {t: client.get(reverse("api-request-detail", args=[t.pk])).json() for t in (provisional, final)}
+    assert answers[provisional]["due_at_provisional"] is True
+    assert answers[final]["due_at_provisional"] is False
+    limits = {limit["metric"]: limit for limit in answers[provisional]["time_limits"]}
+    assert limits["resolution"]["provisional"] is True
+    assert limits["resolution"]["due_at"] == "2027-03-02T17:30:00+08:00"
+
+
+def test_the_schema_documents_the_provisional_flags(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    schemas = client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+    detail = schemas["TicketDetail"]["properties"]
+    assert detail["due_at_provisional"]["type"] == "boolean"
+    assert "official" in detail["due_at_provisional"]["description"]
+    limit = schemas["TimeLimit"]["properties"]
+    assert limit["provisional"]["type"] == "boolean" and limit["provisional"]["description"]
+    assert detail["time_limits"]["type"] == "array"
