@@ -14,10 +14,21 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor")
 
 
-def audit_events_filtered(
-    user, *, actor_id=None, action=None, target_type=None, customer_id=None, since=None, until=None
+def audit_events_filtered(user, **filters) -> QuerySet[AuditEvent]:
+    return filter_audit_events(audit_events_visible_to(user), **filters)
+
+
+def filter_audit_events(
+    events: QuerySet[AuditEvent],
+    *,
+    actor_id=None,
+    action=None,
+    target_type=None,
+    customer_id=None,
+    since=None,
+    until=None,
 ) -> QuerySet[AuditEvent]:
-    events = audit_events_visible_to(user)
+    """Narrow the trail by checked filter values (the list's FilterSet, kefu/audit/filters.py)."""
     if actor_id:
         events = events.filter(actor_id=actor_id)
     if action:

@@ -1,8 +1,12 @@
 """Pieces shared by every app's FilterSets (kefu/<app>/filters.py)."""
 
+from datetime import date
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 # The largest key a bigint column holds: a larger number matches nothing, and SQLite raises
 # OverflowError on it instead of answering "no rows".
@@ -21,6 +25,7 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """Filters by a related row's id; documented as an integer in the OpenAPI schema."""
 
@@ -42,3 +47,21 @@ def filters_shown(filterset) -> dict[str, str]:
     """What a page's filter controls show again: the values asked for, less those refused."""
     errors = filterset.errors
     return {name: (filterset.data.get(name) or "").strip() for name in filterset.filters if name not in errors}
+
+
+# Dates a filter or a report period may name: beyond them a date cannot be turned into a
+# local day's start and end (year 1 minus the time zone's offset overflows) and means nothing here.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class DayField(forms.DateField):
+    """A calendar day (YYYY-MM-DD) between FIRST_DAY and LAST_DAY; "9999-99-99" or "abc" are
+    refused with a message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField

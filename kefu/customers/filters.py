@@ -27,7 +27,7 @@ class CustomerFilter(filters.FilterSet):
     account_manager = IdFilter(label=_("account manager"))
     tag = IdFilter(label=_("tags"))
     has_valid_phone = django_filters.BooleanFilter(label=_("valid phone"))
-    ordering = django_filters.ChoiceFilter(label=_("ordering"), choices=[(key, key) for key in selectors.ORDERINGS])
+    ordering = django_filters.ChoiceFilter(label=_("order"), choices=[(key, key) for key in selectors.ORDERINGS])
 
     class Meta:
         model = Customer

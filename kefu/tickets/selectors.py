@@ -222,8 +222,13 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
 def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -> QuerySet[Ticket]:
     """A queue narrowed by filters, as both the queue pages and the API list show it (give the
     rows read their states with workflows.attach_states)."""
+    return filter_tickets(ticket_queue(user, queue), queue=queue, filters=filters)
+
+
+def filter_tickets(tickets: QuerySet[Ticket], *, queue: str, filters: dict | None) -> QuerySet[Ticket]:
+    """Narrow and sort a queue by checked filter values: the list's FilterSet
+    (kefu/tickets/filters.py) calls this with its cleaned data."""
     filters = filters or {}
-    tickets = ticket_queue(user, queue)
     for field in ("ticket_type", "channel", "priority"):
         if filters.get(field):
             tickets = tickets.filter(**{field: filters[field]})

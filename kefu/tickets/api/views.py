@@ -10,6 +10,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from kefu.core.filters import IdField
 from kefu.core.parsers import JSONParser
 from kefu.core.phones import normalise_phone
 from kefu.customers.api.serializers import CustomerSerializer
@@ -19,9 +20,9 @@ from kefu.org.permissions import require_capability
 from kefu.tickets import selectors, services, workflows
 from kefu.tickets.models import Category, ExtensionRequest, Ticket, Transfer
 
+from ..filters import TicketFilter
 from . import serializers as s
 
-LIST_FILTERS = ["ticket_type", "channel", "priority", "state", "department", "customer", "sla_state", "q", "ordering"]
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
     description=(
@@ -47,6 +48,26 @@ def _done(ticket: Ticket, request) -> Response:
     return Response(s.TicketDetailSerializer(ticket, context={"transitions": transitions}).data)
 
 
+def _step_fields(raw: dict) -> dict:
+    """A step's values as the service takes them: text as text, the department as a unit; a
+    value of another kind, or a department that does not exist, is a 400 naming the field."""
+    fields = {}
+    for name, value in raw.items():
+        if name == "department" and value not in (None, ""):
+            try:
+                unit_id = IdField().clean(value)
+            except ValidationError:
+                unit_id = None
+            fields[name] = OrgUnit.objects.filter(pk=unit_id).first() if unit_id else None
+            if fields[name] is None:
+                raise ValidationError({name: _("Choose an existing department.")})
+        elif value is None or isinstance(value, str):
+            fields[name] = value
+        else:
+            raise ValidationError({name: _("Give this value as text.")})
+    return fields
+
+
 def _fresh(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_related("state", "customer").get(pk=ticket.pk)
 
@@ -55,18 +76,16 @@ class RequestViewSet(viewsets.GenericViewSet):
     """Service requests and complaints within the caller's data scope."""
 
     serializer_class = s.TicketSerializer
+    filterset_class = TicketFilter  # the queue page's filters: checked (400 naming the field) and documented
+    lookup_value_converter = "int"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("queue", OpenApiTypes.STR, enum=list(selectors.QUEUES))]
-        + [OpenApiParameter(name, OpenApiTypes.STR) for name in LIST_FILTERS]
-    )
+    def get_queryset(self):
+        return selectors.tickets_visible_to(self.request.user)
+
     def list(self, request):
         require_capability(request.user, "tickets.view")
-        filters = {name: request.query_params.get(name, "") for name in LIST_FILTERS}
-        tickets = selectors.ticket_list(
-            request.user, queue=request.query_params.get("queue", "all_open"), filters=filters
-        )
+        tickets = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(tickets)
         workflows.attach_states(page)
         return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
@@ -102,9 +121,7 @@ class RequestViewSet(viewsets.GenericViewSet):
     def transition(self, request, pk=None):
         ticket = _ticket(request, pk, "tickets.handle")
         data = _body(s.TransitionRequestSerializer, request)
-        fields = dict(data.get("fields") or {})
-        if fields.get("department"):
-            fields["department"] = get_object_or_404(OrgUnit, pk=fields["department"])
+        fields = _step_fields(data.get("fields") or {})
         ticket = services.ticket_transition(
             actor=request.user, ticket=ticket, code=data["code"], fields=fields, note=data.get("note", ""),
             expected_version=data.get("version"),

@@ -285,7 +285,8 @@ def test_time_limit_state_is_the_worst_running_clock_and_filters_the_list(agent,
     assert listed("breached") == {breached.pk: "breached"}
     assert listed("warning") == {warned.pk: "warning"}
     assert listed("ok") == {stopped.pk: "ok", plain.pk: "ok"}
-    assert listed("bogus") == {}
+    bogus = client.get(reverse("api-request-list"), {"sla_state": "bogus"})
+    assert (bogus.status_code, list(bogus.json())) == (400, ["sla_state"])  # an unknown state is refused
     detail = client.get(reverse("api-request-detail", args=[breached.pk])).json()
     assert detail["sla_state"] == "breached"
 

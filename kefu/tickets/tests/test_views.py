@@ -585,7 +585,7 @@ def test_queue_filters_by_type_state_department_and_number(client_for, agent, ow
     complaint = TicketFactory(owner=agent, customer=own_customer, department=org["east"])
     inquiry = TicketFactory(owner=agent, customer=own_customer, ticket_type="inquiry", title="咨询峰谷电价")
     client = client_for(agent)
-    assert numbers(queue(client, queue="all_open", type="inquiry")) == {inquiry.number}
+    assert numbers(queue(client, queue="all_open", ticket_type="inquiry")) == {inquiry.number}
     services.ticket_transition(actor=agent, ticket=complaint, code="acknowledge")
     assert numbers(queue(client, queue="all_open", state="acknowledged")) == {complaint.number}
     assert numbers(queue(client, queue="all_open", department=org["east"].pk)) == {complaint.number}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kefu.core import config_cache
+from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.masking import mask_phone
 from kefu.core.pagination import CappedCountPaginator, list_page_size, search_count_cap
@@ -16,6 +17,7 @@ from kefu.org.permissions import has_capability, require_capability
 
 from .. import selectors, workflows
 from ..choices import Channel, Priority, TicketType
+from ..filters import TicketFilter
 from ..forms import tree_label
 from .common import due_state
 
@@ -30,9 +32,6 @@ QUEUE_TABS = [
     ("closed", _("Closed")),
 ]
 ORDERINGS = [("-created", _("Newest first")), ("created", _("Oldest first")), ("due", _("Due first"))]
-# Query-string names of the filters, and the selector's names for them.
-FILTER_PARAMS = {"type": "ticket_type", "channel": "channel", "priority": "priority", "state": "state",
-                 "department": "department", "q": "q", "ordering": "ordering"}  # fmt: skip
 
 
 def queue_from(request) -> str:
@@ -42,11 +41,12 @@ def queue_from(request) -> str:
     return "mine" if has_capability(request.user, "tickets.handle") else "all_open"
 
 
-def filters_from(request) -> dict:
-    filters = {name: request.GET.get(param, "").strip() for param, name in FILTER_PARAMS.items()}
-    if not filters["department"].isdigit():
-        filters["department"] = ""
-    return filters
+def filters_from(request, queue: str) -> TicketFilter:
+    """The queue's filters from the query string (the API's filterset_class too): a bad value is
+    left out, and the page says so."""
+    filterset = TicketFilter(request.GET, queryset=selectors.tickets_visible_to(request.user), request=request)
+    filterset.default_queue = queue
+    return filterset
 
 
 def department_choices() -> list[tuple[str, str]]:
@@ -90,23 +90,25 @@ def prepare_rows(tickets, now) -> None:
 def ticket_queue(request):
     require_capability(request.user, "tickets.view")
     queue = queue_from(request)
-    filters = filters_from(request)
-    filters["ordering"] = filters["ordering"] or selectors.default_ordering(queue)
-    tickets = selectors.ticket_list(request.user, queue=queue, filters=filters)
-    cap = search_count_cap() if filters["q"] else None
+    filterset = filters_from(request, queue)
+    tickets = filterset.qs
+    filters = filters_shown(filterset)
+    filters["ordering"] = filters.get("ordering") or selectors.default_ordering(queue)
+    cap = search_count_cap() if filters.get("q") else None
     page = CappedCountPaginator(
         tickets.values_list("pk", flat=True),
         list_page_size(),
         cap=cap,
         hydrate=selectors.tickets_in_order,
         count_newest_first=False,  # let a filtered queue count on whichever index fits
-        count_with_first_page=bool(filters["q"]),  # a search reads its first 101 matches at once
+        count_with_first_page=bool(filters.get("q")),  # a search reads its first 101 matches at once
     ).get_page(request.GET.get("page"))
     prepare_rows(page, timezone.now())
     context = {
         "page_obj": page,
         "queue": queue,
         "filters": filters,
+        "filter_errors": filter_errors(filterset),
         # Lazy: counted and listed only when the whole page is drawn, not on every filter keystroke.
         "tabs": SimpleLazyObject(lambda: queue_tabs(request.user)),
         "types": TicketType.choices,

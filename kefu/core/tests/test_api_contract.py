@@ -1,0 +1,86 @@
+"""The API's contract for input it did not expect: an answer in 4xx, never a 500 (issue 15.7)."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from kefu.core.testing.factories import TicketFactory, install_workflows
+
+REQUEST_ACTIONS = ["", "transition/", "events/", "comments/", "attachments/", "assign/", "transfer/", "supervise/",
+                   "remind/", "merge/", "extensions/", "link-customer/"]  # fmt: skip
+ID_PATHS = (
+    [("get", "/api/v1/customers/{}/"), ("patch", "/api/v1/customers/{}/"), ("delete", "/api/v1/customers/{}/")]
+    + [("post", "/api/v1/customers/{}/reveal/"), ("get", "/api/v1/key-persons/{}/")]
+    + [("get" if not action or action in ("events/", "attachments/") else "post", f"/api/v1/requests/{{}}/{action}")
+       for action in REQUEST_ACTIONS]
+    + [("post", "/api/v1/transfers/{}/decide/"), ("post", "/api/v1/extensions/{}/decide/")]
+)  # fmt: skip
+
+
+def caller(user) -> Client:
+    # Exceptions become the 500 a client would get, as in production.
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "1e3", "-1", "99999999999999999999"])
+@pytest.mark.parametrize(("method", "path"), ID_PATHS, ids=[f"{m} {p}" for m, p in ID_PATHS])
+def test_an_id_in_a_path_that_is_not_a_record_number_is_not_found(method, path, bad_id, admin_user):
+    response = getattr(caller(admin_user), method)(path.format(bad_id), {}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_path_ids_are_integers_in_the_schema(agent):
+    schema = APIClient()
+    schema.force_authenticate(agent)
+    paths = schema.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    id_parameters = [
+        parameter
+        for path, operations in paths.items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    ]
+    assert id_parameters
+    assert {parameter["schema"]["type"] for parameter in id_parameters} == {"integer"}
+
+
+def test_a_body_nested_beyond_the_parsers_depth_is_a_bad_request(agent):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = caller(agent).post("/api/v1/requests/", deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/requests/", "/api/v1/customers/", "/api/v1/me/"])
+def test_a_browser_asking_for_html_gets_an_answer_not_an_error(path, agent):
+    response = caller(agent).get(path, HTTP_ACCEPT="text/html")
+    assert response.status_code in (200, 406)
+
+
+@pytest.mark.parametrize(
+    ("department", "field"),
+    [("abc", "department"), (99999999999999999999, "department"), (-4, "department"), ([1], "department")],
+)
+def test_a_transition_to_a_department_that_is_not_one_is_a_bad_request(department, field, agent, own_customer):
+    install_workflows()
+    ticket = TicketFactory(owner=agent, customer=own_customer)
+    response = caller(agent).post(
+        f"/api/v1/requests/{ticket.pk}/transition/",
+        {"code": "dispatch", "fields": {"department": department}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_a_step_value_that_is_not_text_is_a_bad_request(agent, own_customer):
+    install_workflows()
+    ticket = TicketFactory(owner=agent, customer=own_customer)
+    response = caller(agent).post(
+        f"/api/v1/requests/{ticket.pk}/transition/",
+        {"code": "acknowledge", "fields": {"resolution": {"a": 1}}},
+        content_type="application/json",
+    )
+    assert (response.status_code, list(response.json())) == (400, ["resolution"])
