@@ -10,3 +10,4 @@ class AuditAction(models.TextChoices):
     REVEALED = "revealed", _("Personal data revealed")
     EXPORTED = "exported", _("Exported")
     NOTE_ADDED = "note_added", _("Note added")
+    ANONYMISED = "anonymised", _("Personal data erased")

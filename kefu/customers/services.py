@@ -5,11 +5,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
+from kefu.audit.models import AuditEvent
 from kefu.audit.services import audit_record, diff, snapshot
-from kefu.core.errors import ConflictError
+from kefu.core.errors import ConflictError, ServiceError
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
+from .choices import CustomerStatus
 from .models import Customer, CustomerNote, KeyPerson, Tag
 from .validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
 
@@ -148,10 +150,29 @@ def customer_update(
     return current
 
 
+class CustomerHasRequestsError(ServiceError):
+    """A customer with service requests is anonymised, never deleted (409)."""
+
+    status_code = 409
+
+
 @transaction.atomic
 def customer_delete(*, actor, customer: Customer) -> None:
+    """Delete a customer that nothing else records. One with service requests is refused: the
+    requests are the service record (complaint statistics, time limits, audits), so the customer
+    is anonymised instead (customer_anonymise)."""
     if customer.members.exists():
         raise ValidationError(_("This organisation still has member customers; move or delete them first."))
+    requests = customer.tickets.count()
+    if requests:
+        raise CustomerHasRequestsError(
+            _(
+                "This customer has %(count)d service requests, which are kept as the service record, so the "
+                "customer cannot be deleted. Anonymise the customer instead: the personal data is erased and "
+                "the requests stay."
+            )
+            % {"count": requests}
+        )
     audit_record(
         actor=actor,
         action=AuditAction.DELETED,
@@ -160,6 +181,81 @@ def customer_delete(*, actor, customer: Customer) -> None:
         changes={k: [v, None] for k, v in snapshot(customer, AUDITED_FIELDS).items() if v not in ("", None)},
     )
     customer.delete()
+
+
+# What anonymising erases (PIPL Art. 47: deletion; Art. 4: anonymised data is no longer personal).
+# Kind, region, grid, industry, tier, channel, credit rating, manager, unit and tags stay: they
+# identify no one and keep the statistics whole.
+ERASED_FIELDS = [
+    "code", "mobile", "phone", "email", "id_number", "org_code", "address", "birthday", "notes",
+    "competitor_info", "contract_no",
+]  # fmt: skip
+ERASED = "***"
+
+
+def _erase_text(value, secrets: list[str]):
+    """`value` (audit changes: nested lists and dicts) with every erased value replaced."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, ERASED)
+        return value
+    if isinstance(value, list):
+        return [_erase_text(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: _erase_text(item, secrets) for key, item in value.items()}
+    return value
+
+
+@transaction.atomic
+def customer_anonymise(*, actor, customer: Customer) -> Customer:
+    """Erase a customer's personal data and keep the records that refer to it (a deletion request
+    for a customer with service requests, PIPL Arts. 45-47).
+
+    1. Lock the row; note every value being erased (the customer's, its key persons', its notes',
+       the callers' of its requests).
+    2. Replace the name, blank the personal fields, close the account; delete key persons and notes;
+       blank the caller's name and number on its requests (the requests themselves stay).
+    3. Remove the erased values from the customer's earlier audit entries (who did what and when
+       stays), then audit the anonymisation itself without them.
+    """
+    current = Customer.objects.select_for_update().get(pk=customer.pk)
+    persons = list(current.key_persons.all())
+    values = [current.name, *(str(getattr(current, field) or "") for field in ERASED_FIELDS)]
+    values += [str(getattr(person, field) or "") for person in persons for field in KEY_PERSON_FIELDS[:-1]]
+    values += list(current.timeline_notes.values_list("text", flat=True))
+    for name, phone in current.tickets.values_list("caller_name", "caller_phone"):
+        values += [name, phone]
+    # Longest first, so that a phone inside a longer text goes with it; one-character values
+    # (a "男" in preferences) would blank unrelated text.
+    secrets = sorted({value for value in values if len(value) > 1}, key=len, reverse=True)
+
+    erased = [field for field in ERASED_FIELDS if getattr(current, field) not in ("", None)]
+    current.name = _("Anonymised customer %(id)s") % {"id": current.pk}
+    for field in ERASED_FIELDS:
+        setattr(current, field, None if field == "birthday" else "")
+    current.status = CustomerStatus.CLOSED
+    current.has_valid_phone = False
+    current.version += 1
+    current.save()
+    current.key_persons.all().delete()
+    current.timeline_notes.all().delete()
+    requests = current.tickets.update(caller_name="", caller_phone="")
+
+    for entry in AuditEvent.objects.filter(customer_id=current.pk):
+        entry.changes = _erase_text(entry.changes, secrets)
+        entry.summary = _erase_text(entry.summary, secrets)
+        entry.target_repr = _erase_text(entry.target_repr, secrets)
+        entry.save(update_fields=["changes", "summary", "target_repr"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ANONYMISED,
+        target=current,
+        customer_id=current.pk,
+        changes={"name": [ERASED, current.name], **{field: [ERASED, ""] for field in erased}},
+        summary=_("Personal data erased; %(persons)d key persons deleted; %(requests)d requests kept.")
+        % {"persons": len(persons), "requests": requests},
+    )
+    return current
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
+    path("<int:pk>/anonymise/", views.customer_anonymise, name="anonymise"),
     path("<int:pk>/reveal/<str:field>/", views.customer_reveal, name="reveal"),
     path("<int:pk>/notes/", views.customer_note_add, name="note_add"),
     path("<int:pk>/key-persons/new/", views.key_person_create, name="key_person_create"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kefu.core.errors import ConflictError
+from kefu.core.errors import ConflictError, ServiceError
 from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.pagination import CappedCountPaginator, list_page_size
@@ -131,10 +131,22 @@ def customer_delete(request, pk):
         return redirect("customers:detail", pk)
     messages.success(request, _("Customer “%(name)s” was deleted.") % {"name": customer.name})
     return redirect("customers:list")
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("customers:detail", pk)
 
 
 @login_required
 @require_POST
+@login_required
+@require_POST
+def customer_anonymise(request, pk):
+    customer = selectors.get_customer_for_user(request.user, pk, capability="customers.delete")
+    services.customer_anonymise(actor=request.user, customer=customer)
+    messages.success(request, _("The customer's personal data was erased; the requests are kept."))
+    return redirect("customers:detail", pk)
+
+
 def customer_reveal(request, pk, field):
     """Answer an htmx click on a masked value with the full value, logging the access."""
     customer = selectors.get_customer_for_user(request.user, pk, capability="customers.reveal")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -84,10 +84,22 @@ class CustomerViewSet(viewsets.GenericViewSet):
         )
         return Response(CustomerSerializer(customer).data)
 
+    @extend_schema(responses={204: None, 409: OpenApiResponse(description="The customer has requests: anonymise it.")})
     def destroy(self, request, pk=None):
         customer = selectors.get_customer_for_user(request.user, pk, capability="customers.delete")
         services.customer_delete(actor=request.user, customer=customer)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses=CustomerSerializer,
+        summary="Erase the customer's personal data, keep its requests (PIPL deletion request)",
+    )
+    @action(detail=True, methods=["post"])
+    def anonymise(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk, capability="customers.delete")
+        customer = services.customer_anonymise(actor=request.user, customer=customer)
+        return Response(CustomerSerializer(customer).data)
 
     @extend_schema(request=RevealSerializer, responses=RevealedSerializer, summary="Reveal one masked number (logged)")
     @action(detail=True, methods=["post"])
