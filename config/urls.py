@@ -3,9 +3,10 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from kefu.core.api import not_found
 from kefu.core.views import workbench
 
 # The API first, requests first in it: Django tries the patterns in order, and each include whose
@@ -14,6 +15,7 @@ api_patterns = [
     path("", include("kefu.tickets.api.urls")),
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.org.api.urls")),
+    re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
 
 urlpatterns = [

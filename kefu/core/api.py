@@ -1,6 +1,9 @@
 """API plumbing shared by every app: errors from services become clean JSON answers."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,4 +24,16 @@ def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         body = {exc.field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
         return Response(body, status=exc.status_code)
+    # Django refuses an oversized body (DATA_UPLOAD_MAX_MEMORY_SIZE) with its HTML 400 page
+    # unless the API answers it here.
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": _("The body is larger than the server accepts.")}, status=413)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response({"detail": _("The body has more fields or files than the server accepts.")}, status=400)
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, *args, **kwargs):
+    """Any path under the API that names no endpoint (`/api/v1/customers/abc/`): a 404 in the
+    API's JSON shape, not the pages' HTML."""
+    return JsonResponse({"detail": _("No such endpoint.")}, status=404)

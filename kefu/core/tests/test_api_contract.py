@@ -84,3 +84,38 @@ def test_a_step_value_that_is_not_text_is_a_bad_request(agent, own_customer):
         content_type="application/json",
     )
     assert (response.status_code, list(response.json())) == (400, ["resolution"])
+
+
+@pytest.mark.parametrize("kind", ["json", "form"])
+def test_a_body_over_the_upload_limit_is_answered_413_in_json(kind, agent, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = caller(agent)
+    if kind == "json":
+        body = '{"title": "%s"}' % ("x" * 2000)
+        response = client.post("/api/v1/requests/", body, content_type="application/json")
+    else:
+        response = client.post("/api/v1/requests/", {"title": "x" * 2000, "description": "y"})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/customers/abc/", "/api/v1/requests/1/nothing/", "/api/v1/nowhere"])
+def test_a_path_under_the_api_that_names_no_endpoint_is_a_json_404(path, agent):
+    response = caller(agent).get(path)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json()["detail"]
+
+
+def test_every_operation_documents_its_errors_with_the_error_body(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"400", "401", "403", "404"} | ({"409", "413"} if method != "get" else set())
+            assert expected <= set(responses), f"{method} {path}"
+            for status in expected:
+                assert responses[status]["content"]["application/json"]["schema"] == error, f"{method} {path}"

@@ -133,13 +133,13 @@ class RequestViewSet(viewsets.GenericViewSet):
     def events(self, request, pk=None):
         return Response(s.EventSerializer(selectors.ticket_events(_ticket(request, pk)), many=True).data)
 
-    @extend_schema(request=s.CommentSerializer, responses={201: s.EventSerializer(many=True)})
+    @extend_schema(request=s.CommentSerializer, responses={201: s.EventSerializer})
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
         ticket = _ticket(request, pk, "tickets.comment")
         data = _body(s.CommentSerializer, request)
-        services.ticket_comment(actor=request.user, ticket=ticket, body=data["body"], internal=data["internal"])
-        return Response(s.EventSerializer(selectors.ticket_events(ticket), many=True).data, status=201)
+        event = services.ticket_comment(actor=request.user, ticket=ticket, body=data["body"], internal=data["internal"])
+        return Response(s.EventSerializer(event).data, status=201)  # the comment; GET events/ for the timeline
 
     @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.AttachmentUploadSerializer},

@@ -12,7 +12,7 @@ from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
-from ..models import Attachment, Ticket, Workflow, WorkflowState, WorkflowTransition
+from ..models import Attachment, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
 from .closing import withdraw_waiting
 from .common import lock, now, record
 
@@ -224,15 +224,15 @@ def ticket_transition(
 
 
 @transaction.atomic
-def ticket_comment(*, actor, ticket: Ticket, body: str, internal: bool) -> Ticket:
-    """A reply to the customer, or an internal note the customer never sees."""
+def ticket_comment(*, actor, ticket: Ticket, body: str, internal: bool) -> TicketEvent:
+    """A reply to the customer, or an internal note the customer never sees: its timeline event."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("The message is empty.")})
-    record(
+    event = record(
         ticket, actor=actor, kind=EventKind.INTERNAL_NOTE if internal else EventKind.REPLY, body=body, internal=internal
     )
-    return ticket
+    return event
 
 
 @transaction.atomic

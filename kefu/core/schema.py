@@ -1,0 +1,54 @@
+"""The OpenAPI schema's shared parts: the error answer and which errors each operation documents."""
+
+from drf_spectacular import openapi
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error answer, in the caller's language. `detail` says what went wrong with the call as a
+    whole (401, 403, 404, 409, 413, a body that is not JSON); a refused field, filter or query
+    value answers a list of messages under its own name instead (`{"customer": ["…"]}`), and
+    a rule on the body as a whole under `non_field_errors`."""
+
+    detail = serializers.CharField(required=False, help_text="What went wrong with the call as a whole.")
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Refusals of the body as a whole."
+    )
+
+
+# (status, description, when it applies to an operation)
+ERRORS = [
+    ("400", "Bad input: a list of messages under each refused field or filter's name.", lambda schema: True),
+    ("401", "Not signed in: no valid token or session.", lambda schema: schema.requires_sign_in),
+    ("403", "Signed in without the right to do this.", lambda schema: True),
+    ("404", "No such record within your data scope (or no such page of a list).", lambda schema: True),
+    ("409", "The record changed since you read it, or the step is not possible now.", lambda s: s.changes),
+    ("413", "The body is larger than the server accepts.", lambda schema: schema.changes),
+]
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, with the errors every operation can answer documented with
+    their body (ErrorSerializer) unless the operation declares that status itself."""
+
+    @property
+    def requires_sign_in(self) -> bool:
+        return not any(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
+
+    @property
+    def changes(self) -> bool:
+        return self.method in ("POST", "PUT", "PATCH", "DELETE")
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status, description, applies in ERRORS:
+            declared = responses.get(status)
+            if declared is None and not applies(self):
+                continue
+            error = self._get_response_for_code(ErrorSerializer, status, direction=direction)
+            if declared is None:
+                responses[status] = {**error, "description": description}
+            elif "content" not in declared:  # declared with its own description only
+                declared["content"] = error["content"]
+        return responses
