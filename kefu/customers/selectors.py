@@ -7,13 +7,10 @@ from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.phones import normalise_phone
-from kefu.org.choices import Role
+from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role
 from kefu.org.permissions import has_capability
 
 from .models import Customer, KeyPerson
-
-# Roles that read the whole archive: agents take calls from anyone, auditors check anyone.
-_WHOLE_ARCHIVE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 
 
 def customers_visible_to(user) -> QuerySet[Customer]:
@@ -37,7 +34,7 @@ def customers_visible_to(user) -> QuerySet[Customer]:
 
 
 def _sees_whole_archive(user) -> bool:
-    return has_capability(user, "customers.view") and user.role in _WHOLE_ARCHIVE_ROLES
+    return has_capability(user, "customers.view") and user.role in WHOLE_ORGANISATION_ROLES
 
 
 def customer_in_scope(user, customer_id: int, *, fields: tuple[str, ...]) -> Customer | None:

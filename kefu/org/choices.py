@@ -11,6 +11,18 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Which roles do what, defined here once: selectors and services ask these sets and never list
+# roles of their own (what each role may do is kefu.org.permissions; these say who is who).
+# Read every customer and every request of the organisation (agents see numbers masked).
+WHOLE_ORGANISATION_ROLES = frozenset({Role.AGENT, Role.AUDITOR, Role.ADMIN})
+# Can be handed a request, by name or by a department's assignment rule.
+HANDLING_ROLES = frozenset({Role.HANDLER, Role.AGENT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR})
+# Supervise a unit and the units below it: escalations of overdue requests go to them.
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR})
+# Answer for a department's incoming work: told of a request transferred to it.
+DEPARTMENT_DESK_ROLES = frozenset({Role.SUPERVISOR, Role.HANDLER})
+
+
 class UnitKind(models.TextChoices):
     COMPANY = "company", _("Company")
     BRANCH = "branch", _("Branch")

@@ -18,11 +18,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.inbox.services import notify_each
-from kefu.org.choices import Role
+from kefu.org.choices import SUPERVISING_ROLES
 from kefu.org.models import OrgUnit, User
 
 from .hooks import request_writers
@@ -118,6 +119,9 @@ def _numbers(notices: dict[int, _Notice]) -> dict[int, str]:
     return request_writers().request_numbers(listed)
 
 
+_QUEUE_OF_KIND = {"sla_warning": "due_soon"}  # the others are about missed time limits
+
+
 def _notify_grouped(notices: dict[int, _Notice], *, kind: str, message: str, key: str) -> int:
     """One notification per person and step, listing a few request numbers."""
     messages, number = [], _numbers(notices)
@@ -126,7 +130,11 @@ def _notify_grouped(notices: dict[int, _Notice], *, kind: str, message: str, key
         if notice.total > len(notice.ticket_ids):
             numbers += f" …(+{notice.total - len(notice.ticket_ids)})"
         text = message % {"count": notice.total, "numbers": numbers}
-        messages.append((user_id, text, notice.ticket_ids[0] if notice.total == 1 else None))
+        if notice.total == 1:
+            messages.append((user_id, text, notice.ticket_ids[0]))
+        else:  # a notice about several leads to the queue that lists them
+            queue = _QUEUE_OF_KIND.get(kind, "overdue")
+            messages.append((user_id, text, None, f"{reverse('tickets:queue')}?queue={queue}"))
     return notify_each(messages=messages, kind=kind, dedupe_key=key)
 
 
@@ -137,7 +145,7 @@ def escalation_chain(unit_id: int | None) -> list[list[User]]:
     unit = OrgUnit.objects.get(pk=unit_id)
     chain = [unit, *reversed(list(OrgUnit.objects.get_ancestors(unit)))]
     supervisors = defaultdict(list)
-    for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit__in=chain):
+    for user in User.objects.filter(role__in=SUPERVISING_ROLES, is_active=True, org_unit__in=chain):
         supervisors[user.org_unit_id].append(user)
     return [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
 

@@ -13,7 +13,7 @@ from kefu.core import config_cache
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.customers.selectors import customer_in_scope
-from kefu.org.choices import Role
+from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
 from kefu.org.selectors import unit_ids_under
@@ -24,7 +24,6 @@ from .choices import EventKind, ExtensionStatus, TransferStatus
 from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
 from .time_limits import milestone_events
 
-_WHOLE_QUEUE_ROLES = {Role.AGENT, Role.AUDITOR, Role.ADMIN}
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
 
 
@@ -39,7 +38,7 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     if not has_capability(user, "tickets.view"):
         return Ticket.objects.none()
     tickets = Ticket.objects.all()
-    if user.role in _WHOLE_QUEUE_ROLES:
+    if user.role in WHOLE_ORGANISATION_ROLES:
         return tickets
     mine = Q(owner=user) | Q(assignee=user)
     if user.role == Role.ACCOUNT_MANAGER:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from kefu.inbox.services import notify
-from kefu.org.choices import Role
+from kefu.org.choices import DEPARTMENT_DESK_ROLES, Role
 from kefu.org.models import User
 
 from .. import hooks
@@ -103,7 +103,7 @@ def ticket_transfer_request(*, actor, ticket, to_department, reason: str) -> Tra
     )
     record(current, actor=actor, kind=EventKind.TRANSFER_REQUESTED, body=f"{to_department.name}: {reason}")
     notify(
-        recipients=_department_staff(to_department).filter(role__in=[Role.SUPERVISOR, Role.HANDLER]),
+        recipients=_department_staff(to_department).filter(role__in=DEPARTMENT_DESK_ROLES),
         kind="transfer",
         text=_("Request %(number)s is transferred to your department: %(reason)s")
         % {"number": current.number, "reason": reason},
