@@ -129,15 +129,13 @@ def customer_delete(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("customers:detail", pk)
-    messages.success(request, _("Customer “%(name)s” was deleted.") % {"name": customer.name})
-    return redirect("customers:list")
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("customers:detail", pk)
+    messages.success(request, _("Customer “%(name)s” was deleted.") % {"name": customer.name})
+    return redirect("customers:list")
 
 
-@login_required
-@require_POST
 @login_required
 @require_POST
 def customer_anonymise(request, pk):
@@ -147,6 +145,8 @@ def customer_anonymise(request, pk):
     return redirect("customers:detail", pk)
 
 
+@login_required
+@require_POST
 def customer_reveal(request, pk, field):
     """Answer an htmx click on a masked value with the full value, logging the access."""
     customer = selectors.get_customer_for_user(request.user, pk, capability="customers.reveal")
