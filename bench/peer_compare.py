@@ -28,6 +28,9 @@ Each system/operation/round is bounded in iterations and seconds. It prints p50/
 rates per system, and the ratio Kefu/peer: the rate ratio for the 8-client writes, the p50 ratio
 (how many times faster) for the pages. The requests and replies it makes (marked "[bench]") are
 deleted at the end, and before it starts, so that every run meets the same data.
+
+    --also-kefu DIR DATABASE_URL   another checkout (e.g. the code before a change) with its own
+                                   database, measured in the same run and rotation as the others
 """
 
 import argparse
@@ -202,11 +205,13 @@ class System:
         self.name, self.python, self.project_dir, self.wsgi, self.env = name, python, project_dir, wsgi, env
         self.port = free_port()
         self.server = None
+        self.gunicorn_options = []
 
     def start(self):
         gunicorn = str(Path(self.python).parent / "gunicorn")
         command = [gunicorn, self.wsgi, "-b", f"{HOST}:{self.port}", "--workers", "2", "--worker-class", "sync",
-                   "--timeout", str(TIMEOUT), "--log-level", "warning", "--no-control-socket"]  # fmt: skip
+                   "--timeout", str(TIMEOUT), "--log-level", "warning", "--no-control-socket",
+                   *self.gunicorn_options]  # fmt: skip
         self.server = subprocess.Popen(command, cwd=self.project_dir, env=self.env, start_new_session=True)
         for _ in range(150):
             try:
@@ -294,18 +299,22 @@ class Peer(System):
 
 
 class Kefu(System):
-    def __init__(self, args):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": args.kefu_database_url,
+    def __init__(self, name, kefu_dir, database_url, var_dir):
+        Path(var_dir).mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": database_url,
                "DEBUG": "0", "DB_CONN_MAX_AGE": "60", "KEFU_BACKGROUND": "inline", "LOG_LEVEL": "WARNING",
-               "AXES_FAILURE_LIMIT": "100000", "KEFU_VAR_DIR": args.kefu_var_dir,
+               "AXES_FAILURE_LIMIT": "100000", "KEFU_VAR_DIR": var_dir,
                # The web app refuses the development key with DEBUG off (config/env.py).
                "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)}  # fmt: skip
-        super().__init__("kefu", sys.executable, args.kefu_dir, "config.wsgi", env)
+        super().__init__(name, sys.executable, kefu_dir, "config.wsgi", env)
+        # The project's gunicorn settings (its worker hooks), where the checkout has them.
+        if (Path(kefu_dir) / "config" / "gunicorn.conf.py").exists():
+            self.gunicorn_options = ["-c", "config/gunicorn.conf.py"]
 
     def prepare(self):
         self.facts = django_shell(self.python, self.project_dir, self.env, KEFU_FACTS)
         self.token = self.facts["token"]
-        print(f"kefu: code from {self.facts['code']}", flush=True)
+        print(f"{self.name}: code from {self.facts['code']}", flush=True)
         self.cookie = login(self.port, "/accounts/login/", KEFU_ADMIN, KEFU_PASSWORD, "/requests/")
 
     def clean(self):
@@ -433,6 +442,9 @@ def main():
     parser.add_argument("--kefu-dir", default=str(Path(__file__).resolve().parent.parent), help="Kefu checkout")
     parser.add_argument("--kefu-database-url", required=True, help="loaded by bench/peer_load.py")
     parser.add_argument("--kefu-var-dir", default="/tmp/kefu-peer-bench-var", help="Kefu's KEFU_VAR_DIR")
+    parser.add_argument("--also-kefu", nargs=2, action="append", default=[], metavar=("DIR", "DATABASE_URL"),
+                        help="another Kefu checkout and its database, measured in the same run (e.g. the code "
+                             "before a change); may be given more than once")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies iterations and seconds (0.3 = quick)")
     parser.add_argument("--only", default="", help="comma list of operations (default: all)")
@@ -442,10 +454,12 @@ def main():
     sys.path.insert(0, args.peer_dir)
     import textgen  # the peer's text generator: both systems get the same kind of text
 
-    Path(args.kefu_var_dir).mkdir(parents=True, exist_ok=True)
     operations = [op for op in OPERATIONS if not args.only or op[0] in args.only.split(",")]
-    peer, kefu = Peer(args), Kefu(args)
-    systems = [peer, kefu]
+    peer = Peer(args)
+    kefus = [Kefu("kefu", args.kefu_dir, args.kefu_database_url, args.kefu_var_dir)]
+    for number, (kefu_dir, database_url) in enumerate(args.also_kefu, start=2):
+        kefus.append(Kefu(f"kefu{number}", kefu_dir, database_url, f"{args.kefu_var_dir}-{number}"))
+    systems = [peer, *kefus]
     for system in systems:
         print(f"{system.name}: removed leftovers of an earlier run: {system.clean()}", flush=True)
     loop_before = machine_loop_ms()
@@ -453,22 +467,24 @@ def main():
         for system in systems:
             system.start()
             system.prepare()
-        print(f"peer on :{peer.port}, kefu on :{kefu.port} ({args.kefu_dir}); machine loop {loop_before:.1f} ms",
-              flush=True)  # fmt: skip
+        ports = ", ".join(f"{s.name} on :{s.port} ({s.project_dir})" for s in systems)
+        print(f"{ports}; machine loop {loop_before:.1f} ms", flush=True)
         # Warm-up: every operation a few times on both workers of each system, not recorded.
         for system in systems:
             for name, *_ in operations:
                 measure(system, operation(system, name, textgen), 2, 6, 60, seed=1)
         results = {(s.name, op[0]): [] for s in systems for op in operations}
         for round_index in range(args.rounds):
-            order = systems if round_index % 2 == 0 else systems[::-1]
+            # Who goes first turns round by round.
+            first = round_index % len(systems)
+            order = systems[first:] + systems[:first]
             for name, clients, iterations, seconds, _kind in operations:
                 for system in order:
                     outcome = measure(system, operation(system, name, textgen), clients,
                                       max(3, int(iterations * args.scale)), seconds * args.scale,
                                       seed=100 * round_index + 7)  # fmt: skip
                     results[(system.name, name)].append(outcome)
-                    print(f"  round {round_index + 1} {name:<8} {system.name:<5} n={len(outcome['timings']):>4} "
+                    print(f"  round {round_index + 1} {name:<8} {system.name:<6} n={len(outcome['timings']):>4} "
                           f"errors={len(outcome['errors'])} {len(outcome['timings']) / outcome['wall']:7.1f}/s",
                           flush=True)  # fmt: skip
     finally:
@@ -477,24 +493,30 @@ def main():
         for system in systems:
             print(f"{system.name}: removed what this run made: {system.clean()}", flush=True)
     loop_after = machine_loop_ms()
-    report(args, operations, results, loop_before, loop_after)
+    out = {"label": args.label, "rounds": args.rounds, "scale": args.scale,
+           "machine_loop_ms": [loop_before, loop_after], "kefu": {}}  # fmt: skip
+    for kefu in kefus:
+        out["kefu"][kefu.name] = report(args, kefu, operations, results, loop_before, loop_after)
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=1))
+        print(f"wrote {args.out}")
 
 
-def report(args, operations, results, loop_before, loop_after):
-    print(f"\nKefu ({args.kefu_dir}) / django-helpdesk, {args.label or 'run'}: {args.rounds} alternating rounds, "
-          f"machine loop {loop_before:.1f} ms before, {loop_after:.1f} ms after")  # fmt: skip
+def report(args, system, operations, results, loop_before, loop_after) -> dict:
+    """Print one Kefu's table against the peer; return its figures."""
+    print(f"\n{system.name} ({system.project_dir}) / django-helpdesk, {args.label or 'run'}: {args.rounds} "
+          f"alternating rounds, machine loop {loop_before:.1f} ms before, {loop_after:.1f} ms after")  # fmt: skip
     print(
         "| operation | clients | peer p50 / p95 ms | peer rate /s | Kefu p50 / p95 ms | Kefu rate /s "
         "| Kefu/peer | per round | target | met | gunicorn CPU ms peer / Kefu | errors peer / Kefu |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    out = {"label": args.label, "kefu_dir": args.kefu_dir, "rounds": args.rounds, "scale": args.scale,
-           "machine_loop_ms": [loop_before, loop_after], "operations": {}}  # fmt: skip
+    out = {"kefu_dir": system.project_dir, "operations": {}}
     for name, clients, _iterations, _seconds, kind in operations:
-        peer, kefu = summarise(results[("peer", name)]), summarise(results[("kefu", name)])
+        peer, kefu = summarise(results[("peer", name)]), summarise(results[(system.name, name)])
         overall = ratio(kind, peer, kefu)
         per_round = []
-        for p, k in zip(results[("peer", name)], results[("kefu", name)], strict=True):
+        for p, k in zip(results[("peer", name)], results[(system.name, name)], strict=True):
             per_round.append(ratio(kind, summarise([p]), summarise([k])))
         target = TARGETS[name]
         what = "rate" if kind == "rate" else "p50 faster"
@@ -504,14 +526,12 @@ def report(args, operations, results, loop_before, loop_after):
               f"{kefu['p50_ms']:.1f} / {kefu['p95_ms']:.1f} | {kefu['per_s']:.1f} | {overall:.1f}× ({what}) | "
               f"{rounds} | ≥ {target}× | {met} | {peer['server_cpu_ms']:.1f} / {kefu['server_cpu_ms']:.1f} | "
               f"{peer['errors']} / {kefu['errors']} |")  # fmt: skip
-        for system_name, figures in (("peer", peer), ("kefu", kefu)):
+        for system_name, figures in (("peer", peer), (system.name, kefu)):
             if figures["errors"]:
                 print(f"    {system_name} {name} errors, first: {figures['first_errors']}")
         out["operations"][name] = {"clients": clients, "ratio": overall, "ratio_kind": kind, "per_round": per_round,
                                    "target": target, "peer": peer, "kefu": kefu}  # fmt: skip
-    if args.out:
-        Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=1))
-        print(f"wrote {args.out}")
+    return out
 
 
 if __name__ == "__main__":
