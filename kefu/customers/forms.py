@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.masking import mask_id_number, mask_phone
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
@@ -18,6 +19,11 @@ def _check_with_rulebook(form: forms.Form, rulebook) -> None:
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
+
+
+# Shown masked in the edit form as on every other screen; the full value only through the
+# logged reveal. A masked value sent back unchanged keeps the stored number.
+MASKED_FIELDS = {"mobile": mask_phone, "phone": mask_phone, "id_number": mask_id_number}
 
 
 class CustomerForm(forms.ModelForm):
@@ -53,9 +59,27 @@ class CustomerForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            for name, mask in MASKED_FIELDS.items():
+                self.initial[name] = mask(getattr(self.instance, name))
+                if self.initial[name]:
+                    self.fields[name].help_text = _("Shown masked: leave it to keep the number, or type a new one.")
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def _stored_if_masked(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        stored = getattr(self.instance, name) if self.instance.pk else ""
+        return stored if stored and value.strip() == MASKED_FIELDS[name](stored) else value
+
+    def clean_mobile(self):
+        return self._stored_if_masked("mobile")
+
+    def clean_phone(self):
+        return self._stored_if_masked("phone")
+
+    def clean_id_number(self):
+        return self._stored_if_masked("id_number")
 
     def clean(self):
         cleaned = super().clean()

@@ -117,7 +117,8 @@ def customer_edit(request, pk):
         else:
             messages.success(request, _("Customer “%(name)s” was saved.") % {"name": customer.name})
             return redirect("customers:detail", customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+    context = {"form": form, "customer": customer, "can_reveal": has_capability(request.user, "customers.reveal")}
+    return render(request, "customers/customer_form.html", context)
 
 
 @login_required
@@ -154,6 +155,8 @@ def customer_reveal(request, pk, field):
         value = services.customer_reveal(actor=request.user, customer=customer, field=field)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
+    if request.POST.get("into") == "input":  # the edit form: the input itself, to change the number
+        return render(request, "customers/partials/revealed_input.html", {"value": value, "field": field})
     return render(request, "customers/partials/revealed_value.html", {"value": value})
 
 
