@@ -4,6 +4,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +34,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # a POST to a path that names nothing is a 404, not a CSRF refusal (HTML 403)
 def not_found(request, *args, **kwargs):
     """Any path under the API that names no endpoint (`/api/v1/customers/abc/`): a 404 in the
     API's JSON shape, not the pages' HTML."""

@@ -1,5 +1,6 @@
 """The OpenAPI schema's shared parts: the error answer and which errors each operation documents."""
 
+from django.db import models
 from drf_spectacular import openapi
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -52,3 +53,33 @@ class AutoSchema(openapi.AutoSchema):
             elif "content" not in declared:  # declared with its own description only
                 declared["content"] = error["content"]
         return responses
+
+    def _get_paginator(self):
+        # Only a viewset's `list` is paginated; another action answering a list (a request's
+        # events, its attachments) answers a plain JSON list, and is documented as one.
+        if getattr(self.view, "action", "list") != "list":
+            return None
+        return super()._get_paginator()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # A read-only field of a text column that may be blank is answered as "": DRF drops
+        # allow_blank from read-only fields, so the schema would promise a choice or an e-mail.
+        blank = direction == "response" and _blank_text_column(field)
+        if blank:
+            field.allow_blank = True
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if blank and schema.get("format") in ("email", "uri"):
+            schema.pop("format")
+        return schema
+
+
+def _blank_text_column(field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    source = getattr(field, "source", "") or ""
+    if model is None or not source or "." in source or source == "*":
+        return False
+    try:
+        column = model._meta.get_field(source)
+    except Exception:
+        return False
+    return isinstance(column, models.CharField | models.TextField) and column.blank
