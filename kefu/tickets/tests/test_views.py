@@ -816,8 +816,8 @@ def test_the_request_page_reads_owner_handler_and_timeline_actors_in_one_query(
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url)
     user_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "org_user"')]
-    # Everyone the page names, in one query; the signed-in user comes from the process's copy.
-    assert len(user_reads) == 1 and " IN (" in user_reads[0]
+    # The signed-in user with their unit (the session's read), then everyone the page names in one query.
+    assert len(user_reads) == 2 and '"org_user"."id" = ' in user_reads[0] and " IN (" in user_reads[1]
     ticket = page.context["ticket"]
     assert ticket.owner == own_ticket.owner and ticket.assignee == supervisor
     assert {e.actor for e in page.context["events"] if e.actor} == {agent, supervisor}
