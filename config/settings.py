@@ -138,6 +138,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# One cache that every process agrees on: the configuration's version (kefu.core.config_cache),
+# queue counts. Redis when scaled out (KEFU_CACHE_URL, else REDIS_URL); in the embedded default
+# a file cache in the var directory, shared by the web workers and the background jobs (a local
+# memory cache would be one per process).
+CACHE_URL = env_str("KEFU_CACHE_URL", "") or env_str("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -226,8 +242,6 @@ KEFU_LIST_COUNT_CAP = env_int("KEFU_LIST_COUNT_CAP", 1000)
 KEFU_SEARCH_COUNT_CAP = env_int("KEFU_SEARCH_COUNT_CAP", 100)
 # Queue tab counts are kept this long per user (their own changes count again at once).
 KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
-# Workflows, policies and categories are kept this long in each process (kefu.core.config_cache).
-KEFU_CONFIG_CACHE_SECONDS = env_int("KEFU_CONFIG_CACHE_SECONDS", 60)
 # Web workers, opt-in: a young garbage-collector pass every this many new objects, applied by
 # gunicorn's post_fork (config/gunicorn.conf.py, kefu/core/runtime.py); 0 keeps Python's defaults.
 KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 0)

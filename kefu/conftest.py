@@ -17,14 +17,18 @@ def _sync_background(settings, tmp_path):
     settings.KEFU_BACKGROUND = "sync"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"
-    # Hashing passwords properly takes ~0.3 s per user; tests need speed, not secrecy.
+    # Proper password hashing is slow on purpose; tests need speed, not secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rolled-back tests reuse calendar ids and revisions: start each with no cached day tables.
     from kefu.core import config_cache
     from kefu.sla import calendar
 
     calendar._tables.clear()
-    config_cache.clear()  # nor configuration loaded from a rolled-back test's rows
+    # Each test worker its own cache (the file cache of the embedded default is shared).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kefu-tests"}
+    }
+    config_cache.forget_here()  # nor configuration loaded from a rolled-back test's rows
     from django.core.cache import cache
 
     cache.clear()  # nor queue counts of a user id that the next test gives someone else

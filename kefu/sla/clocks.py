@@ -42,7 +42,7 @@ def policy_by_id(policy_id: int) -> SlaPolicy:
     """A clock's policy (active or not); loaded again if another process just added it."""
     policies = _policies()
     if policy_id not in policies:
-        config_cache.clear()
+        config_cache.forget_here()
         policies = _policies()
     return policies[policy_id]
 
@@ -109,7 +109,7 @@ def clock_calendar(clock: SlaClock) -> BusinessCalendar:
         return clock.policy.calendar
     calendars = _calendars()
     if clock.calendar_id not in calendars:
-        config_cache.clear()
+        config_cache.forget_here()
         calendars = _calendars()
     return calendars[clock.calendar_id]
 

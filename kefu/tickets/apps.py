@@ -8,6 +8,8 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from kefu.core.config_cache import clear_on_change
         from kefu.org.models import OrgUnit
         from kefu.sla import clocks
@@ -20,8 +22,11 @@ class TicketsConfig(AppConfig):
             workbench,  # noqa: F401 - registers the workbench cards
         )
         from .models import Category, Workflow, WorkflowState, WorkflowTransition
+        from .views.queue import forget_department_choices
 
         clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category, OrgUnit)
+        for signal in (post_save, post_delete):  # the queue page's department filter
+            signal.connect(forget_department_choices, sender=OrgUnit, dispatch_uid=f"tickets.departments:{id(signal)}")
         # The time limits follow the request's lifecycle; sla does not import this app, so the
         # rows it needs on the request's timeline are written by time_limits.
         hooks.on_creating(clocks.clocks_plan)

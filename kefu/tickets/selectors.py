@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kefu.core import config_cache
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.customers.selectors import customer_in_scope
@@ -325,11 +324,14 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     return tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query).filter(words)
 
 
+BIGRAM_SHARES_KEY, BIGRAM_SHARES_SECONDS = "kefu:tickets:bigram-shares", 3600
+
+
 def _bigram_shares() -> dict[str, float]:
     """The share of requests holding each common bigram, from PostgreSQL's statistics of the
     keyword index (its most common elements; a bigram not among them is rarer than all of
-    them), kept in the process like configuration: they change when the table is analysed."""
-    return config_cache.cached("tickets.bigram_shares", _read_bigram_shares)
+    them), kept an hour in Django's cache: they change only when the table is analysed."""
+    return cache.get_or_set(BIGRAM_SHARES_KEY, _read_bigram_shares, BIGRAM_SHARES_SECONDS)
 
 
 def _read_bigram_shares() -> dict[str, float]:

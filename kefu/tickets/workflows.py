@@ -2,7 +2,7 @@
 
 Loading all states and moves takes three small queries; afterwards creating a request, listing
 the moves it allows and drawing its page cost no query for them (kefu.core.config_cache says
-how long a process keeps them and how a change reaches it).
+how a change reaches every process).
 """
 
 from collections import defaultdict
@@ -44,7 +44,7 @@ def workflow_graph() -> WorkflowGraph:
 def _fresh_graph_if(missing: bool) -> WorkflowGraph:
     """The graph, loaded again when it lacks something another process may just have added."""
     if missing:
-        config_cache.clear()
+        config_cache.forget_here()
     return workflow_graph()
 
 
@@ -95,6 +95,6 @@ def attach_category(ticket) -> None:
         return
     categories = categories_by_id()
     if ticket.category_id not in categories:
-        config_cache.clear()
+        config_cache.forget_here()
         categories = categories_by_id()
     ticket.category = categories[ticket.category_id]

@@ -1,9 +1,9 @@
-"""Workflows and time-limit policies are read from a per-process cache: a change made here
-applies at once, a change made by another process within KEFU_CONFIG_CACHE_SECONDS."""
-
-import time
+"""Workflows and time-limit policies are kept in each process until their version moves in
+Django's shared cache (kefu.core.config_cache): a change made here applies at once, a change
+made by another process on the next call, with no timer."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,10 +23,11 @@ def create(agent, customer):
     return ticket
 
 
-def later(monkeypatch, seconds):
-    """Move the process's clock on, as if `seconds` had passed since the cache was filled."""
-    now = time.monotonic()
-    monkeypatch.setattr(config_cache.time, "monotonic", lambda: now + seconds)
+def change_in_another_process(**state_fields) -> None:
+    """What another worker's change looks like from here: rows change without a signal in this
+    process, then that worker moves the shared version once its transaction commits."""
+    WorkflowState.objects.filter(**state_fields.pop("where")).update(**state_fields)
+    cache.incr(config_cache.VERSION_KEY)
 
 
 CONFIGURATION_TABLES = ("tickets_workflow", "tickets_category", "sla_slapolicy", "sla_businesscalendar")
@@ -60,14 +61,57 @@ def test_a_workflow_change_saved_in_this_process_applies_at_once(agent, own_cust
     assert move.code not in [move.code for move in selectors.available_transitions(agent, ticket)]
 
 
-def test_another_process_s_change_is_seen_once_the_cache_expires(agent, own_customer, settings, monkeypatch):
-    settings.KEFU_CONFIG_CACHE_SECONDS = 60
+def test_another_process_s_change_is_seen_on_the_next_call(agent, own_customer):
     ticket = create(agent, own_customer)
-    # An update() sends no signal: this is how a change made by another worker looks from here.
-    WorkflowState.objects.filter(pk=ticket.state_id).update(name="新登记")
     assert workflows.state_by_id(ticket.state_id).name != "新登记"
-    later(monkeypatch, 61)
+    change_in_another_process(where={"pk": ticket.state_id}, name="新登记")
     assert workflows.state_by_id(ticket.state_id).name == "新登记"
+
+
+def test_without_a_new_version_the_process_keeps_its_copy_however_long(agent, own_customer):
+    ticket = create(agent, own_customer)
+    WorkflowState.objects.filter(pk=ticket.state_id).update(name="新登记")  # no signal, no new version
+    assert workflows.state_by_id(ticket.state_id).name != "新登记"
+    assert configuration_reads(lambda: create(agent, own_customer)) == []
+
+
+def test_each_call_asks_the_shared_cache_for_the_version_once(agent, own_customer, monkeypatch):
+    workflows.workflow_graph()
+    asked = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, *args):
+            asked.append(key)
+            return cache.get(key, *args)
+
+    monkeypatch.setattr(config_cache, "cache", Spy())
+    workflows.workflow_graph()
+    assert asked == [config_cache.VERSION_KEY]
+
+
+def test_a_lost_shared_version_makes_every_process_load_again(agent, own_customer):
+    ticket = create(agent, own_customer)
+    WorkflowState.objects.filter(pk=ticket.state_id).update(name="新登记")
+    cache.delete(config_cache.VERSION_KEY)  # a flushed or evicted cache
+    assert workflows.state_by_id(ticket.state_id).name == "新登记"
+
+
+def test_a_change_saved_here_moves_the_shared_version_once_committed(
+    agent, own_customer, django_capture_on_commit_callbacks
+):
+    ticket = create(agent, own_customer)
+    before = config_cache.version()
+    state = WorkflowState.objects.get(pk=ticket.state_id)
+    state.name = "新登记"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        state.save()
+    assert config_cache.version() == before  # not before the change is visible to others
+    for callback in callbacks:
+        callback()
+    assert config_cache.version() != before
 
 
 def test_a_state_added_by_another_process_is_found_without_waiting(agent, own_customer):
@@ -100,12 +144,6 @@ def test_a_calendar_change_reaches_the_cached_policies(agent, own_customer, admi
     calendar_day_set(actor=admin_user, calendar=policy.calendar, day=date(2026, 12, 1), is_workday=False, name="停")
     cached = next(p for p in active_policies() if p.pk == policy.pk)
     assert cached.calendar.revision == revision + 1
-
-
-def test_a_cache_of_zero_seconds_reads_every_time(agent, own_customer, settings):
-    settings.KEFU_CONFIG_CACHE_SECONDS = 0
-    create(agent, own_customer)
-    assert configuration_reads(lambda: create(agent, own_customer))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")

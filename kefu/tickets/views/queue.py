@@ -1,13 +1,13 @@
 """The work queues: tabs with counts, filters typed or picked, a page of requests."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from kefu.core import config_cache
 from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.masking import mask_phone
@@ -49,11 +49,23 @@ def filters_from(request, queue: str) -> TicketFilter:
     return filterset
 
 
+DEPARTMENT_CHOICES_KEY, DEPARTMENT_CHOICES_SECONDS = "kefu:tickets:department-choices", 300
+
+
 def department_choices() -> list[tuple[str, str]]:
-    """Every unit in tree order, indented: the department filter (configuration cache)."""
-    return config_cache.cached(
-        "tickets.department_choices", lambda: [(str(u.pk), tree_label(u)) for u in OrgUnit.objects.order_by("path")]
+    """Every unit in tree order, indented: the department filter. Kept in Django's cache, shared
+    by the processes; a unit saved or deleted forgets it (tickets/apps.py), and it expires anyway
+    after a few minutes for changes made without a save (a subtree moved in the admin)."""
+    return cache.get_or_set(
+        DEPARTMENT_CHOICES_KEY,
+        lambda: [(str(u.pk), tree_label(u)) for u in OrgUnit.objects.order_by("path")],
+        DEPARTMENT_CHOICES_SECONDS,
     )
+
+
+def forget_department_choices(*args, **kwargs) -> None:
+    """A signal receiver: the next queue page lists the units as they are now."""
+    cache.delete(DEPARTMENT_CHOICES_KEY)
 
 
 def queue_tabs(user) -> list[dict]:
