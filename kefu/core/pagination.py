@@ -20,8 +20,8 @@ def search_count_cap() -> int:
     """Keyword searches count only this far (default 100): "more than 100, refine the search".
 
     PostgreSQL cannot estimate how often the characters of a Chinese word occur together, so a
-    long count of a common word may be planned as a read of every match (6-8 s at 5,000,000
-    requests); a hundred matches are found after a few hundred rows (10-25 ms)."""
+    long count of a common word may be planned as a read of every match, on a large archive
+    for seconds; a hundred matches are found after a few hundred rows (bench/README.md)."""
     return settings.KEFU_SEARCH_COUNT_CAP
 
 
@@ -33,9 +33,9 @@ def list_count_cap() -> int:
 class CappedCountPaginator(Paginator):
     """A paginator that stops counting at `cap`: the list says "more than 1,000 customers".
 
-    Measured at 1,000,000 customers on PostgreSQL (bench/README.md, customer lookup):
+    Why, on a large archive on PostgreSQL (figures in bench/README.md, customer lookup):
     1. An exact count reads every matching row: a search for one common character (王, 公)
-       matches 7-11% of customers and took 100-450 ms to count, more than the page itself.
+       matches a tenth of all customers, and counting them costs more than the page itself.
        The capped count reads at most cap + 1 matches, newest first. The order matters: in
        creation order matches are spread evenly, while without an order PostgreSQL read the
        name index in name order and, for 王 which sorts late, passed 580,000 names before the
@@ -44,12 +44,12 @@ class CappedCountPaginator(Paginator):
        count and the count query is skipped (a lookup by phone number is one query).
     With `count_newest_first=False` the count has no order, so that the database may read
     whichever index fits the filter: at 500,000 open requests, counting the first 101 matches
-    of a rare keyword newest first walked the open requests one by one (5 s); unordered, the
+    of a rare keyword newest first walked the open requests one by one; unordered, the
     keyword index answers it (capped_count below, the same reasoning).
     With `count_with_first_page=True` (a small cap: keyword searches) the first page reads the
-    first cap + 1 matches in the list's order and counts them, one query instead of two: at
-    5,000,000 requests the 25 newest matches of a common word took as long as the 101 newest
-    (40-100 ms each), because finding matches, not returning them, is the work.
+    first cap + 1 matches in the list's order and counts them, one query instead of two: the
+    25 newest matches of a common word take as long to find as the 101 newest, because finding
+    matches, not returning them, is the work.
     """
 
     def __init__(

@@ -78,10 +78,10 @@ def _name_contains(customers: QuerySet[Customer], fragment: str) -> QuerySet[Cus
     character of the fragment, then a substring check confirms the order.
 
     On PostgreSQL the check is `strpos(name, fragment) > 0` rather than `LIKE '%…%'`, and it
-    comes first (measured at 1,000,000 customers, see bench/README.md, customer lookup):
+    comes first (on a large archive; figures in bench/README.md, customer lookup):
     - same rows, but the planner estimates such a LIKE at a tiny fixed selectivity and
       multiplies it into the index's estimate: it expected one row where there were thousands
-      and joined the account managers by scanning the staff table once per row (0.8 s). A
+      and joined the account managers by scanning the staff table once per row. A
       function call gets a neutral estimate, so the index's statistics decide the plan;
     - when rows are read one by one (newest first, stopping after a page), the cheap strpos
       rejects most of them before the costlier string_to_array is computed.
@@ -108,8 +108,8 @@ def _ids_by_phone(phone: str) -> QuerySet:
     """Ids of customers with this mobile or landline, or with a key person with this mobile.
 
     One index probe per branch of a UNION. Written as `mobile = p OR phone = p OR EXISTS(key
-    person)`, PostgreSQL cannot use the indexes for an OR that holds a subquery and scanned all
-    customers instead (0.3-0.6 s at 1,000,000 customers).
+    person)`, PostgreSQL cannot use the indexes for an OR that holds a subquery and scans all
+    customers instead.
     """
     return (
         Customer.objects.filter(mobile=phone)

@@ -175,7 +175,7 @@ class SlaClock(models.Model):
         BusinessCalendar, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
     # Who answers for the request, kept on the clock so that the sweep tells them from the rows
-    # it claims instead of reading the requests (a mass breach of 250,000 spent 2.5-4 s there).
+    # it claims instead of reading the requests (in a mass breach, that read was the sweep's largest cost).
     # Kept in step by the tickets hooks on assignment and transfer (clocks.on_responsibility_changed).
     # No index: users are deactivated, not deleted. No database constraint either: they copy the
     # request's owner and handler, which the request's own keys check; checking the copies cost

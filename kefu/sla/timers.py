@@ -34,8 +34,8 @@ LISTED_PER_NOTIFICATION = 5
 # Each claim takes its clocks in batches, picked by a subquery ordered by the column its
 # partial index sorts on: PostgreSQL multiplies the shares of "due", "not breached" and
 # "running" as if they were independent, expects a large part of the table, and read the whole
-# of it (118 ms for 3 clocks at 534,000 running); ordered and limited, it reads the partial
-# index and stops. (SET, WHERE, ORDER BY) of each step:
+# of it to find a handful of clocks; ordered and limited, it reads the partial index and stops.
+# (SET, WHERE, ORDER BY) of each step:
 _WARN = (
     "warned_at = %(now)s",
     "stopped_at IS NULL AND paused_at IS NULL AND warned_at IS NULL AND warn_at <= %(now)s AND due_at > %(now)s",
@@ -48,9 +48,9 @@ _BREACH = (
 )
 CLAIM_BATCH = 50_000
 # The first batch is small: a minute's worth fits in it, and for a small LIMIT PostgreSQL walks
-# the partial index. For 50,000 it read the whole table instead (103 ms for 64 clocks at
-# 545,000), because it takes "warn time passed" and "not warned yet" as independent and expects
-# tens of thousands of rows where there are a few dozen.
+# the partial index. For 50,000 it read the whole table instead, because it takes "warn time
+# passed" and "not warned yet" as independent and expects tens of thousands of rows where
+# there are a few dozen.
 FIRST_CLAIM_BATCH = 1_000
 # The top level is written into the statement so that the planner can match clock_escalation_idx.
 _ESCALATE = f"""

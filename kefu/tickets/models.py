@@ -214,7 +214,7 @@ class Ticket(TimeStampedModel, VersionedModel):
             # these small partial indexes newest first instead of the whole table.
             models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(closed_at__isnull=True)),
             # The closed queue, newest first: walking the whole table's primary key passed every
-            # open request (the newest) before the first closed one, 0.8 s for a handler's scope.
+            # open request (the newest) before the first closed one.
             # A request enters it when it closes; creating one does not write it.
             models.Index(fields=["-id"], name="ticket_closed_idx", condition=Q(closed_at__isnull=False)),
             models.Index(
@@ -227,7 +227,7 @@ class Ticket(TimeStampedModel, VersionedModel):
             ),
             # "Mine" (owner or handler) on open requests: two small partial indexes OR-ed together.
             # With only the full (owner, -id) index PostgreSQL AND-ed the owner's rows with the
-            # open-due index (900,000 entries): 140 ms for every queue page's tab counts.
+            # whole open-due index, for every queue page's tab counts.
             models.Index(fields=["owner", "-id"], name="ticket_open_owner_idx", condition=Q(closed_at__isnull=True)),
             models.Index(
                 fields=["assignee", "-id"], name="ticket_open_assignee_idx", condition=Q(closed_at__isnull=True)

@@ -47,7 +47,7 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     # The units and the requests being transferred to them as literal ids, so that PostgreSQL
     # can answer a handler's scope from the requests' own indexes (owner, handler, department,
     # id) at once: as a path join and an EXISTS it walked every open request for a search with
-    # no match (1.9 s at 500,000 open requests) and counted a queue in 150 ms instead of 9.
+    # no match, and counted a queue an order of magnitude slower.
     units = unit_ids_under(user.org_unit.path)
     in_units = Q(department_id__in=units)
     # A department being asked to take a request over must see it to accept or return it.
@@ -85,10 +85,10 @@ def get_ticket_for_user(user, ticket_id: int, *, capability: str = "tickets.view
     the actors of the timeline in one query (the request page)."""
     if not has_capability(user, capability):
         raise PermissionDeniedError()
-    # State and category come from the configuration cache: PostgreSQL spent 9 ms planning the
-    # eight-table join that fetched them with the request (and 0.8 ms running it). The owner and
-    # handler come in a second, simple query: joining the user table twice more cost 1.8 ms
-    # (planning and wide rows), the separate read 0.9 ms.
+    # State and category come from the configuration cache: PostgreSQL spent far longer planning
+    # the eight-table join that fetched them with the request than running it. The owner and
+    # handler come in a second, simple query: joining the user table twice more cost more
+    # (planning and wide rows) than the separate read.
     ticket = get_object_or_404(tickets_visible_to(user).select_related("customer", "department"), pk=ticket_id)
     if with_people:
         attach_people([ticket])
@@ -150,7 +150,7 @@ def timeline_blocks(ticket: Ticket, events: list[TicketEvent]) -> dict:
 
     The services write each of these with its timeline event in the same transaction, so the
     timeline (already read for the page) says which exist, and only those are read: most
-    requests have none, and the page runs four queries fewer (each ≈ 1 ms, mostly planning).
+    requests have none, and the page runs four queries fewer.
     """
     kinds = Counter(event.kind for event in events)
     transfer_pending = kinds[EventKind.TRANSFER_REQUESTED] > (
@@ -254,7 +254,7 @@ def default_ordering(queue: str) -> str:
     """Due first in the queues about deadlines (the most urgent on top), newest first elsewhere.
 
     It is also what keeps them fast within a scope: the deadline index walks the due requests in
-    order, while newest first passed every request not yet due (0.24 s for a handler)."""
+    order, while newest first passed every request not yet due."""
     return "due" if queue in ("due_soon", "overdue") else "-created"
 
 
@@ -284,19 +284,18 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     """Words in the title or description. On PostgreSQL the bigram full-text index narrows
     the rows first (see kefu.core.search); SQLite scans.
 
-    A common term is best read by walking the newest requests of the list until a page is full
-    (3 ms); through the index PostgreSQL reads and sorts every match (0.2-0.8 s for 93,722
-    matches of 线路老化 among 500,000 open requests: it multiplies the frequencies of a term's
-    bigrams as if independent and expects a few hundred), and within a department's scope it
-    intersects every match of a common bigram with the scope (电费: 0.26 s). A rare term is the
-    other way round: a walk would pass every open request (1.1 s for a term with no match), the
-    index answers it in a few ms. PostgreSQL's statistics of the keyword index give each common
-    bigram's share of requests (_bigram_shares; 电费: 25 %): a term of one bigram is judged by
-    it, and so is a longer term with a rare bigram. A longer term of common bigrams may still be
-    rare, so it is counted among the newest DENSITY_WINDOW requests of the list (5-16 ms; 0.27 s
-    within a supervisor's scope, which joins customers): if they hold a search's first page and
-    count (DENSE_IN_WINDOW), the walk stops inside them; otherwise the index reads every match.
-    Counting on the index instead cost 40 ms for a common term (ANDing 100,000-row bitmaps).
+    A common term is best read by walking the newest requests of the list until a page is full;
+    through the index PostgreSQL reads and sorts every match (for 线路老化, a fifth of the open
+    requests: it multiplies the frequencies of a term's bigrams as if independent and expects
+    a few hundred), and within a department's scope it intersects every match of a common
+    bigram with the scope. A rare term is the other way round: a walk would pass every open
+    request, the index answers it at once. PostgreSQL's statistics of the keyword index give
+    each common bigram's share of requests (_bigram_shares; 电费: a quarter): a term of one
+    bigram is judged by it, and so is a longer term with a rare bigram. A longer term of common
+    bigrams may still be rare, so it is counted among the newest DENSITY_WINDOW requests of the
+    list: if they hold a search's first page and count (DENSE_IN_WINDOW), the walk stops inside
+    them; otherwise the index reads every match. Counting on the index instead ANDs bitmaps of
+    every match of each common bigram. Figures: bench/README.md.
     """
     from django.db import connection
 
@@ -305,8 +304,8 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     grams = bigrams(term)
     # A term without letter case (Chinese, digits) is matched with a plain LIKE, not UPPER(...)
     # LIKE: PostgreSQL estimates a plain LIKE from the column's statistics but guesses a tiny
-    # share for UPPER(), and then reads every GIN match of a common word (营业厅: 4 s instead of
-    # 4 ms at 5,000,000 requests) instead of walking the newest requests until a page is full.
+    # share for UPPER(), and then reads every GIN match of a common word (营业厅) instead of
+    # walking the newest requests until a page is full.
     lookup = "contains" if term.lower() == term.upper() else "icontains"
     words = Q(**{f"title__{lookup}": term}) | Q(**{f"description__{lookup}": term})
     if connection.vendor != "postgresql" or not grams:
@@ -360,8 +359,8 @@ LIST_RELATED = ("customer", "owner", "assignee", "department")
 
 
 # The columns a row of a queue page shows. Reading only these (not the description, the
-# bigram text, every customer column) made hydrating a page of 25 rows 8.6 -> 6.2 ms; the
-# owners and handlers in a query of their own (attach_people) a little less again.
+# bigram text, every customer column) keeps building a page's rows cheap; the owners and
+# handlers come in a query of their own (attach_people).
 LIST_ROW_FIELDS = (
     "created_at", "ticket_type", "channel", "priority", "state_id", "title", "caller_name", "caller_phone",
     "supervised", "closed_at", "due_at", "owner_id", "assignee_id", "customer__name", "department__name",
@@ -382,11 +381,11 @@ QUEUE_COUNT_CAP = 999
 
 def queue_counts(user, *, cap: int = QUEUE_COUNT_CAP) -> dict[str, int | str]:
     """Counts for the tabs and the workbench, one query per queue. A count stops at `cap` and
-    then reads "999+": at 500,000 open requests an exact count of a queue took 0.1-0.5 s, each
-    time the page was drawn (bench/http_bench.py).
+    then reads "999+": on a large archive an exact count of a queue reads every open request of
+    it, each time the page is drawn (bench/http_bench.py).
 
-    The counts are kept for KEFU_QUEUE_COUNT_SECONDS per user (the six counts were half of a
-    queue page's time); the user's own changes to a request forget them (forget_queue_counts).
+    The counts are kept for KEFU_QUEUE_COUNT_SECONDS per user (six counts are a large part of
+    a queue page's work); the user's own changes to a request forget them (forget_queue_counts).
     """
     key, seconds = _counts_key(user, cap), settings.KEFU_QUEUE_COUNT_SECONDS
     counts = cache.get(key) if seconds > 0 else None

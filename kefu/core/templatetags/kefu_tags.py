@@ -33,7 +33,7 @@ def sort_link(context, label, field):
 @register.simple_tag
 def select_options(choices, selected):
     """`<option>`s for (value, label) pairs with `selected` marked: one call instead of a
-    template loop, which took milliseconds for a select of a few hundred departments."""
+    template loop, whose cost grows with every option of a select of a few hundred departments."""
     selected = str(selected or "")
     return format_html_join(
         "", "{}", ((_option(str(value), label, str(value) == selected),) for value, label in choices)
