@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.masking import mask_id_number, mask_phone
+from kefu.core.forms import apply_errors
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
@@ -17,8 +18,7 @@ def _check_with_rulebook(form: forms.Form, rulebook) -> None:
     try:
         rulebook(raw)
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        apply_errors(form, error)
 
 
 # Shown masked in the edit form as on every other screen; the full value only through the

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from kefu.core.exports import safe_row
+from kefu.core.forms import apply_errors
 from kefu.org.permissions import require_capability
 
 from .choices import ImportKind, ImportStatus
@@ -53,8 +54,7 @@ def import_start(request):
                 actor=request.user, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
         else:
             return redirect("customers:import_mapping", job.pk)
     recent = ImportJob.objects.filter(created_by=request.user)[:10]

@@ -5,13 +5,14 @@ returns clean ones or raises `ValidationError({field: message})` in the user's l
 """
 
 import re
-from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kefu.core.dates import parse_date
 from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_phone
+from kefu.core.text import check_text
 
 from .choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
 
@@ -19,8 +20,6 @@ _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
 def is_valid_resident_id(value: str) -> bool:
@@ -37,34 +36,6 @@ def is_valid_credit_code(value: str) -> bool:
         return False
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
-
-
-def parse_date(raw) -> date | None:
-    """Dates as people and spreadsheets write them: date objects, Excel serials, text."""
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, (int, float)) or (isinstance(raw, str) and re.fullmatch(r"\d{5}(\.0+)?", raw.strip())):
-        serial = int(float(raw))
-        if 1 <= serial <= 2958465:
-            return _EXCEL_EPOCH + timedelta(days=serial)
-        raise ValueError(raw)
-    text = str(raw).strip()
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return date.fromisoformat(text)  # the common case, twenty times faster than strptime
-        except ValueError:
-            pass
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
-        except ValueError:
-            continue
-    raise ValueError(raw)
 
 
 def _text(raw) -> str:
@@ -87,6 +58,12 @@ def _choice(raw, choices, field, errors, labels_too=True):
     return ""
 
 
+def _check_texts(clean: dict, errors: dict, *, multiline: tuple[str, ...]) -> None:
+    """No control or text-direction characters in the text fields (kefu.core.text)."""
+    for field, value in clean.items():
+        check_text(value, field, errors, multiline=field in multiline)
+
+
 def clean_customer_data(raw: dict) -> dict:
     """Clean the customer fields present in `raw`; raise ValidationError naming each bad field."""
     errors: dict[str, str] = {}
@@ -97,6 +74,7 @@ def clean_customer_data(raw: dict) -> dict:
     ):  # fmt: skip
         if field in raw:
             clean[field] = _text(raw[field])
+    _check_texts(clean, errors, multiline=("competitor_info", "notes"))
     if "name" in clean and not clean["name"]:
         errors["name"] = _("The name is required.")
     if "kind" in raw:
@@ -170,6 +148,7 @@ def clean_key_person_data(raw: dict) -> dict:
     for field in ("name", "title", "preferences", "taboos"):
         if field in raw:
             clean[field] = _text(raw[field])
+    _check_texts(clean, errors, multiline=("preferences", "taboos"))
     if "name" in clean and not clean["name"]:
         errors["name"] = _("The name is required.")
     _clean_phones(raw, clean, errors)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kefu.core.errors import ConflictError, ServiceError
 from kefu.core.filters import filter_errors, filters_shown
+from kefu.core.forms import apply_errors
 from kefu.core.htmx import render_page_or_partial
 from kefu.core.pagination import CappedCountPaginator, list_page_size
 from kefu.org.permissions import has_capability, require_capability
@@ -31,14 +32,6 @@ def list_filters_from(request) -> CustomerFilter:
     """The list's filters from the query string, within the user's scope; shared by the list
     page and the export (and, as its filterset_class, the API). A bad value is left out."""
     return CustomerFilter(request.GET, queryset=selectors.customers_visible_to(request.user), request=request)
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -73,7 +66,7 @@ def customer_create(request):
         try:
             customer = services.customer_create(actor=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Customer “%(name)s” was created.") % {"name": customer.name})
             return redirect("customers:detail", customer.pk)
@@ -113,7 +106,7 @@ def customer_edit(request, pk):
         except ConflictError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Customer “%(name)s” was saved.") % {"name": customer.name})
             return redirect("customers:detail", customer.pk)
@@ -169,7 +162,7 @@ def customer_note_add(request, pk):
         try:
             services.customer_note_add(actor=request.user, customer=customer, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             form = NoteForm()
     context = {"customer": customer, "timeline": customer_timeline(customer.pk), "note_form": form, "can_note": True}
@@ -185,7 +178,7 @@ def key_person_create(request, pk):
         try:
             services.key_person_create(actor=request.user, customer=customer, data=form.service_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Key person added."))
             return redirect("customers:detail", customer.pk)
@@ -208,7 +201,7 @@ def key_person_edit(request, pk):
         except ConflictError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Key person saved."))
             return redirect("customers:detail", person.customer_id)

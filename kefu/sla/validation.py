@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from kefu.customers.validation import parse_date
+from kefu.core.dates import parse_date
 
 from .models import CalendarDay
 

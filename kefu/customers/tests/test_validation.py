@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from kefu.core.dates import parse_date
 from kefu.customers.validation import (
     clean_customer_data,
     is_valid_credit_code,
     is_valid_resident_id,
-    parse_date,
 )
 
 

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.core.errors import ServiceError
+from kefu.core.forms import apply_errors
 from kefu.core.htmx import render_page_or_partial
 
 from .. import forms, selectors, services, workflows
 from ..choices import ExtensionStatus, TransferStatus
-from .common import apply_errors, back_to_ticket
+from .common import back_to_ticket
 
 ACTION_PAGE = "tickets/action_page.html"
 ACTION_PARTIAL = "tickets/partials/action_form.html"

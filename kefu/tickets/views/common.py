@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,15 +16,6 @@ SLA_LABELS = {
     "warning": (_("Deadline near"), "warning"),
     "breached": (_("Deadline missed"), "danger"),
 }
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def due_state(ticket, now) -> str:

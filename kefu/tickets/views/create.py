@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kefu.core.errors import ServiceError
+from kefu.core.forms import apply_errors
 from kefu.core.masking import mask_phone
 from kefu.core.phones import normalise_phone
 from kefu.customers.selectors import customer_list, get_customer_for_user
@@ -18,7 +19,6 @@ from kefu.org.permissions import require_capability
 from .. import selectors, services
 from ..choices import Channel
 from ..forms import TicketCreateForm
-from .common import apply_errors
 
 LOOKUP_LIMIT = 10
 
