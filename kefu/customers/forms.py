@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.masking import mask_id_number, mask_phone
 from kefu.core.forms import apply_errors
+from kefu.core.masking import mask_id_number, mask_phone
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
