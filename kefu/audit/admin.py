@@ -1,8 +1,10 @@
 """What a person changes in /admin/ goes into the audit trail like any other change.
 
-`AuditedAdmin` is mixed into every ModelAdmin of the project (kefu/*/admin.py, and the third-party
-screens re-registered in kefu/org/admin.py; kefu/audit/tests/test_admin.py checks that none is
-left out). The admin saves inside `transaction.atomic`, so the entries written here commit or
+`AuditedAdmin` is mixed into every ModelAdmin: the apps' admin.py name it where they can, and
+`audit_every_admin` (run by AuditConfig.ready, once every admin module is registered) mixes it
+into the rest: org's screens (org cannot import this app, which imports org) and the screens of
+other packages (groups, API tokens, axes' lock-outs). kefu/audit/tests/test_admin.py checks that
+none is left out. The admin saves inside `transaction.atomic`, so the entries written here commit or
 roll back with the change. The values before a change are read when the admin loads the row
 (`get_object`), before anything is written: treebeard's tree form moves nodes while the form
 saves, before `save_model` runs.
@@ -141,6 +143,23 @@ class AuditedAdmin:
             super().delete_queryset(request, queryset)
             audit_records(entries)
 
+    def user_change_password(self, request, id, form_url=""):
+        # The user admin's password page: the new password and its audit entry commit together.
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        """The admin logs a change it saved without save_model: a password set on its own page."""
+        super().log_change(request, obj, message)
+        if request.resolver_match and (request.resolver_match.url_name or "").endswith("_password_change"):
+            audit_record(
+                actor=request.user,
+                action=AuditAction.UPDATED,
+                target=obj,
+                changes={"password": [HIDDEN, HIDDEN]},
+                summary=_("Password changed in the admin"),
+            )
+
     def move_node(self, request):
         """treebeard's drag and drop in a tree's list moves a node without a form."""
         node_id = request.POST.get("node") or ""
@@ -162,3 +181,11 @@ class AuditedAdmin:
     @staticmethod
     def _entry(request, action, obj, changes):
         return audit_entry(actor=request.user, action=action, target=obj, changes=changes, summary=_("In the admin"))
+
+
+def audit_every_admin(site) -> None:
+    """Mix AuditedAdmin into every screen of `site` that lacks it (registered anew, same options)."""
+    for model, screen in list(site._registry.items()):
+        if not isinstance(screen, AuditedAdmin):
+            site.unregister(model)
+            site.register(model, type(type(screen).__name__, (AuditedAdmin, type(screen)), {}))
