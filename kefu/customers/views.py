@@ -23,6 +23,7 @@ from .exports import customers_export_xlsx
 from .filters import CustomerFilter
 from .forms import CustomerForm, KeyPersonForm, NoteForm
 from .models import Tag
+from .panels import customer_panels
 from .timeline import customer_timeline
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +82,7 @@ def customer_detail(request, pk):
         "customer": customer,
         **selectors.customer_related(customer),
         "timeline": customer_timeline(customer.pk),
+        "panels": customer_panels(request.user, customer.pk),
         "note_form": NoteForm(),
         "can_change": has_capability(request.user, "customers.change"),
         "can_delete": has_capability(request.user, "customers.delete"),

@@ -100,7 +100,7 @@ def complaint_statistics(user, period: Period) -> dict:
         "customers": customers,
         "per_10k_customers": _rate(totals["total"], customers, scale=10_000),
         "by_category": _breakdown(complaints, "category__name", unknown),
-        "by_cause": _breakdown(complaints, "cause_class", unknown),
+        "by_cause": _breakdown(complaints, "cause_class__name", unknown),
         "by_department": _breakdown(complaints, "department__name", _("Not dispatched")),
         "by_tier": _breakdown(complaints, "customer__tier", unknown),
         "by_channel": [

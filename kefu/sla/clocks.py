@@ -240,6 +240,13 @@ def _restart(clock, ticket, at) -> None:
     clock.escalation_level = 0
 
 
+def on_replied(ticket, at: datetime) -> None:
+    """A reply to the customer is a first response: the first-response clock stops if it runs."""
+    SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, stopped_at__isnull=True).update(
+        stopped_at=at, paused_at=None
+    )
+
+
 def on_responsibility_changed(ticket) -> None:
     """The request has a new owner or handler: the sweep tells them from now on."""
     SlaClock.objects.filter(ticket=ticket).update(owner_id=ticket.owner_id, assignee_id=ticket.assignee_id)

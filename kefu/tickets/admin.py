@@ -7,7 +7,7 @@ from treebeard.forms import movenodeform_factory
 from kefu.audit.admin import AuditedAdmin
 
 from .admin_forms import WorkflowTransitionForm
-from .models import Category, Workflow, WorkflowState, WorkflowTransition
+from .models import Category, RootCause, Workflow, WorkflowState, WorkflowTransition
 
 
 class WorkflowStateInline(admin.TabularInline):
@@ -41,3 +41,13 @@ class CategoryAdmin(AuditedAdmin, TreeAdmin):
     form = movenodeform_factory(Category)
     list_display = ["name", "code", "ticket_type", "is_active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The root-cause classes (原因分类) archiving a complaint picks from; a class in use is
+    deactivated rather than deleted (requests keep pointing at it)."""
+
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]

@@ -34,4 +34,5 @@ class TicketsConfig(AppConfig):
         hooks.on_state_changed(clocks.on_state_changed)
         hooks.on_deadline_extended(clocks.on_deadline_extended)
         hooks.on_responsibility_changed(clocks.on_responsibility_changed)
+        hooks.on_replied(clocks.on_replied)
         sla_hooks.register_request_writers(time_limits.WRITERS)

@@ -5,8 +5,8 @@ it (and sla, which must not import tickets, gets what it needs in the arguments)
 `on_creating(ticket, at)` before the row is written (to fill fields such as the due time in
 the same INSERT), `on_created(ticket, at)` after it,
 `on_state_changed(ticket, old_state, new_state, at)`,
-`on_responsibility_changed(ticket)` (a new owner or handler) and
-`on_deadline_extended(ticket, new_due_at)`.
+`on_responsibility_changed(ticket)` (a new owner or handler),
+`on_deadline_extended(ticket, new_due_at)` and `on_replied(ticket, at)` (a reply to the customer).
 """
 
 from collections.abc import Callable
@@ -29,10 +29,11 @@ class _Moment:
 
 
 _creating, _created, _state_changed, _deadline_extended = _Moment(), _Moment(), _Moment(), _Moment()
-_responsibility_changed = _Moment()
+_responsibility_changed, _replied = _Moment(), _Moment()
 
 on_creating, ticket_creating = _creating.subscribe, _creating.send
 on_created, ticket_created = _created.subscribe, _created.send
 on_state_changed, state_changed = _state_changed.subscribe, _state_changed.send
 on_deadline_extended, deadline_extended = _deadline_extended.subscribe, _deadline_extended.send
 on_responsibility_changed, responsibility_changed = _responsibility_changed.subscribe, _responsibility_changed.send
+on_replied, replied = _replied.subscribe, _replied.send

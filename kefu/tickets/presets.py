@@ -138,3 +138,7 @@ DEFAULT_CATEGORIES: dict[str, list[str]] = {
     "供电质量": ["电压质量", "频繁停电"],
     "电网建设": ["施工行为", "线路走廊", "设施安全"],
 }
+
+
+# Root-cause classes (原因分类) a complaint is archived with; an admin keeps the list in the admin.
+DEFAULT_ROOT_CAUSES: list[str] = ["服务", "营业", "停送电", "供电质量", "电网建设"]

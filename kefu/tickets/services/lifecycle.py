@@ -12,7 +12,8 @@ from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
-from ..models import Attachment, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
+from ..models import Attachment, RootCause, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
+from ..selectors import APPROVAL_CAPABILITY, proposed_by
 from .closing import withdraw_waiting
 from .common import lock, now, record
 
@@ -83,6 +84,8 @@ def ticket_create(
     retries racing each other).
     """
     clean = _clean_new_ticket(data)
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use; choose another.")})
     if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
         raise ValidationError({"customer": _("Link a customer, or note the caller's name or phone.")})
     try:
@@ -117,7 +120,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     at = now()
     ticket = Ticket(
         **clean,
-        search_grams=search_keys(clean["title"], clean["description"]),
+        search_grams=search_keys(clean["title"], clean["description"], clean["caller_name"]),
         state=state,
         customer=customer,
         category=category,
@@ -150,6 +153,22 @@ def _find_transition(ticket: Ticket, code: str) -> WorkflowTransition:
     return transition
 
 
+def _root_cause(value) -> RootCause | None:
+    """An active class of the admin's root-cause list, given as the row, its id or its name."""
+    active = RootCause.objects.filter(is_active=True)
+    if isinstance(value, RootCause):
+        return active.filter(pk=value.pk).first()
+    text = str(value)
+    if text.isdigit() and len(text) < 18:
+        return active.filter(pk=int(text)).first() or active.filter(name=text).first()
+    return active.filter(name=text).first()
+
+
+def _step_details(ticket: Ticket, changes: dict) -> dict:
+    """What the step set, as the timeline shows it: a department or class by name, text as typed."""
+    return {name: str(getattr(ticket, name)) for name in STEP_FIELDS if name in changes}
+
+
 def _apply_step_fields(ticket: Ticket, transition: WorkflowTransition, fields: dict) -> dict:
     """Set the fields this step carries; refuse if a required one is missing."""
     changes, errors = {}, {}
@@ -157,12 +176,17 @@ def _apply_step_fields(ticket: Ticket, transition: WorkflowTransition, fields: d
         if name not in STEP_FIELDS:
             continue
         value = value.strip() if isinstance(value, str) else value
+        if name == "cause_class" and value not in (None, ""):
+            value = _root_cause(value)
+            if value is None:
+                errors[name] = _("Choose a cause classification from the list.")
+                continue
         before = getattr(ticket, name)
         if value not in (None, "") and value != before:
             setattr(ticket, name, value)
             changes[name] = [getattr(before, "pk", before), getattr(value, "pk", value)]
     for name in transition.required_fields:
-        if getattr(ticket, name) in (None, ""):
+        if name not in errors and getattr(ticket, name) in (None, ""):
             errors[name] = _("This step needs “%(field)s”.") % {"field": Ticket._meta.get_field(name).verbose_name}
     if errors:
         raise ValidationError(errors)
@@ -191,6 +215,12 @@ def ticket_transition(
         raise IllegalTransitionError(
             _("You are not allowed to “%(action)s”.") % {"action": transition.name}, field=None
         )
+    if transition.capability == APPROVAL_CAPABILITY and proposed_by(current) == actor.pk:
+        # Separation of duties: whoever proposed (e.g. the resolution plan) does not approve it.
+        raise PermissionDeniedError(
+            _("You cannot decide on what you proposed yourself; another approver must “%(action)s”.")
+            % {"action": transition.name}
+        )
     changes = _apply_step_fields(current, transition, fields or {})
     old_state, new_state = current.state, transition.target
     at = now()
@@ -214,7 +244,7 @@ def ticket_transition(
         from_state=old_state,
         to_state=new_state,
         body=note or transition.name,
-        data={"transition": code},
+        data={"transition": code, "fields": _step_details(current, changes)},
         audit_changes=changes,
     )
     if new_state.kind == StateKind.FINAL:
@@ -232,6 +262,8 @@ def ticket_comment(*, actor, ticket: Ticket, body: str, internal: bool) -> Ticke
     event = record(
         ticket, actor=actor, kind=EventKind.INTERNAL_NOTE if internal else EventKind.REPLY, body=body, internal=internal
     )
+    if not internal:
+        hooks.replied(ticket, now())  # answering the customer is a first response (SLA clock)
     return event
 
 
@@ -254,6 +286,8 @@ def ticket_attach(*, actor, ticket: Ticket, uploaded_file, internal: bool = Fals
 @transaction.atomic
 def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
     """Attach an unidentified caller's request to the customer once they are known."""
+    if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+        raise ValidationError({"customer": _("This customer was not found.")})
     current = lock(ticket)
     before = current.customer_id
     current.customer = customer

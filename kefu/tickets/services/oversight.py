@@ -137,3 +137,4 @@ def ticket_extension_decide(*, actor, extension: ExtensionRequest, approve: bool
         audit_changes=changes,
     )
     return extension
+        data={"new_due_at": extension.new_due_at.isoformat()} if approve else {},

@@ -1,0 +1,168 @@
+"""The request page and timeline say what happened (issue 15.13): what each step set, the new
+deadline of an extension, a reply as the first response, root-cause classes from a list, and
+the customer 360 page listing the customer's requests."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from kefu.reports.selectors import Period, complaint_statistics
+from kefu.sla.choices import Metric, TimeUnit
+from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.services import default_calendar
+from kefu.tickets import services
+from kefu.tickets.models import RootCause, Ticket
+
+COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "计划停电未提前通知", "description": "停电8小时"}
+
+
+@pytest.fixture
+def policy(db):
+    return SlaPolicy.objects.create(
+        name="投诉", ticket_type="complaint", calendar=default_calendar(),
+        first_response=24, first_response_unit=TimeUnit.CALENDAR_HOURS,
+        resolution=3, resolution_unit=TimeUnit.WORKING_DAYS,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def complaint(agent, own_customer):
+    ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
+    return ticket
+
+
+def step(ticket, actor, code, **fields):
+    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
+
+
+def timeline_html(client, ticket) -> str:
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    shown = page[page.index('id="ticket-timeline"') :]
+    return shown[: shown.index("</ul>")]
+
+
+def api_events(client, ticket) -> list[dict]:
+    return client.get(f"/api/v1/requests/{ticket.pk}/events/").json()
+
+
+def test_the_timeline_names_the_department_a_request_was_dispatched_to(client_for, agent, complaint, org):
+    step(complaint, agent, "acknowledge")
+    step(complaint, agent, "assess_valid")
+    step(complaint, agent, "dispatch", department=org["west"])
+    client = client_for(agent)
+    assert "城西分公司" in timeline_html(client, complaint)
+    dispatched = next(e for e in api_events(client, complaint) if e["data"].get("transition") == "dispatch")
+    assert dispatched["data"]["fields"] == {"department": "城西分公司"}
+
+
+def test_the_timeline_shows_the_plan_text(client_for, agent, complaint):
+    step(complaint, agent, "acknowledge")
+    step(complaint, agent, "assess_valid")
+    step(complaint, agent, "propose_plan", resolution_plan="上门核查线路并书面致歉")
+    assert re.search(r"处理方案.*上门核查线路并书面致歉", timeline_html(client_for(agent), complaint))
+
+
+def test_the_timeline_shows_why_a_complaint_was_closed_as_invalid(client_for, agent, complaint, own_customer):
+    step(complaint, agent, "acknowledge")
+    step(complaint, agent, "assess_invalid", invalid_reason="客户内部线路故障，非供电企业责任")
+    assert "客户内部线路故障，非供电企业责任" in timeline_html(client_for(agent), complaint)
+    # The customer 360 timeline says it too.
+    page = client_for(agent).get(reverse("customers:detail", args=[own_customer.pk])).content.decode()
+    assert "客户内部线路故障，非供电企业责任" in page
+
+
+def test_the_timeline_shows_the_new_deadline_after_an_extension(client_for, policy, agent, supervisor, complaint):
+    new_due = Ticket.objects.get(pk=complaint.pk).due_at + timedelta(days=5)
+    extension = services.ticket_extension_request(
+        actor=agent, ticket=complaint, new_due_at=new_due, reason="需协调施工"
+    )
+    services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
+    shown = timeline_html(client_for(agent), complaint)
+    from django.utils import timezone
+
+    assert re.search(rf"新的期限.*{timezone.localtime(new_due):%Y-%m-%d %H:%M}", shown)
+
+
+@pytest.mark.parametrize("path", ["service", "api"])
+def test_a_reply_to_the_customer_stops_the_first_response_clock(client_for, policy, agent, complaint, path):
+    clock = SlaClock.objects.get(ticket=complaint, metric=Metric.FIRST_RESPONSE)
+    services.ticket_comment(actor=agent, ticket=complaint, body="内部：先核实", internal=True)
+    assert SlaClock.objects.get(pk=clock.pk).stopped_at is None  # an internal note is not an answer
+    if path == "service":
+        services.ticket_comment(actor=agent, ticket=complaint, body="您好，已受理，正在核实。", internal=False)
+    else:
+        response = client_for(agent).post(
+            f"/api/v1/requests/{complaint.pk}/comments/",
+            {"body": "您好，已受理，正在核实。", "internal": False},
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+    assert SlaClock.objects.get(pk=clock.pk).stopped_at is not None
+    assert SlaClock.objects.get(ticket=complaint, metric=Metric.RESOLUTION).stopped_at is None
+
+
+def _to_callback(ticket, agent, supervisor):
+    step(ticket, agent, "acknowledge")
+    step(ticket, agent, "assess_valid")
+    step(ticket, agent, "propose_plan", resolution_plan="致歉")
+    step(ticket, supervisor, "approve_plan")
+    step(ticket, agent, "implemented", resolution="已致歉")
+    step(ticket, agent, "customer_confirmed")
+
+
+def test_archiving_offers_the_active_root_cause_classes_of_the_admins_list(client_for, agent, supervisor, complaint):
+    RootCause.objects.filter(name="电网建设").update(is_active=False)
+    _to_callback(complaint, agent, supervisor)
+    form = client_for(agent).get(reverse("tickets:transition", args=[complaint.pk, "archive"])).content.decode()
+    select = form[form.index('name="cause_class"') : form.index("</select>", form.index('name="cause_class"'))]
+    assert "停送电" in select and "供电质量" in select
+    assert "电网建设" not in select  # deactivated by the admin
+    assert "<textarea" not in select and 'type="text"' not in select
+
+
+@pytest.mark.parametrize("typed", ["停电类", "电网建设"])
+def test_a_root_cause_class_not_on_the_active_list_is_refused_on_page_and_api(
+    client_for, agent, supervisor, complaint, typed
+):
+    RootCause.objects.filter(name="电网建设").update(is_active=False)
+    _to_callback(complaint, agent, supervisor)
+    with pytest.raises(ValidationError) as error:
+        step(complaint, agent, "archive", root_cause="线路老化", cause_class=typed)
+    assert error.value.message_dict["cause_class"] == ["请从列表中选择原因分类。"]
+    response = client_for(agent).post(
+        f"/api/v1/requests/{complaint.pk}/transition/",
+        {"code": "archive", "fields": {"root_cause": "线路老化", "cause_class": typed}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "cause_class" in response.json()
+    page = client_for(agent).post(
+        reverse("tickets:transition", args=[complaint.pk, "archive"]),
+        {"root_cause": "线路老化", "cause_class": typed, "version": Ticket.objects.get(pk=complaint.pk).version},
+    )
+    assert Ticket.objects.get(pk=complaint.pk).cause_class_id is None and page.status_code in (200, 400)
+
+
+def test_the_complaint_report_counts_one_row_per_class_however_it_was_given(agent, supervisor, own_customer):
+    power = RootCause.objects.get(name="停送电")
+    for given in ["停送电", str(power.pk), power]:
+        ticket, _ = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
+        _to_callback(ticket, agent, supervisor)
+        step(ticket, agent, "archive", root_cause="通知短信未发送", cause_class=given)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    stats = complaint_statistics(supervisor, Period(since=today - timedelta(days=1), until=today))
+    assert [(row["label"], row["total"]) for row in stats["by_cause"]] == [("停送电", 3)]
+
+
+def test_the_customer_360_page_lists_the_customers_requests(client_for, manager, agent, own_customer):
+    first, _ = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
+    second, _ = services.ticket_create(actor=agent, data={**COMPLAINT, "title": "电压不稳"}, customer=own_customer)
+    page = client_for(manager).get(reverse("customers:detail", args=[own_customer.pk])).content.decode()
+    panel = page[page.index('id="customer-panel-requests"') :]
+    panel = panel[: panel.index("</ul>")]
+    assert panel.index(second.number) < panel.index(first.number)  # newest first
+    assert reverse("tickets:detail", args=[first.pk]) in panel and "已受理" in panel
