@@ -134,7 +134,7 @@ def ticket_extension_decide(*, actor, extension: ExtensionRequest, approve: bool
         kind=EventKind.EXTENSION_DECIDED,
         body=_("approved") if approve else _("rejected"),
         internal=True,
+        data={"new_due_at": extension.new_due_at.isoformat()} if approve else {},
         audit_changes=changes,
     )
     return extension
-        data={"new_due_at": extension.new_due_at.isoformat()} if approve else {},
