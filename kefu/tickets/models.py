@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -143,26 +142,6 @@ class WorkflowTransition(models.Model):
     def __str__(self):
         return f"{self.source} → {self.target}"
 
-    def clean(self):
-        """The rule for every way a step is saved: the admin's editor and the presets."""
-        from kefu.org.permissions import STEP_CAPABILITIES
-
-        super().clean()
-        if self.capability not in STEP_CAPABILITIES:
-            raise ValidationError(
-                {"capability": _("“%(value)s” is not a capability a workflow step can require.")
-                 % {"value": self.capability}}
-            )  # fmt: skip
-
-
-class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TicketQuerySet":
-        """These requests narrowed to those `user` may see (selectors.tickets_visible_to), for
-        choice fields, serializers and services: one data-scope path for related objects."""
-        from .selectors import tickets_visible_to
-
-        return self & tickets_visible_to(user)
-
 
 class Ticket(TimeStampedModel, VersionedModel):
     """A service request or complaint, taken through its workflow to closure.
@@ -247,8 +226,6 @@ class Ticket(TimeStampedModel, VersionedModel):
     # Read only with an idempotency key: the (created_by, idempotency_key) constraint's index
     # serves that; no index of its own (one more to write on every creation, as for event actors).
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
-
-    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service request")
@@ -356,22 +333,6 @@ class TicketEvent(models.Model):
     def __str__(self):
         return f"{self.ticket_id} {self.kind}"
 
-    def details(self) -> list[tuple[str, str]]:
-        """What the event set, as (label, value) for the timelines: the fields a step filled in
-        (the department dispatched to, the plan, the reason a complaint is invalid, …) and the
-        deadline an extension asked for or moved to."""
-        fields = {field.name: field for field in Ticket._meta.concrete_fields}
-        shown = [
-            (str(fields[name].verbose_name), value)
-            for name, value in (self.data or {}).get("fields", {}).items()
-            if name in fields
-        ]
-        due = parse_datetime((self.data or {}).get("new_due_at") or "")
-        if due is not None:
-            label = _("deadline asked for") if self.kind == EventKind.EXTENSION_REQUESTED else _("new deadline")
-            shown.append((str(label), f"{timezone.localtime(due):%Y-%m-%d %H:%M}"))
-        return shown
-
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
@@ -388,6 +349,22 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+    def details(self) -> list[tuple[str, str]]:
+        """What the event set, as (label, value) for the timelines: the fields a step filled in
+        (the department dispatched to, the plan, the reason a complaint is invalid, …) and the
+        deadline an extension asked for or moved to."""
+        fields = {field.name: field for field in Ticket._meta.concrete_fields}
+        shown = [
+            (str(fields[name].verbose_name), value)
+            for name, value in (self.data or {}).get("fields", {}).items()
+            if name in fields
+        ]
+        due = parse_datetime((self.data or {}).get("new_due_at") or "")
+        if due is not None:
+            label = _("deadline asked for") if self.kind == EventKind.EXTENSION_REQUESTED else _("new deadline")
+            shown.append((str(label), f"{timezone.localtime(due):%Y-%m-%d %H:%M}"))
+        return shown
 
 
 class Transfer(models.Model):

@@ -13,7 +13,6 @@ from kefu.org.permissions import has_capability
 from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
 from ..models import Attachment, RootCause, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
-from ..selectors import APPROVAL_CAPABILITY, proposed_by
 from .closing import withdraw_waiting
 from .common import lock, now, record
 
@@ -84,8 +83,6 @@ def ticket_create(
     retries racing each other).
     """
     clean = _clean_new_ticket(data)
-    if category is not None and not category.is_active:
-        raise ValidationError({"category": _("This category is no longer in use; choose another.")})
     if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
         raise ValidationError({"customer": _("Link a customer, or note the caller's name or phone.")})
     try:
@@ -120,7 +117,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     at = now()
     ticket = Ticket(
         **clean,
-        search_grams=search_keys(clean["title"], clean["description"], clean["caller_name"]),
+        search_grams=search_keys(clean["title"], clean["description"]),
         state=state,
         customer=customer,
         category=category,
@@ -215,12 +212,6 @@ def ticket_transition(
         raise IllegalTransitionError(
             _("You are not allowed to “%(action)s”.") % {"action": transition.name}, field=None
         )
-    if transition.capability == APPROVAL_CAPABILITY and proposed_by(current) == actor.pk:
-        # Separation of duties: whoever proposed (e.g. the resolution plan) does not approve it.
-        raise PermissionDeniedError(
-            _("You cannot decide on what you proposed yourself; another approver must “%(action)s”.")
-            % {"action": transition.name}
-        )
     changes = _apply_step_fields(current, transition, fields or {})
     old_state, new_state = current.state, transition.target
     at = now()
@@ -286,8 +277,6 @@ def ticket_attach(*, actor, ticket: Ticket, uploaded_file, internal: bool = Fals
 @transaction.atomic
 def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
     """Attach an unidentified caller's request to the customer once they are known."""
-    if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
-        raise ValidationError({"customer": _("This customer was not found.")})
     current = lock(ticket)
     before = current.customer_id
     current.customer = customer
