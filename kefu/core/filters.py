@@ -33,11 +33,12 @@ class IdFilter(django_filters.NumberFilter):
 
 
 def filter_errors(filterset) -> list[str]:
-    """The filterset's errors as "label: message" lines, for a page that ignores the bad filters
-    and says so (the API answers 400 instead)."""
+    """The filterset's (or a filter form's, such as a report period) errors as "label: message"
+    lines, for a page that ignores the bad filters and says so (the API answers 400 instead)."""
+    form = getattr(filterset, "form", filterset)
     lines = []
-    for name, messages in filterset.errors.items():
-        field = filterset.form.fields.get(name)
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
         label = field.label if field is not None and field.label else name
         lines.extend(f"{label}: {message}" for message in messages)
     return lines

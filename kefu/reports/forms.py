@@ -19,8 +19,3 @@ class PeriodForm(forms.Form):
         since = self.cleaned_data.get("since") or default.since
         until = self.cleaned_data.get("until") or default.until
         return Period(since=min(since, until), until=max(since, until))
-
-    def error_lines(self) -> list[str]:
-        return [
-            f"{self.fields[name].label}: {message}" for name, messages in self.errors.items() for message in messages
-        ]

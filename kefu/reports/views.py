@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from kefu.core.filters import filter_errors
+
 from .exports import complaint_statistics_xlsx
 from .forms import PeriodForm
 from .selectors import complaint_statistics
@@ -21,7 +23,7 @@ def complaint_report(request):
         "monthly": [row["total"] for row in stats["monthly"]],
         "categories": [{"name": str(row["label"]), "value": row["total"]} for row in stats["by_category"]],
     }
-    context = {"stats": stats, "chart": chart, "filter_errors": form.error_lines()}
+    context = {"stats": stats, "chart": chart, "filter_errors": filter_errors(form)}
     return render(request, "reports/complaints.html", context)
 
 
