@@ -53,6 +53,7 @@ class EventKind(models.TextChoices):
     TRANSFER_WITHDRAWN = "transfer_withdrawn", _("Transfer withdrawn: the request was closed")
     ASSIGNED = "assigned", _("Assigned")
     SUPERVISED = "supervised", _("Put under supervision")
+    SUPERVISION_LIFTED = "supervision_lifted", _("Supervision lifted")
     MERGED = "merged", _("Merged into another request")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_DECIDED = "extension_decided", _("Extension decided")

@@ -275,6 +275,14 @@ class SuperviseForm(ActionForm):
     note = forms.CharField(label=_("instruction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class LiftSupervisionForm(ActionForm):
+    url_name = "tickets:supervision_lift"
+    form_id = "supervision-lift-form"
+    title = _("Lift supervision")
+    submit_label = _("Lift supervision")
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RemindForm(ActionForm):
     url_name = "tickets:remind"
     form_id = "remind-form"

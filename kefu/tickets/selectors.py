@@ -20,7 +20,7 @@ from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_t
 
 from . import workflows
 from .choices import EventKind, ExtensionStatus, TransferStatus
-from .models import Ticket, TicketEvent, Transfer, WorkflowTransition
+from .models import ExtensionRequest, Ticket, TicketEvent, Transfer, WorkflowTransition
 from .time_limits import milestone_events
 
 _NUMBER = re.compile(r"^\d{8}-(\d+)$")
@@ -178,7 +178,12 @@ def timeline_blocks(ticket: Ticket, events: list[TicketEvent]) -> dict:
     }
 
 
-QUEUES = ("mine", "department", "due_soon", "overdue", "supervised", "unassigned", "all_open", "closed")
+QUEUES = (
+    "mine", "department", "due_soon", "overdue", "supervised", "unassigned", "all_open", "closed",
+    "incoming", "approvals",
+)  # fmt: skip
+# Queues of those who approve (supervisors, admins): transfers to their units, decisions waiting.
+APPROVER_QUEUES = ("incoming", "approvals")
 DUE_SOON_HOURS = 24
 
 
@@ -214,7 +219,24 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
         return open_tickets.filter(supervised=True)
     if queue == "unassigned":
         return open_tickets.filter(assignee__isnull=True)
+    if queue == "incoming":
+        return open_tickets.filter(pk__in=_incoming_transfers(user))
+    if queue == "approvals":
+        # A plan waits in a state whose way on needs an approver; an extension waits as a row.
+        waiting = WorkflowTransition.objects.filter(capability="tickets.approve").values("source_id")
+        extensions = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("ticket_id")
+        return open_tickets.filter(Q(state_id__in=waiting) | Q(pk__in=extensions))
     return open_tickets
+
+
+def _incoming_transfers(user):
+    """Requests waiting for an answer to a transfer to the user's unit or below (any, for an admin)."""
+    pending = Transfer.objects.filter(status=TransferStatus.PENDING)
+    if user.role != Role.ADMIN:
+        if not user.org_unit_id:
+            return Ticket.objects.none().values("pk")
+        pending = pending.filter(to_department_id__in=unit_ids_under(user.org_unit.path))
+    return pending.values("ticket_id")
 
 
 def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -> QuerySet[Ticket]:
@@ -391,8 +413,9 @@ def queue_counts(user, *, cap: int = QUEUE_COUNT_CAP) -> dict[str, int | str]:
     counts = cache.get(key) if seconds > 0 else None
     if counts is None:
         counts, visible = {}, tickets_visible_to(user)  # the scope's units and transfers read once
+        approver = has_capability(user, "tickets.approve")
         for queue in QUEUES:
-            if queue != "closed":
+            if queue != "closed" and (approver or queue not in APPROVER_QUEUES):
                 count, more = capped_count(ticket_queue(user, queue, visible=visible), cap)
                 counts[queue] = f"{cap}+" if more else count
         if seconds > 0:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/transfer/decide/", views.transfer_decide, name="transfer_decide"),
     path("<int:pk>/supervise/", views.supervise, name="supervise"),
+    path("<int:pk>/supervise/lift/", views.supervision_lift, name="supervision_lift"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/extension/", views.extension_request, name="extension_request"),

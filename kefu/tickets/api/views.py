@@ -186,6 +186,15 @@ class RequestViewSet(viewsets.GenericViewSet):
         )
         return _done(_fresh(ticket), request)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="lift-supervision")
+    def lift_supervision(self, request, pk=None):
+        ticket = _ticket(request, pk, "tickets.supervise")
+        ticket = services.ticket_supervision_lift(
+            actor=request.user, ticket=ticket, note=_body(s.NoteSerializer, request).get("note", "")
+        )
+        return _done(_fresh(ticket), request)
+
     @extend_schema(request=s.NoteSerializer, responses=s.DoneSerializer)
     @action(detail=True, methods=["post"])
     def remind(self, request, pk=None):

@@ -15,6 +15,7 @@ from .oversight import (
     ticket_merge,
     ticket_remind,
     ticket_supervise,
+    ticket_supervision_lift,
 )
 from .routing import ticket_assign, ticket_transfer_decide, ticket_transfer_request
 
@@ -30,6 +31,7 @@ __all__ = [
     "ticket_merge",
     "ticket_remind",
     "ticket_supervise",
+    "ticket_supervision_lift",
     "ticket_transfer_decide",
     "ticket_transfer_request",
     "ticket_transition",

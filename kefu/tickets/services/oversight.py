@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.inbox.services import notify
@@ -33,6 +34,29 @@ def ticket_supervise(*, actor, ticket, note: str = ""):
         text=_("Request %(number)s is under supervision by %(name)s. %(note)s")
         % {"number": current.number, "name": actor, "note": note},
         dedupe_key=f"supervised:{current.pk}:{current.version}",
+        ticket=current,
+    )
+    return current
+
+
+@transaction.atomic
+def ticket_supervision_lift(*, actor, ticket, note: str = ""):
+    """End the supervision (督办): the request leaves the supervised queue; its people are told."""
+    current = lock(ticket)
+    if not current.supervised:
+        raise ValidationError(_("This request is not under supervision."))
+    current.supervised = False
+    current.version += 1
+    current.save(update_fields=["supervised", "version", "updated_at"])
+    record(
+        current, actor=actor, kind=EventKind.SUPERVISION_LIFTED, body=note, audit_changes={"supervised": [True, False]}
+    )
+    notify(
+        recipients=_responsible(current),
+        kind="supervision_lifted",
+        text=_("Supervision of request %(number)s was lifted by %(name)s. %(note)s")
+        % {"number": current.number, "name": actor, "note": note},
+        dedupe_key=f"supervision_lifted:{current.pk}:{current.version}",
         ticket=current,
     )
     return current
@@ -137,4 +161,13 @@ def ticket_extension_decide(*, actor, extension: ExtensionRequest, approve: bool
         data={"new_due_at": extension.new_due_at.isoformat()} if approve else {},
         audit_changes=changes,
     )
+    if approve:
+        text = _("Extension of request %(number)s approved: new deadline %(due)s.") % {
+            "number": current.number, "due": f"{timezone.localtime(extension.new_due_at):%Y-%m-%d %H:%M}"}
+    else:
+        text = _("Extension of request %(number)s rejected: the deadline stays.") % {"number": current.number}
+    notify(
+        recipients=[extension.requested_by], kind="extension_decided", text=text,
+        dedupe_key=f"extension_decided:{extension.pk}", ticket=current,
+    )  # fmt: skip
     return extension

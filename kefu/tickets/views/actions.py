@@ -156,6 +156,18 @@ def supervise(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def supervision_lift(request, pk):
+    return _simple_action(
+        request, pk, capability="tickets.supervise", form_class=forms.LiftSupervisionForm,
+        perform=lambda ticket, data: services.ticket_supervision_lift(
+            actor=request.user, ticket=ticket, note=data["note"]
+        ),
+        success=_("The supervision was lifted."),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def remind(request, pk):
     def perform(ticket, data):
         if not services.ticket_remind(actor=request.user, ticket=ticket, note=data["note"]):

@@ -39,6 +39,7 @@ EVENT_ICONS = {
     EventKind.ESCALATED: "arrow-up-circle",
     EventKind.REMINDED: "bell",
     EventKind.CUSTOMER_LINKED: "link-45deg",
+    EventKind.SUPERVISION_LIFTED: "eye-slash",
 }
 
 
@@ -61,6 +62,7 @@ def _action_panels(user, ticket, can: dict, *, transfer_pending: bool, extension
         (forms.AssignForm, can["assign"]),
         (forms.TransferForm, can["handle"] and not transfer_pending),
         (forms.SuperviseForm, can["supervise"] and not ticket.supervised),
+        (forms.LiftSupervisionForm, can["supervise"] and ticket.supervised),
         (forms.RemindForm, can["supervise"]),
         (
             forms.ExtensionForm,

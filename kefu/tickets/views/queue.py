@@ -30,6 +30,8 @@ QUEUE_TABS = [
     ("unassigned", _("Unassigned")),
     ("all_open", _("All open")),
     ("closed", _("Closed")),
+    ("incoming", _("Incoming transfers")),
+    ("approvals", _("Awaiting approval")),
 ]
 ORDERINGS = [("-created", _("Newest first")), ("created", _("Oldest first")), ("due", _("Due first"))]
 
@@ -70,7 +72,12 @@ def forget_department_choices(*args, **kwargs) -> None:
 
 def queue_tabs(user) -> list[dict]:
     counts = selectors.queue_counts(user)
-    return [{"code": code, "label": label, "count": counts.get(code)} for code, label in QUEUE_TABS]
+    approver = has_capability(user, "tickets.approve")
+    return [
+        {"code": code, "label": label, "count": counts.get(code)}
+        for code, label in QUEUE_TABS
+        if approver or code not in selectors.APPROVER_QUEUES
+    ]
 
 
 PRIORITY_BADGES = {Priority.URGENT: "danger", Priority.HIGH: "warning"}
