@@ -4,9 +4,11 @@ server error, a status the schema documents, and a body of the documented shape 
 
 Bounded to stay within a couple of minutes on two cores: EXAMPLES examples per operation and
 role, derandomised so that a run is reproducible (a failure prints the call to repeat with curl).
+KEFU_SCHEMATHESIS_EXAMPLES=200 searches deeper by hand.
 """
 
 import json
+import os
 
 import hypothesis
 import pytest
@@ -28,7 +30,7 @@ from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory, Ticke
 
 pytestmark = pytest.mark.schemathesis
 
-EXAMPLES = 10
+EXAMPLES = int(os.environ.get("KEFU_SCHEMATHESIS_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
