@@ -333,6 +333,22 @@ class TicketEvent(models.Model):
     def __str__(self):
         return f"{self.ticket_id} {self.kind}"
 
+    def details(self) -> list[tuple[str, str]]:
+        """What the event set, as (label, value) for the timelines: the fields a step filled in
+        (the department dispatched to, the plan, the reason a complaint is invalid, …) and the
+        deadline an extension asked for or moved to."""
+        fields = {field.name: field for field in Ticket._meta.concrete_fields}
+        shown = [
+            (str(fields[name].verbose_name), value)
+            for name, value in (self.data or {}).get("fields", {}).items()
+            if name in fields
+        ]
+        due = parse_datetime((self.data or {}).get("new_due_at") or "")
+        if due is not None:
+            label = _("deadline asked for") if self.kind == EventKind.EXTENSION_REQUESTED else _("new deadline")
+            shown.append((str(label), f"{timezone.localtime(due):%Y-%m-%d %H:%M}"))
+        return shown
+
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
@@ -349,22 +365,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
-
-    def details(self) -> list[tuple[str, str]]:
-        """What the event set, as (label, value) for the timelines: the fields a step filled in
-        (the department dispatched to, the plan, the reason a complaint is invalid, …) and the
-        deadline an extension asked for or moved to."""
-        fields = {field.name: field for field in Ticket._meta.concrete_fields}
-        shown = [
-            (str(fields[name].verbose_name), value)
-            for name, value in (self.data or {}).get("fields", {}).items()
-            if name in fields
-        ]
-        due = parse_datetime((self.data or {}).get("new_due_at") or "")
-        if due is not None:
-            label = _("deadline asked for") if self.kind == EventKind.EXTENSION_REQUESTED else _("new deadline")
-            shown.append((str(label), f"{timezone.localtime(due):%Y-%m-%d %H:%M}"))
-        return shown
 
 
 class Transfer(models.Model):
