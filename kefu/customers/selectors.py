@@ -125,7 +125,8 @@ def _ids_by_phone(phone: str) -> QuerySet:
 
 def customer_search(customers: QuerySet[Customer], term: str) -> QuerySet[Customer]:
     """Search by phone (exact, normalised), customer number, organisation code or name fragment."""
-    term = (term or "").strip()
+    # PostgreSQL refuses a NUL character in a query: a search typed with one is a 500 otherwise.
+    term = (term or "").replace("\x00", "").strip()
     if not term:
         return customers
     phone = _looks_like_phone(term)

@@ -282,7 +282,7 @@ def default_ordering(queue: str) -> str:
 
 def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     """By request number, caller phone, or words in the title and description."""
-    term = term.strip()
+    term = term.replace("\x00", "").strip()  # PostgreSQL refuses a NUL character in a query
     ticket_id = ticket_id_from_number(term)
     if ticket_id:
         return tickets.filter(pk=ticket_id)
