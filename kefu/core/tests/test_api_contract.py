@@ -75,12 +75,13 @@ def test_a_transition_to_a_department_that_is_not_one_is_a_bad_request(departmen
     assert field in response.json()
 
 
-def test_a_step_value_that_is_not_text_is_a_bad_request(agent, own_customer):
+@pytest.mark.parametrize("value", [{"a": 1}, ["x"], 3, "含\x00空字符"])
+def test_a_step_value_that_is_not_text_is_a_bad_request(value, agent, own_customer):
     install_workflows()
     ticket = TicketFactory(owner=agent, customer=own_customer)
     response = caller(agent).post(
         f"/api/v1/requests/{ticket.pk}/transition/",
-        {"code": "acknowledge", "fields": {"resolution": {"a": 1}}},
+        {"code": "acknowledge", "fields": {"resolution": value}},
         content_type="application/json",
     )
     assert (response.status_code, list(response.json())) == (400, ["resolution"])

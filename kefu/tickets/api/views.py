@@ -61,9 +61,9 @@ def _step_fields(raw: dict) -> dict:
             fields[name] = OrgUnit.objects.filter(pk=unit_id).first() if unit_id else None
             if fields[name] is None:
                 raise ValidationError({name: _("Choose an existing department.")})
-        elif value is None or isinstance(value, str):
+        elif value is None or (isinstance(value, str) and "\x00" not in value):
             fields[name] = value
-        else:
+        else:  # a NUL character is refused like DRF's text fields do (PostgreSQL cannot store it)
             raise ValidationError({name: _("Give this value as text.")})
     return fields
 
