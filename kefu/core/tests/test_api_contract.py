@@ -142,3 +142,10 @@ def test_a_request_search_with_a_nul_character_is_searched_without_it(agent, own
     install_workflows()
     ticket = TicketFactory(owner=agent, customer=own_customer, title="停电未通知")
     assert list(ticket_list(agent, queue="all_open", filters={"q": "停\x00电"})) == [ticket]
+
+
+@pytest.mark.parametrize("chosen", ["²", "abc", "99999999999999999999", "-1"])
+def test_the_request_forms_customer_choice_ignores_a_chosen_value_that_is_not_a_record_number(chosen, agent):
+    response = caller(agent).get("/requests/new/customers/", {"chosen": chosen})
+    assert response.status_code == 200
+    assert response.context["chosen"] is None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kefu.core.errors import ServiceError
+from kefu.core.filters import IdField
 from kefu.core.forms import apply_errors
 from kefu.core.masking import mask_phone
 from kefu.core.phones import normalise_phone
@@ -78,8 +79,11 @@ def customer_lookup(request):
     """htmx: customers matching a phone or name (masked), or the one chosen, with open requests."""
     require_capability(request.user, "tickets.create")
     if "chosen" in request.GET:
-        chosen_id = request.GET["chosen"]
-        chosen = get_customer_for_user(request.user, int(chosen_id)) if chosen_id.isdigit() else None
+        try:
+            chosen_id = IdField(required=False).clean(request.GET["chosen"])
+        except ValidationError:
+            chosen_id = None  # not a record's number ("²", 10**20): nobody chosen
+        chosen = get_customer_for_user(request.user, chosen_id) if chosen_id else None
         open_tickets = selectors.open_tickets_for_caller(request.user, customer_ids=[chosen.pk]) if chosen else []
         context = {"chosen": chosen, "chosen_open": open_tickets, "clear_results": True}
         return render(request, "tickets/partials/customer_choice.html", context)
