@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value,
 
 from kefu.core import config_cache
 from kefu.org.models import OrgUnit
+from kefu.org.selectors import unit_path
 
 from . import calendar as business_calendar
 from .calendar import DayInfo
@@ -36,14 +37,13 @@ def year_is_provisional(calendar: BusinessCalendar, year: int) -> bool:
     return any(info.provisional for info in calendar_year(calendar, year))
 
 
-def _unit_calendars() -> tuple[dict[int, str], dict[str, BusinessCalendar]]:
-    """Each unit's path by id, and the calendars attached to units by their unit's path (the
-    oldest where a unit has two). From the configuration cache: every new request asks."""
+def _unit_calendars() -> dict[str, BusinessCalendar]:
+    """The calendars attached to units, by their unit's path (the oldest where a unit has two).
+    From the configuration cache: every new request asks."""
 
     def load():
         calendars = BusinessCalendar.objects.filter(org_unit__isnull=False).select_related("org_unit")
-        by_path = {calendar.org_unit.path: calendar for calendar in calendars.order_by("-pk")}
-        return dict(OrgUnit.objects.values_list("pk", "path")), by_path
+        return {calendar.org_unit.path: calendar for calendar in calendars.order_by("-pk")}
 
     return config_cache.cached("sla.unit_calendars", load)
 
@@ -58,18 +58,13 @@ def _nearest(path: str, by_path: dict[str, BusinessCalendar]) -> BusinessCalenda
 
 def calendar_for_unit(org_unit) -> BusinessCalendar | None:
     """The calendar of `org_unit` or of its nearest ancestor that has one."""
-    return None if org_unit is None else _nearest(org_unit.path, _unit_calendars()[1])
+    return None if org_unit is None else _nearest(org_unit.path, _unit_calendars())
 
 
 def calendar_for_unit_id(unit_id: int | None) -> BusinessCalendar | None:
     """The same for a unit known by its id (a request's department, its owner's unit)."""
-    if unit_id is None:
-        return None
-    paths, by_path = _unit_calendars()
-    path = paths.get(unit_id)
-    if path is None:  # a unit added since the cache was loaded (by another process)
-        path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    return None if path is None else _nearest(path, by_path)
+    path = unit_path(unit_id)
+    return None if path is None else _nearest(path, _unit_calendars())
 
 
 # ── How a request stands against its time limits ─────────────────────────────────────────────

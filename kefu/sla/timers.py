@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.inbox.services import notify_each
-from kefu.org.choices import SUPERVISING_ROLES
-from kefu.org.models import OrgUnit, User
+from kefu.org.selectors import supervisors_above, units_of
 
 from .hooks import request_writers
 from .models import MAX_ESCALATION_LEVEL, SlaPolicy
@@ -138,18 +137,6 @@ def _notify_grouped(notices: dict[int, _Notice], *, kind: str, message: str, key
     return notify_each(messages=messages, kind=kind, dedupe_key=key)
 
 
-def escalation_chain(unit_id: int | None) -> list[list[User]]:
-    """Supervisors above a unit, nearest first: [level 1 supervisors, level 2 supervisors, …]."""
-    if unit_id is None:
-        return []
-    unit = OrgUnit.objects.get(pk=unit_id)
-    chain = [unit, *reversed(list(OrgUnit.objects.get_ancestors(unit)))]
-    supervisors = defaultdict(list)
-    for user in User.objects.filter(role__in=SUPERVISING_ROLES, is_active=True, org_unit__in=chain):
-        supervisors[user.org_unit_id].append(user)
-    return [supervisors[candidate.pk] for candidate in chain if supervisors[candidate.pk]]
-
-
 def _claim_statement(set_clause: str, where: str, order_by: str) -> str:
     pick = f"SELECT id FROM sla_slaclock WHERE {where} ORDER BY {order_by} LIMIT %(batch)s"
     if connection.vendor == "postgresql":
@@ -214,12 +201,12 @@ def _escalate(now, result) -> None:
         return
     request_writers().record_escalations(levels, now)
     # The clock carries the owner; the escalation chain starts at the owner's unit.
-    unit_of = dict(User.objects.filter(pk__in=set(owners.values())).values_list("pk", "org_unit_id"))
+    unit_of = units_of(set(owners.values()))
     chains, by_user = {}, defaultdict(list)
     for ticket_id in sorted(levels):  # notices list the oldest first
         unit_id = unit_of.get(owners[ticket_id])
         if unit_id not in chains:
-            chains[unit_id] = escalation_chain(unit_id)
+            chains[unit_id] = supervisors_above(unit_id)
         chain, level = chains[unit_id], levels[ticket_id]
         for supervisor in chain[level - 1] if level <= len(chain) else []:
             by_user[supervisor.pk].append(ticket_id)
