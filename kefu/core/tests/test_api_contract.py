@@ -149,3 +149,9 @@ def test_the_request_forms_customer_choice_ignores_a_chosen_value_that_is_not_a_
     response = caller(agent).get("/requests/new/customers/", {"chosen": chosen})
     assert response.status_code == 200
     assert response.context["chosen"] is None
+
+
+@pytest.mark.parametrize("customer", ["", "abc", "²", "99999999999999999999", "0"])
+def test_listing_key_persons_of_a_customer_that_is_not_a_record_number_is_a_bad_request(customer, agent):
+    response = caller(agent).get("/api/v1/key-persons/", {"customer": customer})
+    assert (response.status_code, list(response.json())) == (400, ["customer"])

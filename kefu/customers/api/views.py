@@ -8,6 +8,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kefu.core.filters import IdField
 from kefu.customers import selectors, services
 from kefu.customers.filters import CustomerFilter
 from kefu.org.permissions import require_capability
@@ -120,10 +121,11 @@ class KeyPersonViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("customer", OpenApiTypes.INT, required=True)])
     def list(self, request):
-        customer_id = request.query_params.get("customer", "")
-        if not customer_id.isdigit():
-            raise ValidationError({"customer": _("Give the customer id to list its key persons.")})
-        customer = selectors.get_customer_for_user(request.user, int(customer_id))
+        try:
+            customer_id = IdField().clean(request.query_params.get("customer"))
+        except ValidationError:  # missing, or not a record's number ("abc", "²", 10**20)
+            raise ValidationError({"customer": _("Give the customer id to list its key persons.")}) from None
+        customer = selectors.get_customer_for_user(request.user, customer_id)
         return Response(KeyPersonSerializer(customer.key_persons.all(), many=True).data)
 
     def retrieve(self, request, pk=None):
