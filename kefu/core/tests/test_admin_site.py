@@ -68,3 +68,9 @@ def test_the_editor_refuses_a_field_a_step_cannot_set_and_an_unknown_capability(
     form = WorkflowTransitionForm(data, instance=step)
     assert not form.is_valid()
     assert set(form.errors) == {"required_fields", "capability"}
+
+
+def test_the_category_tree_editor_is_in_chinese(client_for, staff_admin):
+    page = client_for(staff_admin).get(reverse("admin:tickets_category_add")).content.decode()
+    assert "相对于" in page and "作为其下级" in page and "-- 顶级 --" in page
+    assert "Relative to" not in page and "Child of" not in page
