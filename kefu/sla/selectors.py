@@ -37,13 +37,16 @@ def year_is_provisional(calendar: BusinessCalendar, year: int) -> bool:
     return any(info.provisional for info in calendar_year(calendar, year))
 
 
-def _unit_calendars() -> dict[str, BusinessCalendar]:
-    """The calendars attached to units, by their unit's path (the oldest where a unit has two).
-    From the configuration cache: every new request asks."""
+def _unit_calendars() -> tuple[dict[int, BusinessCalendar | None], dict[str, BusinessCalendar]]:
+    """Each unit's calendar (its own or its nearest ancestor's) by unit id, and the calendars
+    attached to units by their unit's path (the oldest where a unit has two). One entry of the
+    configuration cache: every new request asks."""
 
     def load():
         calendars = BusinessCalendar.objects.filter(org_unit__isnull=False).select_related("org_unit")
-        return {calendar.org_unit.path: calendar for calendar in calendars.order_by("-pk")}
+        by_path = {calendar.org_unit.path: calendar for calendar in calendars.order_by("-pk")}
+        by_unit = {pk: _nearest(path, by_path) for pk, path in OrgUnit.objects.values_list("pk", "path")}
+        return by_unit, by_path
 
     return config_cache.cached("sla.unit_calendars", load)
 
@@ -58,13 +61,18 @@ def _nearest(path: str, by_path: dict[str, BusinessCalendar]) -> BusinessCalenda
 
 def calendar_for_unit(org_unit) -> BusinessCalendar | None:
     """The calendar of `org_unit` or of its nearest ancestor that has one."""
-    return None if org_unit is None else _nearest(org_unit.path, _unit_calendars())
+    return None if org_unit is None else _nearest(org_unit.path, _unit_calendars()[1])
 
 
 def calendar_for_unit_id(unit_id: int | None) -> BusinessCalendar | None:
     """The same for a unit known by its id (a request's department, its owner's unit)."""
-    path = unit_path(unit_id)
-    return None if path is None else _nearest(path, _unit_calendars())
+    if unit_id is None:
+        return None
+    by_unit, by_path = _unit_calendars()
+    if unit_id in by_unit:
+        return by_unit[unit_id]
+    path = unit_path(unit_id)  # a unit added since the cache was loaded (by another process)
+    return None if path is None else _nearest(path, by_path)
 
 
 # ── How a request stands against its time limits ─────────────────────────────────────────────

@@ -137,3 +137,13 @@ def test_the_schema_documents_the_provisional_flags(agent):
     limit = schemas["TimeLimit"]["properties"]
     assert limit["provisional"]["type"] == "boolean" and limit["provisional"]["description"]
     assert detail["time_limits"]["type"] == "array"
+
+
+def test_a_units_calendar_is_found_without_a_query_once_loaded(org, django_assert_num_queries):
+    from kefu.sla.selectors import calendar_for_unit_id
+
+    branch = BusinessCalendar.objects.create(name="城东日历", code="east", org_unit=org["east"])
+    assert calendar_for_unit_id(org["east_team"].pk) == branch
+    with django_assert_num_queries(0):  # every new request asks
+        assert calendar_for_unit_id(org["east_team"].pk) == branch
+        assert calendar_for_unit_id(org["west_team"].pk) is None
