@@ -8,6 +8,7 @@ from kefu.audit.choices import AuditAction
 from kefu.core.errors import ConflictError, ServiceError
 from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
+from kefu.core.text import check_text
 from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
@@ -66,6 +67,8 @@ def _clean_new_ticket(data: dict) -> dict:
         errors["title"] = _("The title is required.")
     if not clean["description"]:
         errors["description"] = _("Describe what the customer asks or reports.")
+    for field in ("title", "caller_name", "description", "remedy_requested"):
+        check_text(clean[field], field, errors, multiline=field in ("description", "remedy_requested"))
     if errors:
         raise ValidationError(errors)
     return clean
