@@ -49,6 +49,7 @@ def sized(browser):
 
 
 def log_in(page, live_server, username):
+    page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", TEST_PASSWORD)
@@ -225,3 +226,35 @@ def test_the_audit_trail_keeps_time_person_and_action_on_one_line(
             assert height < 1.5 * line, f"{prefix}: column {column} wraps ({height} px of text, {line} px a line)"
         assert body_width(page) <= viewport["width"]
         screenshot(page, f"{prefix}-audit-trail")
+
+
+def test_a_supervisor_finds_approvals_and_lifts_a_supervision_on_a_phone(
+    sized, live_server, supervisor, agent, own_customer, org
+):
+    ticket = a_working_day(agent, own_customer, org)
+    type(ticket).objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(days=1))
+    ticket.refresh_from_db()
+    services.ticket_extension_request(
+        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需协调施工队"
+    )
+    services.ticket_supervise(actor=supervisor, ticket=ticket, note="今日内答复")
+    page = sized(PHONE)
+    log_in(page, live_server, "supervisor")
+    page.goto(f"{live_server.url}/requests/?queue=approvals")
+    expect(page.locator("#ticket-table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("link", name="待接收转办")).to_be_visible()
+    assert body_width(page) <= PHONE["width"]
+    screenshot(page, "phone-queue-approvals")
+    page.locator("#ticket-table tbody tr a").first.click()
+    page.get_by_text("解除督办").first.click()
+    form = page.locator("#supervision-lift-form")
+    expect(form).to_be_visible()
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("督办已解除")
+    expect(page.locator("#ticket-timeline")).to_contain_text("已解除督办")
+    screenshot(page, "phone-request-supervision-lifted")
+    log_in(page, live_server, "agent")
+    page.goto(f"{live_server.url}/notifications/")
+    expect(page.locator("#notification-list")).to_contain_text("解除督办")
+    assert body_width(page) <= PHONE["width"]
+    screenshot(page, "phone-notifications")
