@@ -48,3 +48,19 @@ def test_kefus_pages_run_under_the_content_security_policy(page, live_server, su
     page.select_option("#language-select", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert violations == []
+
+
+def test_the_admin_runs_under_the_content_security_policy(page, live_server, admin_user):
+    install_workflows()
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append((page.url, message.text)),
+    )
+    log_in(page, live_server, "admin")
+    for path in ["/admin/", "/admin/tickets/workflow/", "/admin/tickets/workflow/add/", "/admin/sla/slapolicy/add/"]:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("#content")).to_be_visible()
+    assert violations == []
