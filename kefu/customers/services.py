@@ -241,11 +241,11 @@ def customer_anonymise(*, actor, customer: Customer) -> Customer:
     current.timeline_notes.all().delete()
     requests = current.tickets.update(caller_name="", caller_phone="")
 
-    for entry in AuditEvent.objects.filter(customer_id=current.pk):
-        entry.changes = _erase_text(entry.changes, secrets)
-        entry.summary = _erase_text(entry.summary, secrets)
-        entry.target_repr = _erase_text(entry.target_repr, secrets)
-        entry.save(update_fields=["changes", "summary", "target_repr"])
+    for entry in AuditEvent.objects.filter(customer_id=current.pk).only("changes", "summary", "target_repr"):
+        erased_entry = [_erase_text(getattr(entry, name), secrets) for name in ("changes", "summary", "target_repr")]
+        if erased_entry != [entry.changes, entry.summary, entry.target_repr]:  # most request steps hold none
+            entry.changes, entry.summary, entry.target_repr = erased_entry
+            entry.save(update_fields=["changes", "summary", "target_repr"])
     audit_record(
         actor=actor,
         action=AuditAction.ANONYMISED,
