@@ -2,6 +2,7 @@
 and the list of the customer's requests the reader may see."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,7 @@ def ticket_panel(user, customer_id: int, limit: int) -> CustomerPanel | None:
         PanelRow(
             title=f"{ticket.number} {ticket.title}",
             url=reverse("tickets:detail", args=[ticket.pk]),
-            meta=f"{ticket.get_ticket_type_display()} · {ticket.created_at:%Y-%m-%d}",
+            meta=f"{ticket.get_ticket_type_display()} · {timezone.localtime(ticket.created_at):%Y-%m-%d}",
             badge=ticket.state.name,
         )
         for ticket in newest
