@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from kefu.reports.selectors import Period, complaint_statistics
 from kefu.sla.choices import Metric, TimeUnit
@@ -81,8 +82,6 @@ def test_the_timeline_shows_the_new_deadline_after_an_extension(client_for, poli
     )
     services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
     shown = timeline_html(client_for(agent), complaint)
-    from django.utils import timezone
-
     assert re.search(rf"新的期限.*{timezone.localtime(new_due):%Y-%m-%d %H:%M}", shown)
 
 
@@ -151,8 +150,6 @@ def test_the_complaint_report_counts_one_row_per_class_however_it_was_given(agen
         ticket, _ = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
         _to_callback(ticket, agent, supervisor)
         step(ticket, agent, "archive", root_cause="通知短信未发送", cause_class=given)
-    from django.utils import timezone
-
     today = timezone.localdate()
     stats = complaint_statistics(supervisor, Period(since=today - timedelta(days=1), until=today))
     assert [(row["label"], row["total"]) for row in stats["by_cause"]] == [("停送电", 3)]
@@ -166,3 +163,4 @@ def test_the_customer_360_page_lists_the_customers_requests(client_for, manager,
     panel = panel[: panel.index("</ul>")]
     assert panel.index(second.number) < panel.index(first.number)  # newest first
     assert reverse("tickets:detail", args=[first.pk]) in panel and "已受理" in panel
+    assert f"{timezone.localtime(first.created_at):%Y-%m-%d}" in panel  # the registration day, local time
