@@ -35,17 +35,24 @@ urlpatterns = [*project_urls.urlpatterns, path("boom/", _boom)]
 
 @pytest.fixture
 def sized(browser):
-    """A page of the given viewport, in Chinese like the other browser tests."""
-    contexts = []
+    """A page of the given viewport, in Chinese like the other browser tests; the menu, the bell
+    and the error pages must run under the Content-Security-Policy (nothing it blocks)."""
+    contexts, violations = [], []
 
     def open_page(viewport):
         context = browser.new_context(locale="zh-CN", viewport=viewport)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and violations.append((page.url, message.text)),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert violations == []
 
 
 def log_in(page, live_server, username):
