@@ -4,16 +4,16 @@ narrowing itself is selectors.filter_audit_events."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.filters import DayFilter, IdFilter
+from kefu.core.filters import DayFilter, FilterSet, IdFilter, codes
 
 from . import selectors
 from .choices import AuditAction
 from .models import AuditEvent
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(FilterSet):
     actor = IdFilter(label=_("actor"))
-    action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
+    action = django_filters.ChoiceFilter(label=_("action"), choices=codes(AuditAction))
     target_type = django_filters.CharFilter(label=_("object type"))
     customer = IdFilter(label=_("customer id"))
     since = DayFilter(label=_("from"))

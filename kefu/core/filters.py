@@ -6,11 +6,32 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 # The largest key a bigint column holds: a larger number matches nothing, and SQLite raises
 # OverflowError on it instead of answering "no rows".
 MAX_ID = 2**63 - 1
+
+
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet (its DRF flavour, for DjangoFilterBackend), with the form class
+    built once per FilterSet: django-filter builds a new form class, and every filter's form
+    field, each time a list is drawn, and our filters are the same for every request (the
+    documented hook for this is get_form_class)."""
+
+    def get_form_class(self):
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
+
+def codes(choices) -> list[tuple[str, str]]:
+    """A TextChoices' values as a filter's choices. A filter checks and documents the values; its
+    form is never drawn (the pages draw their own controls), and copying the lazily translated
+    labels was most of the cost of building a filter form per request."""
+    return [(value, value) for value in choices.values]
 
 
 class IdField(forms.IntegerField):

@@ -4,26 +4,25 @@ OpenAPI schema documents them; the narrowing itself is selectors.filter_customer
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
-from kefu.core.filters import IdFilter
+from kefu.core.filters import FilterSet, IdFilter, codes
 
 from . import selectors
 from .choices import CustomerKind, CustomerStatus, SourceChannel
 from .models import Customer
 
 
-class CustomerFilter(filters.FilterSet):
+class CustomerFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), help_text=_("Name fragment, phone, customer number or organisation code")
     )
-    kind = django_filters.ChoiceFilter(label=_("customer type"), choices=CustomerKind.choices)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=CustomerStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("customer type"), choices=codes(CustomerKind))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=codes(CustomerStatus))
     tier = django_filters.CharFilter(label=_("tier"))
     region = django_filters.CharFilter(label=_("region"))
     grid = django_filters.CharFilter(label=_("grid"))
     industry = django_filters.CharFilter(label=_("industry"))
-    source_channel = django_filters.ChoiceFilter(label=_("source channel"), choices=SourceChannel.choices)
+    source_channel = django_filters.ChoiceFilter(label=_("source channel"), choices=codes(SourceChannel))
     account_manager = IdFilter(label=_("account manager"))
     tag = IdFilter(label=_("tags"))
     has_valid_phone = django_filters.BooleanFilter(label=_("valid phone"))

@@ -5,9 +5,8 @@ schema documents them. The queue, the narrowing and the keyword search stay in s
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
-from kefu.core.filters import IdFilter
+from kefu.core.filters import FilterSet, IdFilter, codes
 from kefu.sla.choices import SlaState
 
 from . import selectors
@@ -15,15 +14,15 @@ from .choices import Channel, Priority, TicketType
 from .models import Ticket
 
 
-class TicketFilter(filters.FilterSet):
+class TicketFilter(FilterSet):
     queue = django_filters.ChoiceFilter(label=_("queue"), choices=[(queue, queue) for queue in selectors.QUEUES])
-    ticket_type = django_filters.ChoiceFilter(label=_("type"), choices=TicketType.choices)
-    channel = django_filters.ChoiceFilter(label=_("channel"), choices=Channel.choices)
-    priority = django_filters.ChoiceFilter(label=_("priority"), choices=Priority.choices)
+    ticket_type = django_filters.ChoiceFilter(label=_("type"), choices=codes(TicketType))
+    channel = django_filters.ChoiceFilter(label=_("channel"), choices=codes(Channel))
+    priority = django_filters.ChoiceFilter(label=_("priority"), choices=codes(Priority))
     state = django_filters.CharFilter(label=_("status"), help_text=_("A workflow state's code"))
     department = IdFilter(label=_("handling department"))
     customer = IdFilter(label=_("customer"))
-    sla_state = django_filters.ChoiceFilter(label=_("time limit"), choices=SlaState.choices)
+    sla_state = django_filters.ChoiceFilter(label=_("time limit"), choices=codes(SlaState))
     q = django_filters.CharFilter(label=_("Search"), help_text=_("Request number, caller phone or keywords"))
     ordering = django_filters.ChoiceFilter(
         label=_("order"), choices=[(key, key) for key in selectors.ORDERINGS], help_text=_("Default: by queue")
