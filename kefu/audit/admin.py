@@ -99,11 +99,12 @@ class AuditedAdmin:
         after = _snapshot(obj)
         if adding:
             changes = {name: [None, value] for name, value in _filled(after).items()}
-        elif hasattr(obj, "_audit_before"):
+            changes.update(_form_changes(form, form.changed_data, skip=changes))
+        elif hasattr(obj, "_audit_before"):  # the row as loaded: many-to-many and passwords from the form
             changes = diff(obj._audit_before, after)
-        else:  # a changelist's editable rows: the form knows what changed
-            changes = {}
-        changes.update(_form_changes(form, form.changed_data, skip=changes if adding else after))
+            changes.update(_form_changes(form, form.changed_data, skip=after))
+        else:  # a changelist's editable rows were not loaded by get_object: the form knows what changed
+            changes = _form_changes(form, form.changed_data)
         if adding or changes:
             action = AuditAction.CREATED if adding else AuditAction.UPDATED
             audit_record(actor=request.user, action=action, target=obj, changes=changes, summary=_("In the admin"))
