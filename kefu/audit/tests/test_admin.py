@@ -13,7 +13,7 @@ from kefu.customers.models import Tag
 from kefu.org.choices import Role
 from kefu.sla.models import SlaPolicy
 from kefu.sla.services import default_calendar
-from kefu.tickets.models import Category, Workflow, WorkflowState, WorkflowTransition
+from kefu.tickets.models import Category, RootCause, Workflow, WorkflowState, WorkflowTransition
 
 
 @pytest.fixture
@@ -156,3 +156,19 @@ def test_a_state_added_in_the_admin_is_audited_with_its_values(site):
     state = WorkflowState.objects.get(workflow=workflow, code="thanked")
     (event,) = entries(WorkflowState, state.pk)
     assert event.action == "created" and event.changes["name"] == [None, "已致谢"]
+
+
+def test_a_row_changed_in_the_lists_editable_columns_is_audited(site, root):
+    install_workflows()
+    cause = RootCause.objects.get(name="电网建设")
+    url = reverse("admin:tickets_rootcause_changelist")
+    rows = list(RootCause.objects.order_by("position", "name"))
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "保存"}
+    for i, row in enumerate(rows):
+        data[f"form-{i}-id"] = str(row.pk)
+        data[f"form-{i}-position"] = str(row.position)
+        if row.is_active and row != cause:
+            data[f"form-{i}-is_active"] = "on"
+    assert site.post(url, data).status_code == 302
+    (event,) = entries(RootCause, cause.pk)
+    assert (event.action, event.actor, event.changes) == ("updated", root, {"is_active": [True, False]})
