@@ -70,7 +70,27 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if blank and schema.get("format") in ("email", "uri"):
             schema.pop("format")
+        if direction == "response" and not schema.get("nullable") and _may_be_null(field):
+            schema["nullable"] = True
         return schema
+
+
+def _may_be_null(field) -> bool:
+    """An answer's field that can be null: one whose default is None (`default=None`, read when
+    the related row is missing), or one read through a nullable column or relation (a comment's
+    `from_state.code`, an event's actor, a user's unit)."""
+    default = getattr(field, "default", serializers.empty)
+    if default is not serializers.empty:  # what DRF answers when the related row is missing
+        return default is None
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    first = (getattr(field, "source", "") or "").split(".")[0]
+    if model is None or not first or first == "*":
+        return False
+    try:
+        column = model._meta.get_field(first)
+    except Exception:
+        return False
+    return bool(column.null) and not column.primary_key
 
 
 def _blank_text_column(field) -> bool:

@@ -155,3 +155,21 @@ def test_the_request_forms_customer_choice_ignores_a_chosen_value_that_is_not_a_
 def test_listing_key_persons_of_a_customer_that_is_not_a_record_number_is_a_bad_request(customer, agent):
     response = caller(agent).get("/api/v1/key-persons/", {"customer": customer})
     assert (response.status_code, list(response.json())) == (400, ["customer"])
+
+
+def test_answers_that_can_hold_null_are_documented_as_nullable(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    components = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    # An event of the sweep has no actor, a comment no states; a user may have no unit.
+    for component, field in [("Event", "actor"), ("Event", "from_state"), ("Event", "to_state"), ("Me", "org_unit")]:
+        assert components[component]["properties"][field].get("nullable"), f"{component}.{field}"
+    # A missing account manager is answered "", not null.
+    assert not components["Customer"]["properties"]["account_manager_name"].get("nullable")
+
+
+def test_a_signed_in_user_without_a_unit_gets_null_as_documented(org):
+    from kefu.core.testing.factories import UserFactory
+
+    user = UserFactory(username="nounit", org_unit=None)
+    assert caller(user).get("/api/v1/me/").json()["org_unit"] is None

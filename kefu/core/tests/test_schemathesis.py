@@ -27,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory, TicketFactory, install_workflows
+from kefu.tickets.choices import EventKind
+from kefu.tickets.models import TicketEvent
 
 pytestmark = pytest.mark.schemathesis
 
@@ -56,7 +58,9 @@ def records(agent, manager, own_customer, foreign_customer):
     KeyPersonFactory(customer=own_customer)
     CustomerFactory(account_manager=manager)
     for customer in (own_customer, foreign_customer, None):
-        TicketFactory(owner=agent, customer=customer)
+        ticket = TicketFactory(owner=agent, customer=customer)
+        # A timeline holds events without an actor (the sweep's) or states (a comment): nulls.
+        TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=None, body="系统提醒")
 
 
 @pytest.mark.parametrize("role", ["agent", "manager"])
