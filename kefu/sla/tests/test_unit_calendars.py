@@ -147,3 +147,19 @@ def test_a_units_calendar_is_found_without_a_query_once_loaded(org, django_asser
     with django_assert_num_queries(0):  # every new request asks
         assert calendar_for_unit_id(org["east_team"].pk) == branch
         assert calendar_for_unit_id(org["west_team"].pk) is None
+
+
+def test_the_request_page_and_the_api_agree_on_a_provisional_deadline(
+    policy, agent, own_customer, monkeypatch, client_for
+):
+    ticket = register(agent, own_customer, when=datetime(2027, 3, 1, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
+    page = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk]))
+    shown = {clock.metric: clock for clock in page.context["clocks"]}
+    assert shown["resolution"].provisional
+    assert shown["resolution"].due_at == datetime(2027, 3, 2, 17, 30, tzinfo=SHANGHAI)
+    assert "text-bg-info" in page.content.decode()  # the "provisional" badge
+    client = APIClient()
+    client.force_authenticate(agent)
+    answer = client.get(reverse("api-request-detail", args=[ticket.pk])).json()
+    assert answer["due_at_provisional"] is True
+    assert [limit["provisional"] for limit in answer["time_limits"]] == [True]
