@@ -133,11 +133,12 @@ def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None)
     events = list(events)
     owner = Ticket._meta.get_field("owner")
     attach_people([] if owner.is_cached(ticket) else [ticket], events)
-    for event in events:  # the states from the workflow cache: a smaller join to plan
+    states = workflows.workflow_graph().states  # from the workflow cache: a smaller join to plan
+    for event in events:
         if event.from_state_id:
-            event.from_state = workflows.state_by_id(event.from_state_id)
+            event.from_state = states.get(event.from_state_id) or workflows.state_by_id(event.from_state_id)
         if event.to_state_id:
-            event.to_state = workflows.state_by_id(event.to_state_id)
+            event.to_state = states.get(event.to_state_id) or workflows.state_by_id(event.to_state_id)
     if include_internal:
         events += milestone_events(clock_milestones(ticket.sla_clocks.all() if clocks is None else clocks))
         events.sort(key=lambda event: (event.created_at, event.pk or 0))

@@ -41,21 +41,24 @@ def workflow_graph() -> WorkflowGraph:
     return config_cache.cached("tickets.workflows", _load_graph)
 
 
-def _fresh_graph_if(missing: bool) -> WorkflowGraph:
-    """The graph, loaded again when it lacks something another process may just have added."""
-    if missing:
-        config_cache.forget_here()
+def _reloaded_graph() -> WorkflowGraph:
+    """The graph loaded again: it lacks something another process may just have added."""
+    config_cache.forget_here()
     return workflow_graph()
 
 
 def state_by_id(state_id: int) -> WorkflowState:
     graph = workflow_graph()
-    return _fresh_graph_if(state_id not in graph.states).states[state_id]
+    if state_id not in graph.states:
+        graph = _reloaded_graph()
+    return graph.states[state_id]
 
 
 def initial_state(ticket_type: str) -> WorkflowState | None:
     graph = workflow_graph()
-    return _fresh_graph_if(ticket_type not in graph.initial).initial.get(ticket_type)
+    if ticket_type not in graph.initial:
+        graph = _reloaded_graph()
+    return graph.initial.get(ticket_type)
 
 
 def moves_from(state_id: int) -> list[WorkflowTransition]:
@@ -81,9 +84,13 @@ def state_choices() -> list[tuple[str, str]]:
 
 
 def attach_states(tickets) -> None:
-    """Give each request its state (with its workflow) from the cache instead of a join."""
+    """Give each request its state (with its workflow) from the cache instead of a join: one
+    look at the cache for the whole list."""
+    graph = workflow_graph()
     for ticket in tickets:
-        ticket.state = state_by_id(ticket.state_id)
+        if ticket.state_id not in graph.states:
+            graph = _reloaded_graph()
+        ticket.state = graph.states[ticket.state_id]
 
 
 def categories_by_id() -> dict[int, Category]:

@@ -75,21 +75,32 @@ def test_without_a_new_version_the_process_keeps_its_copy_however_long(agent, ow
     assert configuration_reads(lambda: create(agent, own_customer)) == []
 
 
+class VersionReads:
+    """Django's cache, counting the reads of the configuration's version."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+    def get(self, key, *args):
+        self.count += key == config_cache.VERSION_KEY
+        return cache.get(key, *args)
+
+
 def test_each_call_asks_the_shared_cache_for_the_version_once(agent, own_customer, monkeypatch):
     workflows.workflow_graph()
-    asked = []
-
-    class Spy:
-        def __getattr__(self, name):
-            return getattr(cache, name)
-
-        def get(self, key, *args):
-            asked.append(key)
-            return cache.get(key, *args)
-
-    monkeypatch.setattr(config_cache, "cache", Spy())
+    monkeypatch.setattr(config_cache, "cache", reads := VersionReads())
     workflows.workflow_graph()
-    assert asked == [config_cache.VERSION_KEY]
+    assert reads.count == 1
+
+
+def test_a_list_of_requests_takes_its_states_with_one_look_at_the_cache(agent, own_customer, monkeypatch):
+    tickets = [create(agent, own_customer) for _ in range(3)]
+    monkeypatch.setattr(config_cache, "cache", reads := VersionReads())
+    workflows.attach_states(tickets)
+    assert reads.count == 1 and all(ticket.state.code for ticket in tickets)
 
 
 def test_a_lost_shared_version_makes_every_process_load_again(agent, own_customer):
