@@ -61,7 +61,7 @@ def filter_errors(filterset) -> list[str]:
     for name, messages in form.errors.items():
         field = form.fields.get(name)
         label = field.label if field is not None and field.label else name
-        lines.extend(f"{label}: {message}" for message in messages)
+        lines.extend(_("%(field)s: %(message)s") % {"field": label, "message": message} for message in messages)
     return lines
 
 
