@@ -56,7 +56,6 @@ class WorkflowTransitionForm(forms.ModelForm):
     class Meta:
         model = WorkflowTransition
         fields = ["workflow", "position", "code", "name", "source", "target", "capability", "required_fields", "effect"]
-        labels = {"source": _("from state"), "target": _("to state"), "workflow": _("workflow")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

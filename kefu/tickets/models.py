@@ -78,7 +78,7 @@ class WorkflowState(models.Model):
     `stops_arrival_clock` marks the state that means staff reached the site (a repair's 到达现场),
     so the behaviour follows the data whatever an admin renames the state to."""
 
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="states")
+    workflow = models.ForeignKey(Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="states")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=StateKind.choices, default=StateKind.OPEN)
@@ -121,11 +121,17 @@ class WorkflowTransition(models.Model):
     that renaming the step's code changes nothing.
     """
 
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
+    workflow = models.ForeignKey(
+        Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="transitions"
+    )
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
-    source = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="outgoing")
-    target = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="incoming")
+    source = models.ForeignKey(
+        WorkflowState, verbose_name=_("from state"), on_delete=models.CASCADE, related_name="outgoing"
+    )
+    target = models.ForeignKey(
+        WorkflowState, verbose_name=_("to state"), on_delete=models.CASCADE, related_name="incoming"
+    )
     capability = models.CharField(_("capability needed"), max_length=50, default="tickets.handle")
     required_fields = models.JSONField(_("fields required"), default=list, blank=True)
     effect = models.CharField(_("effect"), max_length=20, choices=TransitionEffect.choices, blank=True)
