@@ -27,6 +27,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# What a workflow step may require (WorkflowTransition.capability): a request capability some
+# role holds, so that a misspelt or invented name cannot make a step impossible to take.
+STEP_CAPABILITIES: frozenset[str] = frozenset(
+    capability for capabilities in ROLE_CAPABILITIES.values() for capability in capabilities
+    if capability.startswith("tickets.")
+)  # fmt: skip
+
 
 def has_capability(user, capability: str) -> bool:
     if not user or not user.is_authenticated or not user.is_active:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -148,6 +149,26 @@ class WorkflowTransition(models.Model):
     def __str__(self):
         return f"{self.source} → {self.target}"
 
+    def clean(self):
+        """The rule for every way a step is saved: the admin's editor and the presets."""
+        from kefu.org.permissions import STEP_CAPABILITIES
+
+        super().clean()
+        if self.capability not in STEP_CAPABILITIES:
+            raise ValidationError(
+                {"capability": _("“%(value)s” is not a capability a workflow step can require.")
+                 % {"value": self.capability}}
+            )  # fmt: skip
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TicketQuerySet":
+        """These requests narrowed to those `user` may see (selectors.tickets_visible_to), for
+        choice fields, serializers and services: one data-scope path for related objects."""
+        from .selectors import tickets_visible_to
+
+        return self & tickets_visible_to(user)
+
 
 class Ticket(TimeStampedModel, VersionedModel):
     """A service request or complaint, taken through its workflow to closure.
@@ -232,6 +253,8 @@ class Ticket(TimeStampedModel, VersionedModel):
     # Read only with an idempotency key: the (created_by, idempotency_key) constraint's index
     # serves that; no index of its own (one more to write on every creation, as for event actors).
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service request")

@@ -54,7 +54,7 @@ def ticket_cards(user) -> list[dict]:
         {
             "title": _("Open requests"),
             "value": counts["all_open"],
-            # The card is one link to the queue, so the list in its hint is text without links.
+            # Each of the most urgent opens its request; the rest of the card opens the queue.
             # render_to_string escapes the data and returns safe HTML for the card template.
             "hint": render_to_string("tickets/partials/workbench_urgent.html", {"tickets": urgent}),
             "url": _queue_url("all_open", ordering="due"),

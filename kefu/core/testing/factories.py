@@ -66,6 +66,7 @@ class TicketFactory(DjangoModelFactory):
     channel = "phone"
     title = factory.Sequence(lambda n: f"投诉{n}: 频繁停电")
     description = "近一周停电三次，影响生产。"
+    caller_name = ""
     owner = factory.SubFactory(UserFactory)
     created_by = factory.SelfAttribute("owner")
 
@@ -73,7 +74,7 @@ class TicketFactory(DjangoModelFactory):
     def search_grams(self):
         from kefu.core.search import search_keys
 
-        return search_keys(self.title, self.description)  # as ticket_create stores them
+        return search_keys(self.title, self.description, self.caller_name)  # as ticket_create stores them
 
     @factory.lazy_attribute
     def state(self):

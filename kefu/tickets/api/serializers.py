@@ -4,10 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.masking import mask_phone
+from kefu.core.scope import ScopedPrimaryKeyRelatedField
+from kefu.customers.models import Customer
+from kefu.org.models import User
 from kefu.sla.choices import Metric
 from kefu.sla.models import SlaClock
 from kefu.sla.selectors import time_limit_state
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
+from kefu.tickets.selectors import assignable_staff
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -152,7 +156,10 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(required=False, allow_null=True)
+    assignee = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), scope=lambda users, _user: users & assignable_staff(),
+        required=False, allow_null=True, help_text="A member of staff who handles requests, in the department.",
+    )  # fmt: skip
     department = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -184,7 +191,7 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class LinkCustomerSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all(), help_text="A customer in your data scope.")
 
 
 class DoneSerializer(serializers.Serializer):

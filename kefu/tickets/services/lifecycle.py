@@ -5,15 +5,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.core.errors import ConflictError, ServiceError
+from kefu.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from kefu.core.phones import normalise_phone
 from kefu.core.search import search_keys
 from kefu.core.text import check_text
+from kefu.customers.models import Customer
 from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
 from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
 from ..models import Attachment, RootCause, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
+from ..selectors import APPROVAL_CAPABILITY, proposed_by
 from .closing import withdraw_waiting
 from .common import lock, now, record
 
@@ -86,6 +88,8 @@ def ticket_create(
     retries racing each other).
     """
     clean = _clean_new_ticket(data)
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use; choose another.")})
     if customer is None and not (clean["caller_name"] or clean["caller_phone"]):
         raise ValidationError({"customer": _("Link a customer, or note the caller's name or phone.")})
     try:
@@ -120,7 +124,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
     at = now()
     ticket = Ticket(
         **clean,
-        search_grams=search_keys(clean["title"], clean["description"]),
+        search_grams=search_keys(clean["title"], clean["description"], clean["caller_name"]),
         state=state,
         customer=customer,
         category=category,
@@ -215,6 +219,12 @@ def ticket_transition(
         raise IllegalTransitionError(
             _("You are not allowed to “%(action)s”.") % {"action": transition.name}, field=None
         )
+    if transition.capability == APPROVAL_CAPABILITY and proposed_by(current) == actor.pk:
+        # Separation of duties: whoever proposed (e.g. the resolution plan) does not approve it.
+        raise PermissionDeniedError(
+            _("You cannot decide on what you proposed yourself; another approver must “%(action)s”.")
+            % {"action": transition.name}
+        )
     changes = _apply_step_fields(current, transition, fields or {})
     old_state, new_state = current.state, transition.target
     at = now()
@@ -280,6 +290,8 @@ def ticket_attach(*, actor, ticket: Ticket, uploaded_file, internal: bool = Fals
 @transaction.atomic
 def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
     """Attach an unidentified caller's request to the customer once they are known."""
+    if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+        raise ValidationError({"customer": _("This customer was not found.")})
     current = lock(ticket)
     before = current.customer_id
     current.customer = customer

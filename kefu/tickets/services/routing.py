@@ -12,15 +12,23 @@ from kefu.org.models import User
 from .. import hooks
 from ..choices import AssignmentRule, EventKind, TransferStatus
 from ..models import AssignmentCursor, Transfer
+from ..selectors import assignable_staff
 from .common import lock, now, record
-
-_HANDLING_ROLES = [Role.HANDLER, Role.AGENT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR]
 
 
 def _department_staff(department):
-    return User.objects.filter(
-        is_active=True, role__in=_HANDLING_ROLES, org_unit__path__startswith=department.path
-    ).order_by("id")
+    return assignable_staff(department).order_by("id")
+
+
+def _check_assignee(assignee: User, department) -> None:
+    """A request goes only to someone who handles requests, in the department it goes to."""
+    if assignable_staff(department).filter(pk=assignee.pk).exists():
+        return
+    if department is None or not assignable_staff().filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("%(name)s does not handle requests.") % {"name": assignee}})
+    raise ValidationError(
+        {"assignee": _("%(name)s does not work in %(department)s.") % {"name": assignee, "department": department}}
+    )
 
 
 def _pick_round_robin(department) -> User | None:
@@ -57,6 +65,8 @@ def ticket_assign(*, actor, ticket, assignee: User | None = None, department=Non
         assignee = picker.get(rule, _pick_least_loaded)(department)
         if assignee is None:
             raise ValidationError({"department": _("Nobody in this department can take requests.")})
+    else:
+        _check_assignee(assignee, department)
     before = [current.assignee_id, current.department_id]
     current.assignee = assignee
     current.department = department or current.department

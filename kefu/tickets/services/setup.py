@@ -25,11 +25,13 @@ def workflows_install_defaults() -> int:
                 stops_arrival_clock=state.stops_arrival_clock, position=position,
             )  # fmt: skip
         for position, step in enumerate(spec.transitions):
-            WorkflowTransition.objects.create(
+            transition = WorkflowTransition(
                 workflow=workflow, code=step.code, name=step.name, source=states[step.source],
                 target=states[step.target], capability=step.capability, required_fields=step.required,
                 effect=step.effect, position=position,
             )  # fmt: skip
+            transition.full_clean()  # the admin's rules (WorkflowTransition.clean) hold for presets too
+            transition.save()
     return made
 
 

@@ -146,8 +146,10 @@ class Command(BaseCommand):
                 return
             department = rng.choice(cast["departments"])
             ticket = self._step(ticket, agent, "dispatch", department=department)
-            if cast["handlers"] and rng.random() < 0.7:
-                ticket = services.ticket_assign(actor=agent, ticket=ticket, assignee=rng.choice(cast["handlers"]))
+            # A request goes to a handler of the department it was dispatched to (ticket_assign's rule).
+            handlers = [h for h in cast["handlers"] if h.org_unit and h.org_unit.path.startswith(department.path)]
+            if handlers and rng.random() < 0.7:
+                ticket = services.ticket_assign(actor=agent, ticket=ticket, assignee=rng.choice(handlers))
             if ticket.ticket_type == "repair" and progress > 0.3:
                 ticket = self._step(ticket, agent, "arrive")
             if progress < 0.5:
