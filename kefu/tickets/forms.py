@@ -6,14 +6,11 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kefu.customers.selectors import customers_visible_to
-from kefu.org.choices import Role
+from kefu.customers.models import Customer
 from kefu.org.models import OrgUnit, User
 
 from .models import Category, RootCause, Ticket
-
-# Who can be handed a request by name (the same roles the assignment rules pick from).
-HANDLING_ROLES = [Role.HANDLER, Role.AGENT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR]
+from .selectors import assignable_staff
 
 
 def style(form: forms.BaseForm) -> None:
@@ -65,7 +62,7 @@ class CustomerChoiceField(forms.IntegerField):
         customer_id = super().clean(value)
         if customer_id is None:
             return None
-        customer = customers_visible_to(self.user).filter(pk=customer_id).first()
+        customer = Customer.objects.visible_to(self.user).filter(pk=customer_id).first()
         if customer is None:
             raise forms.ValidationError(_("This customer was not found."))
         return customer
@@ -234,7 +231,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True, role__in=HANDLING_ROLES).select_related("org_unit")
+        staff = assignable_staff().select_related("org_unit")
         self.fields["assignee"].queryset = staff.order_by("org_unit__path", "full_name")
         self.fields["assignee"].label_from_instance = lambda user: (
             f"{user} · {user.org_unit.name}" if user.org_unit_id else str(user)
@@ -299,11 +296,11 @@ class MergeForm(ActionForm):
     number = forms.CharField(label=_("number of the request that goes on"), max_length=30)
 
     def clean_number(self):
-        from .selectors import ticket_id_from_number, tickets_visible_to
+        from .selectors import ticket_id_from_number
 
         text = self.cleaned_data["number"].strip()
-        ticket_id = ticket_id_from_number(text) or (int(text) if text.isdigit() else None)
-        target = tickets_visible_to(self.user).filter(pk=ticket_id).first() if ticket_id else None
+        ticket_id = ticket_id_from_number(text) or (int(text) if text.isdigit() and len(text) < 19 else None)
+        target = Ticket.objects.visible_to(self.user).filter(pk=ticket_id).first() if ticket_id else None
         if target is None:
             raise forms.ValidationError(_("No request with this number was found."))
         return target

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.pagination import capped_count
 from kefu.customers.selectors import customer_in_scope
-from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role
+from kefu.org.choices import HANDLING_ROLES, WHOLE_ORGANISATION_ROLES, Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
 from kefu.org.selectors import unit_ids_under
@@ -59,6 +59,16 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
             mine | transferred_here | in_units | Q(owner__org_unit_id__in=units) | Q(customer__org_unit_id__in=units)
         )
     return Ticket.objects.none()
+
+
+def assignable_staff(department=None) -> QuerySet[User]:
+    """Who may be given a request: active staff with a handling role, in `department` or a
+    unit below it when one is given. The assign form's choices, the API's assignee field and
+    ticket_assign all take them from here."""
+    staff = User.objects.filter(is_active=True, role__in=HANDLING_ROLES)
+    if department is not None:
+        staff = staff.filter(org_unit__path__startswith=department.path)
+    return staff
 
 
 def _pending_transfers_to(units: list[int]):
@@ -116,9 +126,24 @@ def ticket_id_from_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# A step needing this capability decides on a proposal (e.g. approving or rejecting a plan).
+APPROVAL_CAPABILITY = "tickets.approve"
+
+
+def proposed_by(ticket: Ticket) -> int | None:
+    """Who took the step that brought the request into its current state: the person whose
+    proposal an approval step decides on, and who therefore may not take it."""
+    events = ticket.events.filter(to_state_id=ticket.state_id).order_by("-created_at", "-id")
+    return events.values_list("actor_id", flat=True).first()
+
+
 def available_transitions(user, ticket: Ticket) -> list[WorkflowTransition]:
-    """The moves the user may make from the request's current state."""
-    return [move for move in workflows.moves_from(ticket.state_id) if has_capability(user, move.capability)]
+    """The moves the user may make from the request's current state; not the approval of their
+    own proposal (the proposer is read only when such a step is on offer)."""
+    moves = [move for move in workflows.moves_from(ticket.state_id) if has_capability(user, move.capability)]
+    if any(move.capability == APPROVAL_CAPABILITY for move in moves) and proposed_by(ticket) == user.pk:
+        moves = [move for move in moves if move.capability != APPROVAL_CAPABILITY]
+    return moves
 
 
 def ticket_events(ticket: Ticket, *, include_internal: bool = True, clocks=None) -> list[TicketEvent]:
@@ -193,7 +218,8 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
     unknown queue names fall back to all open ones.
 
     - mine: requests the user owns or handles, still open;
-    - department: open requests dispatched to the user's unit or below;
+    - department: open requests dispatched to the user's unit or below; for supervisors also
+      those of customers served in their subtree (dispatched or not);
     - due_soon: open, due within DUE_SOON_HOURS; overdue: open and past due;
     - supervised: open requests under supervision (督办); unassigned: open with no handler.
     """
@@ -211,7 +237,12 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
     if queue == "department":
         if not user.org_unit_id:
             return Ticket.objects.none()
-        return open_tickets.filter(department_id__in=unit_ids_under(user.org_unit.path))
+        units = unit_ids_under(user.org_unit.path)
+        if user.role == Role.SUPERVISOR:
+            # Also every request of their subtree's customers: those the hotline registered and
+            # nobody has dispatched yet, and those dispatched to a department elsewhere.
+            return open_tickets.filter(Q(department_id__in=units) | Q(customer__org_unit_id__in=units))
+        return open_tickets.filter(department_id__in=units)
     if queue == "due_soon":
         return open_tickets.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
     if queue == "overdue":
@@ -281,18 +312,34 @@ def default_ordering(queue: str) -> str:
     return "due" if queue in ("due_soon", "overdue") else "-created"
 
 
+# Customers whose name matches a search term, looked up first: their requests are found by the
+# customer index, which PostgreSQL combines with the keyword index (a join on the name could not be).
+SEARCH_CUSTOMERS_LIMIT = 1_000
+
+
 def ticket_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
-    """By request number, caller phone, or words in the title and description."""
+    """By request number (20261123-4711, or the short 4711 said on the phone), caller phone,
+    caller or customer name, or words in the title and description."""
     term = term.replace("\x00", "").strip()  # PostgreSQL refuses a NUL character in a query
     ticket_id = ticket_id_from_number(term)
     if ticket_id:
         return tickets.filter(pk=ticket_id)
     from kefu.core.phones import normalise_phone
 
+    # A number alone may be the short request number; 19 digits or more cannot be an id.
+    by_number = Q(pk=int(term)) if term.isascii() and term.isdigit() and len(term) < 19 else None
     digits = normalise_phone(term)
     if digits.isdigit() and len(digits) >= 5:
-        return tickets.filter(Q(caller_phone=digits) | Q(customer__mobile=digits))
-    return _keyword_search(tickets, term)
+        by_phone = Q(caller_phone=digits) | Q(customer__mobile=digits)
+        return tickets.filter(by_phone | by_number if by_number else by_phone)
+    if by_number:
+        return _keyword_search(tickets, term, also=by_number)
+    from kefu.customers.models import Customer
+    from kefu.customers.selectors import customer_search
+
+    named = customer_search(Customer.objects.all(), term).order_by().values_list("pk", flat=True)
+    customer_ids = list(named[:SEARCH_CUSTOMERS_LIMIT])
+    return _keyword_search(tickets, term, also=Q(customer_id__in=customer_ids) if customer_ids else None)
 
 
 # A keyword found in DENSE_IN_WINDOW of DENSITY_WINDOW requests or more (2 %) is read newest
@@ -303,8 +350,9 @@ COMMON_SHARE = 0.02  # a bigram in 2 % of requests or more (101 of 5,000) is com
 KEYWORD_INDEX = "ticket_search_grams_gin"  # its statistics give each common bigram's share
 
 
-def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
-    """Words in the title or description. On PostgreSQL the bigram full-text index narrows
+def _keyword_search(tickets: QuerySet[Ticket], term: str, *, also: Q | None = None) -> QuerySet[Ticket]:
+    """Words in the title, the description or the caller's name, or the condition `also` (the
+    requests of customers of that name, or of that short number). On PostgreSQL the bigram full-text index narrows
     the rows first (see kefu.core.search); SQLite scans.
 
     A common term is best read by walking the newest requests of the list until a page is full;
@@ -331,8 +379,9 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     # walking the newest requests until a page is full.
     lookup = "contains" if term.lower() == term.upper() else "icontains"
     words = Q(**{f"title__{lookup}": term}) | Q(**{f"description__{lookup}": term})
+    words |= Q(**{f"caller_name__{lookup}": term})  # in the bigram keys too (ticket_create)
     if connection.vendor != "postgresql" or not grams:
-        return tickets.filter(words)
+        return tickets.filter(words | also if also else words)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     query = SearchQuery(" & ".join(grams), config="simple", search_type="raw")
@@ -342,8 +391,11 @@ def _keyword_search(tickets: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     # common the term may still be rare (a misspelling), so the newest requests are counted.
     common = rarest >= COMMON_SHARE and (len(grams) == 1 or _common_among_the_newest(tickets, words))
     if common:
-        return tickets.filter(words)
-    return tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(grams=query).filter(words)
+        return tickets.filter(words | also if also else words)
+    by_keys = Q(grams=query) & words
+    return tickets.alias(grams=SearchVector("search_grams", config="simple")).filter(
+        by_keys | also if also else by_keys
+    )
 
 
 BIGRAM_SHARES_KEY, BIGRAM_SHARES_SECONDS = "kefu:tickets:bigram-shares", 3600

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core.errors import PermissionDeniedError
 from kefu.inbox.services import notify
 
 from .. import hooks
@@ -138,6 +139,9 @@ def ticket_extension_request(*, actor, ticket, new_due_at, reason: str) -> Exten
 
 @transaction.atomic
 def ticket_extension_decide(*, actor, extension: ExtensionRequest, approve: bool) -> ExtensionRequest:
+    if extension.requested_by_id == actor.pk:
+        # Separation of duties: nobody grants themselves more time.
+        raise PermissionDeniedError(_("You cannot decide on your own extension request; another approver must."))
     claimed = ExtensionRequest.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED, decided_by=actor, decided_at=now()
     )
