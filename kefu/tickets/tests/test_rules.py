@@ -247,3 +247,17 @@ def test_visible_to_narrows_any_request_queryset_by_the_users_scope(manager, oth
     assert list(Ticket.objects.visible_to(manager)) == [own]
     assert list(Ticket.objects.filter(pk=foreign.pk).visible_to(manager)) == []
     assert list(Ticket.objects.filter(pk=foreign.pk).visible_to(other_manager)) == [foreign]
+
+
+def test_the_request_page_offers_the_extension_decision_only_to_another_approver(
+    client_for, supervisor, second_supervisor, own_ticket
+):
+    due = timezone.now() + timedelta(hours=10)
+    Ticket.objects.filter(pk=own_ticket.pk).update(due_at=due)
+    own_ticket.refresh_from_db()
+    services.ticket_extension_request(
+        actor=supervisor, ticket=own_ticket, new_due_at=due + timedelta(days=2), reason="需协调施工队"
+    )
+    url = reverse("tickets:detail", args=[own_ticket.pk])
+    assert 'id="extension-decision-form"' not in client_for(supervisor).get(url).content.decode()
+    assert 'id="extension-decision-form"' in client_for(second_supervisor).get(url).content.decode()

@@ -110,7 +110,10 @@ def detail_context(request, ticket) -> dict:
         "transfer_decision_form": forms.TransferDecisionForm(ticket=ticket, user=user) if decide_transfer else None,
         "pending_extension": pending_extension,
         "extension_decision_form": (
-            forms.ExtensionDecisionForm(ticket=ticket, user=user) if pending_extension and can["approve"] else None
+            forms.ExtensionDecisionForm(ticket=ticket, user=user)
+            # Nobody decides on their own request for more time (ticket_extension_decide).
+            if pending_extension and can["approve"] and pending_extension.requested_by_id != user.pk
+            else None
         ),
         "comment_form": forms.CommentForm(ticket=ticket, user=user) if can["comment"] else None,
         "attach_form": forms.AttachmentForm(ticket=ticket, user=user) if can["comment"] else None,
