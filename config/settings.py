@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Fields named "kind" hold two choice sets: each gets its own name, wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "kefu.customers.choices.CustomerKind",
+        "EventKindEnum": "kefu.tickets.choices.EventKind",
+    },
 }
 
 # Background work: "inline" runs service functions in-process (embedded default);

@@ -2,6 +2,7 @@
 
 from django.db import models
 from drf_spectacular import openapi
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -16,6 +17,19 @@ class ErrorSerializer(serializers.Serializer):
     non_field_errors = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Refusals of the body as a whole."
     )
+
+
+def text_choice(choices, **kwargs) -> serializers.CharField:
+    """Text the service checks against `choices` (so that one answer names every bad field),
+    documented as the enum it is: DRF's ChoiceField would refuse the value before the service
+    reads the rest. A class per field: DRF copies a declared field by building it again."""
+    documented = serializers.ChoiceField(choices=choices, allow_blank=kwargs.get("allow_blank", False))
+
+    @extend_schema_field(documented)
+    class TextChoice(serializers.CharField):
+        pass
+
+    return TextChoice(**kwargs)
 
 
 # (status, description, when it applies to an operation)

@@ -173,3 +173,31 @@ def test_a_signed_in_user_without_a_unit_gets_null_as_documented(org):
 
     user = UserFactory(username="nounit", org_unit=None)
     assert caller(user).get("/api/v1/me/").json()["org_unit"] is None
+
+
+def test_request_fields_with_a_fixed_list_are_documented_as_enums(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    components = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+
+    def enum(component, field):
+        schema = components[component]["properties"][field]
+        refs = [part["$ref"] for part in schema.get("allOf", []) + schema.get("oneOf", [])]
+        return {value for ref in refs for value in components[ref.rsplit("/", 1)[1]].get("enum", [])}
+
+    assert {"complaint", "inquiry"} <= enum("CreateRequest", "ticket_type")
+    assert "wechat" in enum("CreateRequest", "channel")
+    assert {"individual", "organisation"} <= enum("CustomerWriteRequest", "kind")
+    assert "" in enum("CustomerWriteRequest", "credit_rating")  # may be left blank
+    assert enum("Ticket", "sla_state") == {"ok", "warning", "breached"}
+
+
+def test_a_bad_choice_is_still_reported_with_every_other_bad_field(agent):
+    # The enums are documentation: the service checks them with the rest of the body.
+    response = caller(agent).post(
+        "/api/v1/requests/",
+        {"ticket_type": "x", "channel": "fax", "title": "", "description": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"ticket_type", "channel", "title", "description"}

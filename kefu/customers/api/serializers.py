@@ -2,7 +2,9 @@
 
 from rest_framework import serializers
 
+from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
+from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
 from kefu.customers.models import Customer, KeyPerson
 from kefu.org.models import User
 from kefu.org.selectors import account_managers_visible_to
@@ -46,10 +48,10 @@ class CustomerSerializer(serializers.ModelSerializer):
 class CustomerWriteSerializer(serializers.Serializer):
     """Raw input for create/update: the service cleans phones, dates and choices."""
 
-    kind = serializers.CharField(required=False)
+    kind = text_choice(CustomerKind.choices, required=False)
     code = serializers.CharField(required=False, allow_blank=True)
     name = serializers.CharField(required=False, allow_blank=True)
-    status = serializers.CharField(required=False)
+    status = text_choice(CustomerStatus.choices, required=False)
     mobile = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
     email = serializers.CharField(required=False, allow_blank=True)
@@ -59,9 +61,9 @@ class CustomerWriteSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, allow_blank=True)
     grid = serializers.CharField(required=False, allow_blank=True)
     industry = serializers.CharField(required=False, allow_blank=True)
-    source_channel = serializers.CharField(required=False, allow_blank=True)
+    source_channel = text_choice(SourceChannel.choices, required=False, allow_blank=True)
     tier = serializers.CharField(required=False, allow_blank=True)
-    credit_rating = serializers.CharField(required=False, allow_blank=True)
+    credit_rating = text_choice(CreditRating.choices, required=False, allow_blank=True)
     contract_no = serializers.CharField(required=False, allow_blank=True)
     birthday = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)

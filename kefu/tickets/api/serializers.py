@@ -4,12 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.masking import mask_phone
+from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
 from kefu.customers.models import Customer
 from kefu.org.models import User
-from kefu.sla.choices import Metric
+from kefu.sla.choices import Metric, SlaState
 from kefu.sla.models import SlaClock
 from kefu.sla.selectors import time_limit_state
+from kefu.tickets.choices import Channel, Priority, TicketType
 from kefu.tickets.models import Attachment, Ticket, TicketEvent, WorkflowTransition
 from kefu.tickets.selectors import assignable_staff
 
@@ -44,6 +46,7 @@ class TicketSerializer(serializers.ModelSerializer):
     def get_caller_phone(self, ticket) -> str:
         return mask_phone(ticket.caller_phone)
 
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
     def get_sla_state(self, ticket) -> str:
         """ok / warning / breached: annotated on lists, read from the clocks for one request."""
         if hasattr(ticket, "sla_state"):
@@ -88,6 +91,7 @@ class TicketDetailSerializer(TicketSerializer):
             self._clocks_of = (ticket.pk, list(ticket.sla_clocks.all()) if clocks is None else clocks)
         return self._clocks_of[1]
 
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
     def get_sla_state(self, ticket) -> str:
         return ticket.sla_state if hasattr(ticket, "sla_state") else time_limit_state(self._clocks(ticket))
 
@@ -125,9 +129,10 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CreateSerializer(serializers.Serializer):
-    ticket_type = serializers.CharField()
-    channel = serializers.CharField()
-    priority = serializers.CharField(required=False)
+    # Checked by the service with the rest of the request (one answer names every bad field).
+    ticket_type = text_choice(TicketType.choices)
+    channel = text_choice(Channel.choices)
+    priority = text_choice(Priority.choices, required=False)
     title = serializers.CharField(allow_blank=True)
     description = serializers.CharField(allow_blank=True)
     remedy_requested = serializers.CharField(required=False, allow_blank=True)
