@@ -187,8 +187,8 @@ def test_request_fields_with_a_fixed_list_are_documented_as_enums(agent):
 
     assert {"complaint", "inquiry"} <= enum("CreateRequest", "ticket_type")
     assert "wechat" in enum("CreateRequest", "channel")
-    assert {"individual", "organisation"} <= enum("CustomerWriteRequest", "kind")
-    assert "" in enum("CustomerWriteRequest", "credit_rating")  # may be left blank
+    assert {"individual", "organisation"} <= enum("CustomerCreateRequest", "kind")
+    assert "" in enum("PatchedCustomerWriteRequest", "credit_rating")  # may be left blank
     assert enum("Ticket", "sla_state") == {"ok", "warning", "breached"}
 
 
@@ -201,3 +201,20 @@ def test_a_bad_choice_is_still_reported_with_every_other_bad_field(agent):
     )
     assert response.status_code == 400
     assert set(response.json()) >= {"ticket_type", "channel", "title", "description"}
+
+
+@pytest.mark.parametrize(
+    ("path", "required"), [("/api/v1/customers/", {"name"}), ("/api/v1/key-persons/", {"customer", "name"})]
+)
+def test_creating_documents_the_fields_it_requires(path, required, agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert required <= set(schema["components"]["schemas"][body.rsplit("/", 1)[1]]["required"])
+
+
+@pytest.mark.parametrize(("path", "field"), [("/api/v1/customers/", "name"), ("/api/v1/key-persons/", "name")])
+def test_creating_without_a_required_field_names_it(path, field, manager, own_customer):
+    response = caller(manager).post(path, {"customer": own_customer.pk}, content_type="application/json")
+    assert response.status_code == 400 and field in response.json()

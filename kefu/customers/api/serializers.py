@@ -80,6 +80,13 @@ class CustomerWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
 
 
+class CustomerCreateSerializer(CustomerWriteSerializer):
+    """Creating a customer, as the schema documents it: the name is required (the service says so,
+    with every other bad field; the view reads the body with CustomerWriteSerializer)."""
+
+    name = serializers.CharField()
+
+
 class KeyPersonWriteSerializer(serializers.Serializer):
     customer = serializers.IntegerField(required=False, help_text="Required on create.")
     name = serializers.CharField(required=False, allow_blank=True)
@@ -92,6 +99,13 @@ class KeyPersonWriteSerializer(serializers.Serializer):
     taboos = serializers.CharField(required=False, allow_blank=True)
     is_primary = serializers.BooleanField(required=False)
     version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
+
+
+class KeyPersonCreateSerializer(KeyPersonWriteSerializer):
+    """Creating a key person, as the schema documents it: the customer and the name are required."""
+
+    customer = serializers.IntegerField()
+    name = serializers.CharField()
 
 
 class RevealSerializer(serializers.Serializer):

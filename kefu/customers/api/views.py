@@ -14,8 +14,10 @@ from kefu.customers.filters import CustomerFilter
 from kefu.org.permissions import require_capability
 
 from .serializers import (
+    CustomerCreateSerializer,
     CustomerSerializer,
     CustomerWriteSerializer,
+    KeyPersonCreateSerializer,
     KeyPersonSerializer,
     KeyPersonWriteSerializer,
     RevealedSerializer,
@@ -58,7 +60,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
         customer = selectors.get_customer_for_user(request.user, pk)
         return Response(CustomerSerializer(customer).data)
 
-    @extend_schema(request=CustomerWriteSerializer, responses={201: CustomerSerializer})
+    @extend_schema(request=CustomerCreateSerializer, responses={201: CustomerSerializer})
     def create(self, request):
         require_capability(request.user, "customers.create")
         incoming = CustomerWriteSerializer(data=request.data, context={"request": request})
@@ -131,7 +133,7 @@ class KeyPersonViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         return Response(KeyPersonSerializer(selectors.get_key_person_for_user(request.user, pk)).data)
 
-    @extend_schema(request=KeyPersonWriteSerializer, responses={201: KeyPersonSerializer})
+    @extend_schema(request=KeyPersonCreateSerializer, responses={201: KeyPersonSerializer})
     def create(self, request):
         incoming = KeyPersonWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
