@@ -183,7 +183,9 @@ class NoteSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField()
+    into = ScopedPrimaryKeyRelatedField(
+        queryset=Ticket.objects.all(), help_text="The request that goes on: one in your data scope."
+    )
 
 
 class ExtensionSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from kefu.inbox.services import notify
 
 from .. import hooks
 from ..choices import EventKind, ExtensionStatus, StateKind
-from ..models import ExtensionRequest
+from ..models import ExtensionRequest, Ticket
 from .closing import withdraw_waiting
 from .common import lock, now, record
 
@@ -83,6 +83,8 @@ def ticket_merge(*, actor, ticket, into):
     """Close a duplicate by merging it into the request that goes on."""
     if ticket.pk == into.pk:
         raise ValidationError(_("A request cannot be merged into itself."))
+    if not Ticket.objects.visible_to(actor).filter(pk=into.pk).exists():
+        raise ValidationError(_("No request with this number was found."))
     current = lock(ticket)
     target = lock(into)
     if current.closed_at or target.closed_at or target.merged_into_id:

@@ -261,3 +261,19 @@ def test_the_request_page_offers_the_extension_decision_only_to_another_approver
     url = reverse("tickets:detail", args=[own_ticket.pk])
     assert 'id="extension-decision-form"' not in client_for(supervisor).get(url).content.decode()
     assert 'id="extension-decision-form"' in client_for(second_supervisor).get(url).content.decode()
+
+
+@pytest.mark.parametrize("via", VIA)
+def test_a_request_is_merged_only_into_one_in_the_actors_scope(via, client_for, supervisor, own_ticket, other_manager):
+    foreign = TicketFactory(owner=other_manager, customer=CustomerFactory(account_manager=other_manager))
+    if via == "page":
+        response = client_for(supervisor).post(reverse("tickets:merge", args=[own_ticket.pk]), {"number": foreign.pk})
+        assert response.status_code == 200 and set(response.context["form"].errors) == {"number"}
+    elif via == "api":
+        url = reverse("api-request-merge", args=[own_ticket.pk])
+        response = api(supervisor).post(url, {"into": foreign.pk}, format="json")
+        assert response.status_code == 400 and set(response.json()) == {"into"}
+    else:
+        with pytest.raises(ValidationError):
+            services.ticket_merge(actor=supervisor, ticket=own_ticket, into=foreign)
+    assert Ticket.objects.get(pk=own_ticket.pk).merged_into_id is None
