@@ -218,3 +218,12 @@ def test_creating_documents_the_fields_it_requires(path, required, agent):
 def test_creating_without_a_required_field_names_it(path, field, manager, own_customer):
     response = caller(manager).post(path, {"customer": own_customer.pk}, content_type="application/json")
     assert response.status_code == 400 and field in response.json()
+
+
+def test_the_caller_lookup_documents_its_two_lists(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    answer = schema["paths"]["/api/v1/lookup/caller/"]["get"]["responses"]["200"]["content"]["application/json"]
+    properties = schema["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert properties["customers"]["type"] == properties["open_requests"]["type"] == "array"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -258,7 +258,10 @@ def extension_decide(request, pk):
 
 @extend_schema(
     parameters=[OpenApiParameter("phone", OpenApiTypes.STR, required=True)],
-    responses=OpenApiTypes.OBJECT,
+    responses=inline_serializer(
+        "CallerLookup",
+        {"customers": CustomerSerializer(many=True), "open_requests": s.TicketSerializer(many=True)},
+    ),
     tags=["requests"],
 )
 @api_view(["GET"])
