@@ -299,7 +299,9 @@ class MergeForm(ActionForm):
         from .selectors import ticket_id_from_number
 
         text = self.cleaned_data["number"].strip()
-        ticket_id = ticket_id_from_number(text) or (int(text) if text.isdigit() and len(text) < 19 else None)
+        ticket_id = ticket_id_from_number(text) or (
+            int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+        )
         target = Ticket.objects.visible_to(self.user).filter(pk=ticket_id).first() if ticket_id else None
         if target is None:
             raise forms.ValidationError(_("No request with this number was found."))

@@ -227,3 +227,21 @@ def test_the_caller_lookup_documents_its_two_lists(agent):
     answer = schema["paths"]["/api/v1/lookup/caller/"]["get"]["responses"]["200"]["content"]["application/json"]
     properties = schema["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
     assert properties["customers"]["type"] == properties["open_requests"]["type"] == "array"
+
+
+def test_merging_into_a_number_that_is_not_one_is_a_form_error(supervisor, agent, own_customer):
+    install_workflows()
+    ticket = TicketFactory(owner=agent, customer=own_customer)
+    response = caller(supervisor).post(f"/requests/{ticket.pk}/merge/", {"number": "²"})
+    assert response.status_code in (200, 302)  # the page with the form's error, not a 500
+
+
+def test_a_root_cause_given_as_a_digit_int_refuses_is_a_bad_request(agent, own_customer):
+    install_workflows()
+    ticket = TicketFactory(owner=agent, customer=own_customer)
+    response = caller(agent).post(
+        f"/api/v1/requests/{ticket.pk}/transition/",
+        {"code": "acknowledge", "fields": {"cause_class": "²"}},
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 400)  # an unknown class is refused or ignored, never a 500

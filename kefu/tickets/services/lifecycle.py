@@ -163,7 +163,7 @@ def _root_cause(value) -> RootCause | None:
     if isinstance(value, RootCause):
         return active.filter(pk=value.pk).first()
     text = str(value)
-    if text.isdigit() and len(text) < 18:
+    if text.isascii() and text.isdigit() and len(text) < 18:  # "²" is a digit int() refuses
         return active.filter(pk=int(text)).first() or active.filter(name=text).first()
     return active.filter(name=text).first()
 
