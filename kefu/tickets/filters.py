@@ -23,7 +23,9 @@ class TicketFilter(FilterSet):
     department = IdFilter(label=_("handling department"))
     customer = IdFilter(label=_("customer"))
     sla_state = django_filters.ChoiceFilter(label=_("time limit"), choices=codes(SlaState))
-    q = django_filters.CharFilter(label=_("Search"), help_text=_("Request number, caller phone or keywords"))
+    q = django_filters.CharFilter(
+        label=_("Search"), help_text=_("Request number, caller phone, customer or caller name, or keywords")
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("order"), choices=[(key, key) for key in selectors.ORDERINGS], help_text=_("Default: by queue")
     )
