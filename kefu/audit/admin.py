@@ -164,7 +164,8 @@ class AuditedAdmin:
     def move_node(self, request):
         """treebeard's drag and drop in a tree's list moves a node without a form."""
         node_id = request.POST.get("node") or ""
-        node = self.model._default_manager.filter(pk=node_id).first() if node_id.isdigit() else None
+        number = node_id.isascii() and node_id.isdigit()  # "²" is a digit the database refuses
+        node = self.model._default_manager.filter(pk=node_id).first() if number else None
         before = _snapshot(node) if node is not None else None
         with transaction.atomic():
             response = super().move_node(request)

@@ -245,3 +245,12 @@ def test_a_root_cause_given_as_a_digit_int_refuses_is_a_bad_request(agent, own_c
         content_type="application/json",
     )
     assert response.status_code in (200, 400)  # an unknown class is refused or ignored, never a 500
+
+
+def test_moving_a_unit_in_the_admin_with_a_node_that_is_not_a_number_is_refused_not_a_500(admin_user, org):
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    response = caller(admin_user).post(
+        "/admin/org/orgunit/move/", {"node": "²", "target": org["east"].pk, "relation": "child"}
+    )
+    assert response.status_code == 400  # treebeard's own answer to a bad move form
