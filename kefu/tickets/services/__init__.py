@@ -17,10 +17,11 @@ from .oversight import (
     ticket_supervise,
     ticket_supervision_lift,
 )
-from .routing import ticket_assign, ticket_transfer_decide, ticket_transfer_request
+from .routing import may_answer_transfer, ticket_assign, ticket_transfer_decide, ticket_transfer_request
 
 __all__ = [
     "IllegalTransitionError",
+    "may_answer_transfer",
     "ticket_assign",
     "ticket_attach",
     "ticket_comment",

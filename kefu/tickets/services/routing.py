@@ -123,8 +123,12 @@ def ticket_transfer_request(*, actor, ticket, to_department, reason: str) -> Tra
     return transfer
 
 
-def _answers_for(actor, department) -> bool:
-    """Members of the receiving department answer, and so do supervisors above it."""
+def may_answer_transfer(actor, transfer: Transfer) -> bool:
+    """Members of the receiving department answer, and so do supervisors above it (and admins).
+
+    The request page asks this too, so it offers the answer to exactly those the service accepts.
+    """
+    department = transfer.to_department
     if actor.role == Role.ADMIN:
         return True
     if not actor.org_unit_id:
@@ -136,7 +140,7 @@ def _answers_for(actor, department) -> bool:
 @transaction.atomic
 def ticket_transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str = "") -> Transfer:
     """The receiving department accepts (and becomes responsible) or returns the request."""
-    if not _answers_for(actor, transfer.to_department):
+    if not may_answer_transfer(actor, transfer):
         raise ValidationError(_("Only the receiving department can answer this transfer."))
     if not accept and not (note or "").strip():
         raise ValidationError({"note": _("Say why the request is returned.")})

@@ -483,6 +483,21 @@ def test_the_receiving_department_accepts_a_transfer_and_becomes_owner(client_fo
     assert ticket.owner == supervisor and ticket.department == org["east"]
 
 
+def test_a_supervisor_above_the_receiving_department_answers_a_transfer_from_the_request_page(
+    client_for, supervisor, agent, own_ticket, org
+):
+    # The incoming tab lists transfers to the supervisor's units below, and the service lets the
+    # supervisor answer them: the request page must offer the answer too (it did only to members).
+    receiving = org["east_team"]  # a team below the supervisor's branch
+    services.ticket_transfer_request(actor=agent, ticket=own_ticket, to_department=receiving, reason="属营销")
+    client = client_for(supervisor)
+    assert own_ticket in selectors.ticket_queue(supervisor, "incoming")
+    page = client.get(reverse("tickets:detail", args=[own_ticket.pk])).content.decode()
+    assert 'id="transfer-decision-form"' in page
+    client.post(reverse("tickets:transfer_decide", args=[own_ticket.pk]), {"decision": "accept"})
+    assert Ticket.objects.get(pk=own_ticket.pk).department == receiving
+
+
 def test_returning_a_transfer_needs_a_reason(client_for, supervisor, agent, own_ticket, org):
     services.ticket_transfer_request(actor=agent, ticket=own_ticket, to_department=org["east"], reason="属抢修")
     response = client_for(supervisor).post(

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_GET
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.masking import mask_phone
-from kefu.org.choices import Role
 from kefu.org.permissions import has_capability
 from kefu.sla.selectors import time_limit_state
 
-from .. import forms, selectors
+from .. import forms, selectors, services
 from ..choices import EventKind
 from ..models import Attachment
 from .common import due_state, sla_badge
@@ -44,11 +43,8 @@ EVENT_ICONS = {
 
 
 def can_decide_transfer(user, transfer) -> bool:
-    """Members of the receiving department (or an admin) answer a transfer."""
-    if not has_capability(user, "tickets.handle"):
-        return False
-    in_department = user.org_unit_id and user.org_unit.path.startswith(transfer.to_department.path)
-    return bool(in_department or user.role == Role.ADMIN)
+    """Those the service lets answer a transfer (and who handle requests at all)."""
+    return has_capability(user, "tickets.handle") and services.may_answer_transfer(user, transfer)
 
 
 def _action_panels(user, ticket, can: dict, *, transfer_pending: bool, extension_pending: bool) -> list[dict]:
