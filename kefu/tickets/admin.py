@@ -22,6 +22,9 @@ class WorkflowTransitionInline(admin.TabularInline):
     extra = 0
     fields = ["position", "code", "name", "source", "target", "capability", "required_fields", "effect"]
 
+    class Media:
+        css = {"all": ["css/workflow-admin.css"]}
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the states of the workflow being edited are offered.
         workflow_id = request.resolver_match.kwargs.get("object_id")
