@@ -45,3 +45,17 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, live_server, username: str) -> None:
+    """Sign in through the login page as `username` (factories' TEST_PASSWORD), landing on the workbench."""
+    from playwright.sync_api import expect
+
+    from kefu.core.testing.factories import TEST_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/")

@@ -5,8 +5,8 @@ lookup with Enter, step form cancel, charts, API docs)."""
 import pytest
 from playwright.sync_api import expect
 
+from kefu.core.testing.browser import log_in
 from kefu.core.testing.factories import TicketFactory, install_workflows
-from kefu.tickets.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from config import urls as project_urls
-from kefu.core.testing.browser import screenshot
+from kefu.core.testing.browser import log_in, screenshot
 from kefu.core.testing.factories import (
-    TEST_PASSWORD,
     CustomerFactory,
     KeyPersonFactory,
     TicketFactory,
@@ -53,15 +52,6 @@ def sized(browser):
     for context in contexts:
         context.close()
     assert violations == []
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def a_working_day(agent, own_customer, org):

@@ -5,18 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kefu.core.testing.browser import screenshot
-from kefu.core.testing.factories import TEST_PASSWORD, CustomerFactory, KeyPersonFactory
+from kefu.core.testing.browser import log_in, screenshot
+from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def test_agent_finds_a_customer_by_phone_and_reveals_the_number(page, live_server, agent, own_customer):

@@ -67,7 +67,7 @@ def test_revealing_in_the_form_gives_an_input_with_the_full_value_and_logs_it(ma
 def test_a_manager_reveals_the_number_in_the_form_and_saves_a_new_one(page, live_server, manager, customer):
     from playwright.sync_api import expect
 
-    from kefu.tickets.tests.test_browser import log_in
+    from kefu.core.testing.browser import log_in
 
     log_in(page, live_server, "manager")
     page.goto(f"{live_server.url}{reverse('customers:edit', args=[customer.pk])}")

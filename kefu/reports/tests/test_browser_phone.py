@@ -2,8 +2,7 @@
 
 import pytest
 
-from kefu.core.testing.browser import screenshot
-from kefu.core.testing.factories import TEST_PASSWORD
+from kefu.core.testing.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,10 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_complaint_report_fits_a_phone(browser, live_server, supervisor):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", supervisor.username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, supervisor.username)
     page.goto(f"{live_server.url}/reports/complaints/")
     # The dates' natural width pushed the button 48 px past the edge of a 390 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

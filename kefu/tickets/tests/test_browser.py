@@ -7,19 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kefu.core.testing.browser import screenshot
-from kefu.core.testing.factories import TEST_PASSWORD, CustomerFactory, TicketFactory, install_workflows
+from kefu.core.testing.browser import log_in, screenshot
+from kefu.core.testing.factories import CustomerFactory, TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/")
 
 
 def take_step(page, code, **fields):

@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kefu.core.testing.browser import screenshot
+from kefu.core.testing.browser import log_in, screenshot
 from kefu.core.testing.factories import install_workflows
 
-from .test_browser import log_in, some_work
+from .test_browser import some_work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

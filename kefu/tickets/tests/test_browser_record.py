@@ -5,10 +5,9 @@ lists the customer's requests."""
 import pytest
 from playwright.sync_api import expect
 
-from kefu.core.testing.browser import screenshot
+from kefu.core.testing.browser import log_in, screenshot
 from kefu.core.testing.factories import install_workflows
 from kefu.tickets import services
-from kefu.tickets.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

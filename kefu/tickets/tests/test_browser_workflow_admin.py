@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from kefu.core.testing.browser import screenshot
-from kefu.core.testing.factories import TEST_PASSWORD, install_workflows
+from kefu.core.testing.browser import log_in, screenshot
+from kefu.core.testing.factories import install_workflows
 from kefu.tickets.models import Workflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,11 +17,7 @@ def test_the_workflow_editor_lists_a_steps_required_fields_on_readable_lines(bro
     workflow = Workflow.objects.filter(transitions__isnull=False).first()
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", admin_user.username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, admin_user.username)
     page.goto(live_server.url + reverse("admin:tickets_workflow_change", args=[workflow.pk]))
     # The ticked list was squeezed to one character per line: each step's row was 500 px tall.
     cell = page.locator("td.field-required_fields").first
