@@ -22,42 +22,37 @@ def _responsible(ticket):
 @transaction.atomic
 def ticket_supervise(*, actor, ticket, note: str = ""):
     """Flag the request as supervised: listed for supervisors, and its people are told."""
-    current = lock(ticket)
-    if current.supervised:
-        raise ValidationError(_("This request is already supervised."))
-    current.supervised = True
-    current.version += 1
-    current.save(update_fields=["supervised", "version", "updated_at"])
-    record(current, actor=actor, kind=EventKind.SUPERVISED, body=note, audit_changes={"supervised": [False, True]})
-    notify(
-        recipients=_responsible(current),
-        kind="supervised",
-        text=_("Request %(number)s is under supervision by %(name)s. %(note)s")
-        % {"number": current.number, "name": actor, "note": note},
-        dedupe_key=f"supervised:{current.pk}:{current.version}",
-        ticket=current,
-    )
-    return current
+    return _set_supervised(actor, ticket, True, note)
 
 
 @transaction.atomic
 def ticket_supervision_lift(*, actor, ticket, note: str = ""):
     """End the supervision (督办): the request leaves the supervised queue; its people are told."""
+    return _set_supervised(actor, ticket, False, note)
+
+
+def _set_supervised(actor, ticket, supervised: bool, note: str):
+    """Supervising and lifting differ only in the flag's direction, the event and the words."""
     current = lock(ticket)
-    if not current.supervised:
-        raise ValidationError(_("This request is not under supervision."))
-    current.supervised = False
+    if current.supervised == supervised:
+        raise ValidationError(
+            _("This request is already supervised.") if supervised else _("This request is not under supervision.")
+        )
+    current.supervised = supervised
     current.version += 1
     current.save(update_fields=["supervised", "version", "updated_at"])
-    record(
-        current, actor=actor, kind=EventKind.SUPERVISION_LIFTED, body=note, audit_changes={"supervised": [True, False]}
-    )
+    kind = EventKind.SUPERVISED if supervised else EventKind.SUPERVISION_LIFTED
+    record(current, actor=actor, kind=kind, body=note, audit_changes={"supervised": [not supervised, supervised]})
+    if supervised:
+        text = _("Request %(number)s is under supervision by %(name)s. %(note)s")
+    else:
+        text = _("Supervision of request %(number)s was lifted by %(name)s. %(note)s")
+    notice = "supervised" if supervised else "supervision_lifted"
     notify(
         recipients=_responsible(current),
-        kind="supervision_lifted",
-        text=_("Supervision of request %(number)s was lifted by %(name)s. %(note)s")
-        % {"number": current.number, "name": actor, "note": note},
-        dedupe_key=f"supervision_lifted:{current.pk}:{current.version}",
+        kind=notice,
+        text=text % {"number": current.number, "name": actor, "note": note},
+        dedupe_key=f"{notice}:{current.pk}:{current.version}",
         ticket=current,
     )
     return current
@@ -169,7 +164,9 @@ def ticket_extension_decide(*, actor, extension: ExtensionRequest, approve: bool
     )
     if approve:
         text = _("Extension of request %(number)s approved: new deadline %(due)s.") % {
-            "number": current.number, "due": f"{timezone.localtime(extension.new_due_at):%Y-%m-%d %H:%M}"}
+            "number": current.number,
+            "due": f"{timezone.localtime(extension.new_due_at):%Y-%m-%d %H:%M}",
+        }
     else:
         text = _("Extension of request %(number)s rejected: the deadline stays.") % {"number": current.number}
     notify(
