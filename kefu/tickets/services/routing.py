@@ -169,6 +169,14 @@ def ticket_transfer_decide(*, actor, transfer: Transfer, accept: bool, note: str
             body=note,
             audit_changes={"department": [before[0], current.department_id], "owner": [before[1], actor.pk]},
         )
+        notify(
+            recipients=[transfer.requested_by],
+            kind="transfer_accepted",
+            text=_("Request %(number)s was taken over by %(department)s.")
+            % {"number": current.number, "department": transfer.to_department.name},
+            dedupe_key=f"transfer_accepted:{transfer.pk}",
+            ticket=current,
+        )
     else:
         record(current, actor=actor, kind=EventKind.TRANSFER_RETURNED, body=note)
         notify(

@@ -62,6 +62,17 @@ def test_transfer_needs_a_reason_and_moves_ownership_only_when_accepted(ticket, 
     assert ticket.owner == crew[0] and ticket.department == org["east_team"]
 
 
+def test_an_accepted_transfer_tells_the_requester_who_is_no_longer_responsible(ticket, agent, org, crew):
+    # The first responder stays responsible until a transfer is accepted (SPEC: 首问负责制): they
+    # must learn that the request has left them, as they learn of a returned one.
+    transfer = services.ticket_transfer_request(
+        actor=agent, ticket=ticket, to_department=org["east_team"], reason="属抢修范围"
+    )
+    services.ticket_transfer_decide(actor=crew[0], transfer=transfer, accept=True)
+    notice = Notification.objects.get(recipient=agent, kind="transfer_accepted")
+    assert ticket.number in notice.text and org["east_team"].name in notice.text
+
+
 def test_returned_transfer_keeps_the_owner_and_tells_the_requester(ticket, agent, org, crew):
     transfer = services.ticket_transfer_request(
         actor=agent, ticket=ticket, to_department=org["east_team"], reason="属抢修范围"
