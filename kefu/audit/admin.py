@@ -3,7 +3,7 @@
 `AuditedAdmin` is mixed into every ModelAdmin: the apps' admin.py name it where they can, and
 `audit_every_admin` (run by AuditConfig.ready, once every admin module is registered) mixes it
 into the rest: org's screens (org cannot import this app, which imports org) and the screens of
-other packages (groups, API tokens, axes' lock-outs). kefu/audit/tests/test_admin.py checks that
+other packages (groups, API tokens, axes' lock-outs). kefu/audit/tests/views/test_admin.py checks that
 none is left out. The admin saves inside `transaction.atomic`, so the entries written here commit or
 roll back with the change. The values before a change are read when the admin loads the row
 (`get_object`), before anything is written: treebeard's tree form moves nodes while the form
