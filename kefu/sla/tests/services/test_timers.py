@@ -295,16 +295,6 @@ def test_install_preset_command_sets_up_workflows_categories_and_policies(db):
     assert SlaPolicy.objects.filter(preset="hotel").count() == 4
 
 
-def test_request_page_shows_its_time_limits(policy, agent, own_customer, monkeypatch, client_for):
-    from django.urls import reverse
-
-    ticket = register(agent, own_customer, when=moment("2027-02-05", 10), monkeypatch=monkeypatch)
-    monkeypatch.undo()
-    body = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
-    assert 'id="ticket-time-limits"' in body
-    assert "2027-02-" in body
-
-
 def test_the_sweep_writes_no_row_per_request_and_the_timeline_shows_its_stamps(
     policy, agent, own_customer, monkeypatch
 ):
@@ -375,24 +365,3 @@ def test_a_claim_larger_than_the_first_batch_is_taken_in_larger_ones(policy, age
     assert len(breach_claims) == 4  # 1 + 2 + 2 + 1 (short: the last)
     (notice,) = Notification.objects.filter(recipient=agent, kind="sla_breached")
     assert notice.text.count("20260302-") == 5 and "(+1)" in notice.text
-
-
-def test_the_api_lists_a_breach_on_the_request_s_events(policy, agent, own_customer, monkeypatch):
-    from django.urls import reverse
-    from rest_framework.test import APIClient
-
-    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
-    sla_sweep(now=moment("2026-03-03", 9, 1))  # no sweep ran at the warning time: no warning shown
-    client = APIClient()
-    client.force_authenticate(agent)
-    events = client.get(reverse("api-request-events", args=[ticket.pk])).json()
-    assert [(e["kind"], e["id"] is None) for e in events] == [("created", False), ("sla_breached", True)]
-
-
-def test_the_request_page_shows_the_breach_on_its_timeline(policy, agent, own_customer, monkeypatch, client_for):
-    from django.urls import reverse
-
-    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
-    sla_sweep(now=moment("2026-03-03", 9, 1))
-    page = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
-    assert page.count("超出时限") == 1 and "首次响应" in page
