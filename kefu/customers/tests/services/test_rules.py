@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
 from kefu.customers import services
-from kefu.customers.forms import CustomerForm
 from kefu.customers.models import Customer
 
 VIA = ["page", "api", "service"]
@@ -83,25 +82,3 @@ def test_a_parent_organisation_in_scope_is_accepted(via, client_for, supervisor,
         )
     own_customer.refresh_from_db()
     assert own_customer.parent == group
-
-
-def test_the_parent_choice_offers_only_customers_in_scope(supervisor, own_customer, foreign_customer):
-    parents = CustomerForm(user=supervisor).fields["parent"].queryset
-    assert own_customer in parents and foreign_customer not in parents
-
-
-def test_a_parent_already_set_outside_the_scope_does_not_block_editing_the_rest(
-    client_for, supervisor, own_customer, foreign_customer
-):
-    Customer.objects.filter(pk=own_customer.pk).update(parent=foreign_customer)
-    data = {"name": "张三丰", "kind": "individual", "status": "active", "version": 1, "parent": foreign_customer.pk}
-    assert client_for(supervisor).post(reverse("customers:edit", args=[own_customer.pk]), data).status_code == 302
-    assert Customer.objects.get(pk=own_customer.pk).name == "张三丰"
-
-
-def test_visible_to_narrows_any_customer_queryset_by_the_users_scope(
-    manager, supervisor, own_customer, foreign_customer
-):
-    assert list(Customer.objects.visible_to(manager)) == [own_customer]
-    assert list(Customer.objects.filter(name="李四").visible_to(supervisor)) == []
-    assert list(Customer.objects.filter(name="李四").visible_to(foreign_customer.account_manager)) == [foreign_customer]
