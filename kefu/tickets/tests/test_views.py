@@ -862,3 +862,16 @@ def test_queue_rows_link_to_their_request_pages(client_for, agent, own_customer)
     page = client_for(agent).get(reverse("tickets:queue"), {"queue": "all_open"}).content.decode()
     for ticket in tickets:
         assert f'href="{reverse("tickets:detail", args=[ticket.pk])}"' in page
+
+
+def test_the_timeline_names_the_first_state_once_when_it_is_called_like_the_registration(
+    client_for, agent, own_customer
+):
+    # The complaint's first state is 已受理, as the registration event is: "已受理: 已受理" said it twice.
+    ticket, _ = services.ticket_create(
+        actor=agent,
+        data={"ticket_type": "complaint", "channel": "phone", "title": "停电", "description": "停电"},
+        customer=own_customer,
+    )
+    page = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "已受理: 已受理" not in page and '<div class="fw-semibold">已受理</div>' in page
