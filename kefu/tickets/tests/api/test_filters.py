@@ -32,15 +32,6 @@ def test_the_api_refuses_a_bad_filter_value_naming_the_filter(name, value, agent
     assert list(response.json()) == [name]
 
 
-@pytest.mark.parametrize(("name", "value"), BAD_VALUES)
-def test_the_queue_page_ignores_a_bad_filter_value_and_says_so(name, value, agent, own_customer, client_for):
-    ticket = TicketFactory(owner=agent, customer=own_customer)
-    response = client_for(agent).get(reverse("tickets:queue"), {"queue": "all_open", name: value})
-    assert response.status_code == 200
-    assert response.context["filter_errors"]
-    assert ticket.pk in [row.pk for row in response.context["page_obj"]]
-
-
 @pytest.mark.parametrize("via", ["page", "api"])
 def test_the_page_and_the_api_filter_alike(via, agent, own_customer, foreign_customer, client_for):
     mine = TicketFactory(owner=agent, customer=own_customer, ticket_type="complaint")

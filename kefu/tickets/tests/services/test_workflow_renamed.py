@@ -83,17 +83,3 @@ def test_workflows_installed_before_the_effects_get_them_from_their_codes():
     assert WorkflowTransition.objects.get(workflow__ticket_type="complaint", code="assess_valid").effect == "mark_valid"
     assert WorkflowTransition.objects.get(code="assess_invalid").effect == "mark_invalid"
     assert WorkflowState.objects.get(code="on_site").stops_arrival_clock
-
-
-def test_the_workflow_admin_shows_the_effects_in_chinese(client_for, org):
-    from django.urls import reverse
-
-    from kefu.core.testing.factories import UserFactory
-    from kefu.org.choices import Role
-    from kefu.tickets.models import Workflow
-
-    root = UserFactory(username="root", role=Role.ADMIN, org_unit=org["company"], is_staff=True, is_superuser=True)
-    workflow = Workflow.objects.get(ticket_type="complaint")
-    page = client_for(root).get(reverse("admin:tickets_workflow_change", args=[workflow.pk])).content.decode()
-    assert "到达现场" in page and "效果" in page
-    assert '<option value="mark_valid" selected>判定投诉有效</option>' in page

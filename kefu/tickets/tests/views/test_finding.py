@@ -88,18 +88,3 @@ def test_a_supervisors_department_queue_holds_their_customers_requests_before_di
     queue = found(via, supervisor, client_for, queue="department")
     assert queue == {hotline.pk, dispatched_here.pk}
     assert elsewhere.pk not in found(via, supervisor, client_for)  # nor in their scope at all
-
-
-def test_requests_registered_before_get_the_callers_name_in_their_search_keys(agent):
-    """PostgreSQL finds a caller's name through the bigram keys; older requests are keyed again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from kefu.core.search import search_keys
-    from kefu.tickets.models import Ticket
-
-    ticket = TicketFactory(owner=agent, caller_name="欧阳娜娜")
-    Ticket.objects.filter(pk=ticket.pk).update(search_grams=search_keys(ticket.title, ticket.description))
-    import_module("kefu.tickets.migrations.0020_caller_name_in_search_keys").rekey_callers(apps, None)
-    assert "欧阳" in Ticket.objects.get(pk=ticket.pk).search_grams.split()

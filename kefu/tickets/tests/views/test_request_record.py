@@ -1,18 +1,16 @@
 """The request page and timeline say what happened (issue 15.13): what each step set, the new
-deadline of an extension, a reply as the first response, root-cause classes from a list, and
-the customer 360 page listing the customer's requests."""
+deadline of an extension, the root-cause classes offered, and the customer 360 page listing the
+customer's requests."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.reports.selectors import Period, complaint_statistics
-from kefu.sla.choices import Metric, TimeUnit
-from kefu.sla.models import SlaClock, SlaPolicy
+from kefu.sla.choices import TimeUnit
+from kefu.sla.models import SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import services
 from kefu.tickets.models import RootCause, Ticket
@@ -85,24 +83,6 @@ def test_the_timeline_shows_the_new_deadline_after_an_extension(client_for, poli
     assert re.search(rf"新的期限.*{timezone.localtime(new_due):%Y-%m-%d %H:%M}", shown)
 
 
-@pytest.mark.parametrize("path", ["service", "api"])
-def test_a_reply_to_the_customer_stops_the_first_response_clock(client_for, policy, agent, complaint, path):
-    clock = SlaClock.objects.get(ticket=complaint, metric=Metric.FIRST_RESPONSE)
-    services.ticket_comment(actor=agent, ticket=complaint, body="内部：先核实", internal=True)
-    assert SlaClock.objects.get(pk=clock.pk).stopped_at is None  # an internal note is not an answer
-    if path == "service":
-        services.ticket_comment(actor=agent, ticket=complaint, body="您好，已受理，正在核实。", internal=False)
-    else:
-        response = client_for(agent).post(
-            f"/api/v1/requests/{complaint.pk}/comments/",
-            {"body": "您好，已受理，正在核实。", "internal": False},
-            content_type="application/json",
-        )
-        assert response.status_code == 201
-    assert SlaClock.objects.get(pk=clock.pk).stopped_at is not None
-    assert SlaClock.objects.get(ticket=complaint, metric=Metric.RESOLUTION).stopped_at is None
-
-
 def _to_callback(ticket, agent, supervisor):
     step(ticket, agent, "acknowledge")
     step(ticket, agent, "assess_valid")
@@ -120,39 +100,6 @@ def test_archiving_offers_the_active_root_cause_classes_of_the_admins_list(clien
     assert "停送电" in select and "供电质量" in select
     assert "电网建设" not in select  # deactivated by the admin
     assert "<textarea" not in select and 'type="text"' not in select
-
-
-@pytest.mark.parametrize("typed", ["停电类", "电网建设"])
-def test_a_root_cause_class_not_on_the_active_list_is_refused_on_page_and_api(
-    client_for, agent, supervisor, complaint, typed
-):
-    RootCause.objects.filter(name="电网建设").update(is_active=False)
-    _to_callback(complaint, agent, supervisor)
-    with pytest.raises(ValidationError) as error:
-        step(complaint, agent, "archive", root_cause="线路老化", cause_class=typed)
-    assert error.value.message_dict["cause_class"] == ["请从列表中选择原因分类。"]
-    response = client_for(agent).post(
-        f"/api/v1/requests/{complaint.pk}/transition/",
-        {"code": "archive", "fields": {"root_cause": "线路老化", "cause_class": typed}},
-        content_type="application/json",
-    )
-    assert response.status_code == 400 and "cause_class" in response.json()
-    page = client_for(agent).post(
-        reverse("tickets:transition", args=[complaint.pk, "archive"]),
-        {"root_cause": "线路老化", "cause_class": typed, "version": Ticket.objects.get(pk=complaint.pk).version},
-    )
-    assert Ticket.objects.get(pk=complaint.pk).cause_class_id is None and page.status_code in (200, 400)
-
-
-def test_the_complaint_report_counts_one_row_per_class_however_it_was_given(agent, supervisor, own_customer):
-    power = RootCause.objects.get(name="停送电")
-    for given in ["停送电", str(power.pk), power]:
-        ticket, _ = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
-        _to_callback(ticket, agent, supervisor)
-        step(ticket, agent, "archive", root_cause="通知短信未发送", cause_class=given)
-    today = timezone.localdate()
-    stats = complaint_statistics(supervisor, Period(since=today - timedelta(days=1), until=today))
-    assert [(row["label"], row["total"]) for row in stats["by_cause"]] == [("停送电", 3)]
 
 
 def test_the_customer_360_page_lists_the_customers_requests(client_for, manager, agent, own_customer):

@@ -1,0 +1,36 @@
+"""The supervisors' queues: incoming transfers to their units, and plans and extensions waiting for a decision."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from kefu.core.testing.factories import TicketFactory
+from kefu.tickets import selectors, services
+from kefu.tickets.models import Ticket
+
+
+def _with_extension(ticket, agent):
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(hours=30))
+    ticket.refresh_from_db()
+    return services.ticket_extension_request(
+        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需协调施工队"
+    )
+
+
+def test_incoming_lists_the_requests_transferred_to_the_supervisors_units(supervisor, agent, org):
+    to_east = TicketFactory(owner=agent, department=org["west"])
+    to_west = TicketFactory(owner=agent, department=org["east"])
+    TicketFactory(owner=agent, department=org["east"])
+    services.ticket_transfer_request(actor=agent, ticket=to_east, to_department=org["east_team"], reason="属抢修")
+    services.ticket_transfer_request(actor=agent, ticket=to_west, to_department=org["west"], reason="属抢修")
+    assert list(selectors.ticket_queue(supervisor, "incoming")) == [to_east]
+
+
+def test_approvals_lists_plans_and_extensions_waiting_for_a_decision(supervisor, agent, own_customer):
+    plan = TicketFactory(owner=agent, customer=own_customer)
+    for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
+        services.ticket_transition(actor=agent, ticket=plan, code=code, fields=fields)
+    extension = TicketFactory(owner=agent, customer=own_customer)
+    _with_extension(extension, agent)
+    TicketFactory(owner=agent, customer=own_customer)  # nothing to decide
+    assert set(selectors.ticket_queue(supervisor, "approvals")) == {plan, extension}
