@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +123,7 @@ def import_confirm(request, pk):
 def import_template(request, kind):
     require_capability(request.user, "customers.import")
     if kind not in ImportKind.values:
-        return HttpResponse(status=404)
+        raise Http404  # the styled page, as for any other address that names nothing
     workbook = Workbook()
     workbook.active.append(template_headers(kind))
     output = io.BytesIO()
