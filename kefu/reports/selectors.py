@@ -82,6 +82,13 @@ def complaint_statistics(user, period: Period) -> dict:
         .filter(total__gte=REPEAT_THRESHOLD)
         .order_by("-total", "customer__name")[:50]
     )
+    # A complaint in the reader's scope may be of a customer outside it (dispatched to their unit):
+    # named, but linked only where the reader may open the customer.
+    openable = set(
+        customers_visible_to(user).filter(pk__in=[row["customer_id"] for row in repeaters]).values_list("pk", flat=True)
+    )
+    for row in repeaters:
+        row["openable"] = row["customer_id"] in openable
     monthly = [
         {"month": row["month"], "total": row["total"]}
         for row in complaints.annotate(month=TruncMonth("created_at"))
