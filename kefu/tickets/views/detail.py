@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.masking import mask_phone
+from kefu.customers.selectors import customer_in_scope
 from kefu.org.permissions import has_capability
 from kefu.sla.selectors import time_limit_state
 
@@ -122,7 +123,13 @@ def detail_context(request, ticket) -> dict:
         "action_panels": _action_panels(
             user, ticket, can, transfer_pending=bool(pending_transfer), extension_pending=bool(pending_extension)
         ),
-        "can_view_customers": has_capability(user, "customers.view"),
+        # The customer 360 link only where the reader may open it: a request dispatched to their
+        # unit may be of a customer outside their scope (the link led to a 404).
+        "can_view_customers": bool(
+            ticket.customer_id
+            and has_capability(user, "customers.view")
+            and customer_in_scope(user, ticket.customer_id, fields=("id",))
+        ),
         "masked_caller_phone": mask_phone(ticket.caller_phone),
     }
 
