@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -255,9 +255,18 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
         return open_tickets.filter(pk__in=_incoming_transfers(user))
     if queue == "approvals":
         # A plan waits in a state whose way on needs an approver; an extension waits as a row.
-        waiting = WorkflowTransition.objects.filter(capability="tickets.approve").values("source_id")
-        extensions = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("ticket_id")
-        return open_tickets.filter(Q(state_id__in=waiting) | Q(pk__in=extensions))
+        # Not the user's own: nobody decides on their own plan or extension (separation of
+        # duties), so those would sit in the tab with no way to act on them.
+        waiting = WorkflowTransition.objects.filter(capability=APPROVAL_CAPABILITY).values("source_id")
+        extensions = (
+            ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+            .exclude(requested_by=user)
+            .values("ticket_id")
+        )
+        proposer = TicketEvent.objects.filter(ticket=OuterRef("pk"), to_state_id=OuterRef("state_id"))
+        proposer = proposer.order_by("-created_at", "-id").values("actor_id")[:1]
+        plans = Q(state_id__in=waiting) & ~Q(proposer=user.pk)
+        return open_tickets.alias(proposer=Subquery(proposer)).filter(plans | Q(pk__in=extensions))
     return open_tickets
 
 

@@ -34,3 +34,18 @@ def test_approvals_lists_plans_and_extensions_waiting_for_a_decision(supervisor,
     _with_extension(extension, agent)
     TicketFactory(owner=agent, customer=own_customer)  # nothing to decide
     assert set(selectors.ticket_queue(supervisor, "approvals")) == {plan, extension}
+
+
+def test_approvals_leaves_out_the_supervisors_own_plans_and_extensions(supervisor, admin_user, agent, own_customer):
+    """Nobody decides on their own proposal, so the tab does not offer it to them."""
+    own_plan = TicketFactory(owner=supervisor, customer=own_customer)
+    for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
+        services.ticket_transition(actor=supervisor, ticket=own_plan, code=code, fields=fields)
+    own_extension = TicketFactory(owner=supervisor, customer=own_customer)
+    _with_extension(own_extension, supervisor)
+    agents_plan = TicketFactory(owner=agent, customer=own_customer)
+    for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
+        services.ticket_transition(actor=agent, ticket=agents_plan, code=code, fields=fields)
+    assert set(selectors.ticket_queue(supervisor, "approvals")) == {agents_plan}
+    # Another approver still has both to decide.
+    assert set(selectors.ticket_queue(admin_user, "approvals")) == {own_plan, own_extension, agents_plan}
