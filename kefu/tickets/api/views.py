@@ -39,8 +39,8 @@ def _body(serializer_class, request) -> dict:
     return dict(incoming.validated_data)
 
 
-def _ticket(request, pk, capability="tickets.view") -> Ticket:
-    return selectors.get_ticket_for_user(request.user, pk, capability=capability)
+def _ticket(request, pk, capability="tickets.view", *, with_people=True) -> Ticket:
+    return selectors.get_ticket_for_user(request.user, pk, capability=capability, with_people=with_people)
 
 
 def _done(ticket: Ticket, request) -> Response:
@@ -137,10 +137,12 @@ class RequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.CommentSerializer, responses={201: s.EventSerializer})
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
-        ticket = _ticket(request, pk, "tickets.comment")
+        # A reply reads neither the owner nor the handler; the answer is the comment alone, as
+        # EventSerializer describes it (GET events/ for the timeline).
+        ticket = _ticket(request, pk, "tickets.comment", with_people=False)
         data = _body(s.CommentSerializer, request)
         event = services.ticket_comment(actor=request.user, ticket=ticket, body=data["body"], internal=data["internal"])
-        return Response(s.EventSerializer(event).data, status=201)  # the comment; GET events/ for the timeline
+        return Response(s.event_answer(event), status=201)
 
     @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": s.AttachmentUploadSerializer},

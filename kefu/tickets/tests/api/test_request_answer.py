@@ -1,5 +1,6 @@
-"""A request's answer is written by a plain function (`ticket_answer`), while the API
-documentation describes it with `TicketDetailSerializer`: the two must agree field for field."""
+"""A request's answer and a comment's are written by plain functions (`ticket_answer`,
+`event_answer`), while the API documentation describes them with `TicketDetailSerializer` and
+`EventSerializer`: each pair must agree field for field."""
 
 import json
 from datetime import timedelta
@@ -14,8 +15,9 @@ from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import selectors
-from kefu.tickets.api.serializers import TicketDetailSerializer, ticket_answer
-from kefu.tickets.models import Category, RootCause, Ticket
+from kefu.tickets.api.serializers import EventSerializer, TicketDetailSerializer, event_answer, ticket_answer
+from kefu.tickets.choices import EventKind
+from kefu.tickets.models import Category, RootCause, Ticket, TicketEvent
 
 
 @pytest.fixture
@@ -88,3 +90,22 @@ def test_a_request_without_customer_or_clocks_is_answered_as_the_schema_serializ
     ticket = Ticket.objects.select_related("state", "customer").get(pk=response.json()["id"])
     assert response.json()["customer_name"] == "" and response.json()["time_limits"] == []
     assert response.json() == documented(ticket, agent)
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_a_comment_is_answered_as_the_schema_serializer_writes_it(internal, agent, own_customer):
+    created = create(agent, own_customer)
+    response = api(agent).post(
+        f"/api/v1/requests/{created['id']}/comments/", {"body": "已联系客户", "internal": internal}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    event = TicketEvent.objects.get(pk=response.json()["id"])
+    assert response.json() == json.loads(JSONRenderer().render(EventSerializer(event).data))
+
+
+def test_an_event_with_states_is_written_as_the_schema_serializer_writes_it(agent, own_customer):
+    """The registration: from no state to the first one (the comment above has neither)."""
+    created = create(agent, own_customer)
+    event = TicketEvent.objects.get(ticket_id=created["id"], kind=EventKind.CREATED)
+    assert event.to_state_id and event.actor_id
+    assert event_answer(event) == EventSerializer(event).data
