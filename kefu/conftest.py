@@ -7,8 +7,9 @@ Tree: 总公司 (company) → 城东分公司 (branch) → 营销部 (department
 import pytest
 from django.test import Client
 
-from kefu.core.testing.factories import CustomerFactory, UserFactory, make_unit
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.choices import Role, UnitKind
+from kefu.org.tests.factories import UserFactory, make_unit
 
 
 @pytest.fixture(autouse=True)

@@ -51,7 +51,7 @@ def log_in(page, live_server, username: str) -> None:
     """Sign in through the login page as `username` (factories' TEST_PASSWORD), landing on the workbench."""
     from playwright.sync_api import expect
 
-    from kefu.core.testing.factories import TEST_PASSWORD
+    from kefu.org.tests.factories import TEST_PASSWORD
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 @pytest.fixture

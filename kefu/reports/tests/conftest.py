@@ -2,8 +2,9 @@
 
 import pytest
 
-from kefu.core.testing.factories import CustomerFactory, TicketFactory
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import RootCause
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def cause(name: str) -> RootCause:

@@ -1,6 +1,6 @@
 import pytest
 
-from kefu.core.testing.factories import install_workflows
+from kefu.tickets.tests.factories import install_workflows
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,13 @@ from django.utils.timezone import localtime
 
 from kefu.audit.admin import HIDDEN, AuditedAdmin
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import UserFactory, install_workflows
 from kefu.customers.models import Tag
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.sla.models import SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets.models import Category, RootCause, Workflow, WorkflowState, WorkflowTransition
+from kefu.tickets.tests.factories import install_workflows
 
 
 @pytest.fixture

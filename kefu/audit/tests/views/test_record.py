@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import TicketFactory, UserFactory, install_workflows
 from kefu.customers import services as customer_services
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from kefu.audit.choices import AuditAction
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory
 from kefu.customers import services
+from kefu.customers.tests.factories import CustomerFactory
 
 
 def test_anonymous_visitor_is_sent_to_login(client):

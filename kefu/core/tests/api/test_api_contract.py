@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 REQUEST_ACTIONS = ["", "transition/", "events/", "comments/", "attachments/", "assign/", "transfer/", "supervise/",
                    "remind/", "merge/", "extensions/", "link-customer/"]  # fmt: skip
@@ -162,7 +162,7 @@ def test_answers_that_can_hold_null_are_documented_as_nullable(agent):
 
 
 def test_a_signed_in_user_without_a_unit_gets_null_as_documented(org):
-    from kefu.core.testing.factories import UserFactory
+    from kefu.org.tests.factories import UserFactory
 
     user = UserFactory(username="nounit", org_unit=None)
     assert caller(user).get("/api/v1/me/").json()["org_unit"] is None

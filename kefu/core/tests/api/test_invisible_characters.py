@@ -4,9 +4,10 @@ and keeps line breaks in multi-line text (the check itself: services/test_invisi
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import CustomerFactory, install_workflows
 from kefu.customers.models import Customer, KeyPerson
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import install_workflows
 
 
 def api(user) -> APIClient:

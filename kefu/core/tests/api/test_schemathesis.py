@@ -26,9 +26,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory, TicketFactory, install_workflows
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import TicketEvent
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = pytest.mark.schemathesis
 

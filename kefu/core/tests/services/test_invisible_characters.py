@@ -6,8 +6,8 @@ so pages, API and imports agree."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from kefu.core.testing.factories import install_workflows
 from kefu.core.text import check_text
+from kefu.tickets.tests.factories import install_workflows
 
 REFUSED = ["\u202e", "\u202a", "\u202d", "\u200e", "\u200f", "\u2066", "\u2067", "\u2068", "\u2069", "\u061c",
            "\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\n", "\t", "\r"]  # fmt: skip

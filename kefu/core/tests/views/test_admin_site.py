@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from kefu.core.testing.factories import install_workflows
 from kefu.tickets.admin_forms import WorkflowTransitionForm
 from kefu.tickets.models import Workflow, WorkflowTransition
+from kefu.tickets.tests.factories import install_workflows
 
 
 @pytest.fixture

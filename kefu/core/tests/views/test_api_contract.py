@@ -4,7 +4,7 @@
 import pytest
 from django.test import Client
 
-from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 def caller(user) -> Client:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in
-from kefu.core.testing.factories import TicketFactory, install_workflows
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,13 +11,9 @@ from playwright.sync_api import expect
 
 from config import urls as project_urls
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import (
-    CustomerFactory,
-    KeyPersonFactory,
-    TicketFactory,
-    install_workflows,
-)
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,10 @@ from django.urls import path, reverse
 from django.utils import translation
 
 from config import urls as project_urls
-from kefu.core.testing.factories import TEST_PASSWORD, TicketFactory, install_workflows
+from kefu.org.tests.factories import TEST_PASSWORD
 from kefu.tickets import services
 from kefu.tickets.models import Transfer
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 def _boom(request):

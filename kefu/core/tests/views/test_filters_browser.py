@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import screenshot
-from kefu.core.testing.factories import TEST_PASSWORD, TicketFactory, install_workflows
+from kefu.org.tests.factories import TEST_PASSWORD
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,9 @@ with the error on the field (the check itself: services/test_invisible_character
 from django.urls import reverse
 
 from kefu.conftest import login
-from kefu.core.testing.factories import install_workflows
 from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import install_workflows
 
 
 def test_the_customer_form_refuses_a_name_with_a_control_character(manager):

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers.models import Customer
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 
 # (method, url name, target, body, status when permitted)
 ENDPOINTS = [

@@ -5,9 +5,9 @@ from rest_framework.test import APIClient
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import KeyPersonFactory
 from kefu.customers import services
 from kefu.customers.models import Customer, CustomerNote
+from kefu.customers.tests.factories import KeyPersonFactory
 from kefu.tickets.models import Ticket
 
 

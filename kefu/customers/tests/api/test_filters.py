@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import CustomerFactory
+from kefu.customers.tests.factories import CustomerFactory
 
 BAD_VALUES = [
     ("account_manager", "abc"),

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kefu.core.pagination import CappedCountPaginator
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers import selectors
 from kefu.customers.models import Customer
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 
 
 def first_page(user, q="", *, per_page=2, cap=3, number=1):

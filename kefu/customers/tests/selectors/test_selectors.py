@@ -1,8 +1,8 @@
 import pytest
 
 from kefu.core.errors import PermissionDeniedError
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers import selectors
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 
 
 def names(queryset):

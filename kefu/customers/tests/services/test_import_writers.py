@@ -6,9 +6,10 @@ import pytest
 from django.db import connection, transaction
 
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import CustomerFactory, UserFactory
 from kefu.customers.imports.writers import insert_rows
 from kefu.customers.models import Customer
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.org.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

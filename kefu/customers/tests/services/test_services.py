@@ -5,9 +5,9 @@ from django.utils import translation
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
 from kefu.core.errors import ConflictError
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers import services
 from kefu.customers.models import Customer
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers.timeline import customer_timeline
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory
+from kefu.customers.tests.factories import CustomerFactory
 
 
 @override_settings(KEFU_LIST_PAGE_SIZE=2, KEFU_LIST_COUNT_CAP=3)

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory, KeyPersonFactory
 from kefu.customers.models import Customer, KeyPerson
+from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 
 
 @dataclass

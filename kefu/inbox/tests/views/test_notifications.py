@@ -4,10 +4,10 @@ entries lead to the request and are read from then on."""
 import pytest
 from django.urls import reverse
 
-from kefu.core.testing.factories import TicketFactory, install_workflows
 from kefu.inbox.models import Notification
 from kefu.inbox.services import notify
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 @pytest.fixture(autouse=True)

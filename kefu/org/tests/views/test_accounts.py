@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import TEST_PASSWORD
+from kefu.org.tests.factories import TEST_PASSWORD
 
 
 def post_login(client, username, password):

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory, install_workflows
 from kefu.reports.selectors import Period, complaint_statistics
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, install_workflows
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import RootCause, Ticket
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 @pytest.fixture(autouse=True)

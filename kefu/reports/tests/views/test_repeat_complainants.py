@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, install_workflows
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 def test_a_repeat_complainant_outside_the_readers_customers_is_named_without_a_link(client_for, agent, supervisor, org):

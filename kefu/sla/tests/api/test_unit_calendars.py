@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import install_workflows
 from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import services
+from kefu.tickets.tests.factories import install_workflows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -5,12 +5,12 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import install_workflows
 from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.sla.timers import sla_sweep
 from kefu.tickets import services
+from kefu.tickets.tests.factories import install_workflows
 
 TZ = timezone.get_current_timezone()
 

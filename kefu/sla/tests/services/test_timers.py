@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kefu.core.testing.factories import UserFactory, install_workflows
 from kefu.inbox.models import Notification
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.selectors import time_limit_state
@@ -18,6 +18,7 @@ from kefu.sla.services import default_calendar, sla_install_preset
 from kefu.sla.timers import sla_sweep
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.tests.factories import install_workflows
 
 TZ = timezone.get_current_timezone()
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from kefu.core.testing.factories import install_workflows
 from kefu.sla import clocks
 from kefu.sla.choices import TimeUnit
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import services
+from kefu.tickets.tests.factories import install_workflows
 
 SHANGHAI, URUMQI, UTC = ZoneInfo("Asia/Shanghai"), ZoneInfo("Asia/Urumqi"), ZoneInfo("UTC")
 
@@ -60,8 +60,8 @@ def test_a_request_counts_on_the_calendar_of_its_owners_unit_not_the_policys(
 def test_the_nearest_units_calendar_wins_and_a_unit_without_one_falls_back_to_the_policys(
     policy, org, own_customer, monkeypatch
 ):
-    from kefu.core.testing.factories import UserFactory
     from kefu.org.choices import Role
+    from kefu.org.tests.factories import UserFactory
 
     BusinessCalendar.objects.create(name="城东日历", code="east", org_unit=org["east"], work_end=time(18))
     east_agent = UserFactory(username="east_agent", role=Role.AGENT, org_unit=org["east_team"])

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import UserFactory
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.sla import calendar as cal
 from kefu.sla.models import CalendarDay
 from kefu.sla.services import calendar_day_set, default_calendar

@@ -10,11 +10,11 @@ from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import TicketFactory
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.services import default_calendar
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.tests.factories import TicketFactory
 
 NEW = {"ticket_type": "complaint", "channel": "wechat", "title": "停电未通知", "description": "昨日停电未通知"}
 
@@ -81,7 +81,7 @@ IDS = [f"{e[0]} {e[1]}" for e in ENDPOINTS]
 
 @pytest.fixture
 def cast(agent, manager, supervisor, handler, auditor, org, own_customer):
-    from kefu.core.testing.factories import UserFactory
+    from kefu.org.tests.factories import UserFactory
 
     crew = UserFactory(username="crew", role="handler", org_unit=org["east_team"])
     return {"agent": agent, "manager": manager, "supervisor": supervisor, "handler": handler, "auditor": auditor,

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import TicketFactory
 from kefu.tickets.models import TicketEvent
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def api(user) -> APIClient:

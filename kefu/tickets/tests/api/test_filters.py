@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import TicketFactory
+from kefu.tickets.tests.factories import TicketFactory
 
 BAD_VALUES = [
     ("customer", "abc"),

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import TicketFactory
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

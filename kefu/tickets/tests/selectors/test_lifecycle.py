@@ -52,8 +52,8 @@ def test_a_common_long_keyword_is_read_newest_first_and_a_rare_one_through_the_i
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the keyword index is PostgreSQL's")
 def test_a_one_bigram_keyword_is_judged_common_or_rare_by_the_planners_statistics(agent, own_customer):
-    from kefu.core.testing.factories import TicketFactory
     from kefu.tickets import selectors
+    from kefu.tickets.tests.factories import TicketFactory
 
     TicketFactory.create_batch(150, owner=agent, customer=own_customer, title="线路检修", description="线路检修")
     TicketFactory(owner=agent, customer=own_customer, title="变压器烧毁", description="变压器烧毁")

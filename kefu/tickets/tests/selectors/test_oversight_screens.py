@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory
 from kefu.tickets import selectors, services
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def _with_extension(ticket, agent):

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory, UserFactory
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_the_receiving_department_sees_a_request_transferred_to_it(ticket, agent
 
 
 def test_a_unit_added_below_a_handlers_unit_is_in_their_scope_at_once(org, agent, own_customer):
-    from kefu.core.testing.factories import make_unit
+    from kefu.org.tests.factories import make_unit
     from kefu.tickets.selectors import tickets_visible_to
 
     handler = UserFactory(username="east_handler", role=Role.HANDLER, org_unit=org["east"])

@@ -1,7 +1,8 @@
 """The data scope behind the rules on what a change points at: `visible_to` narrows any request queryset."""
 
-from kefu.core.testing.factories import CustomerFactory, TicketFactory
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def test_visible_to_narrows_any_request_queryset_by_the_users_scope(manager, other_manager, own_customer):

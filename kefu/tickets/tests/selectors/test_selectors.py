@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone, translation
 
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import TicketFactory, UserFactory
 from kefu.core.workbench import workbench_cards
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import selectors, services
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from kefu.core.testing.factories import CustomerFactory, UserFactory
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets.models import Ticket, TicketEvent
 
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "停电", "description": "小区停电"}

@@ -1,7 +1,7 @@
 """Finding requests (issue 15 item 15): requests registered before callers' names were searchable get
 them in their search keys."""
 
-from kefu.core.testing.factories import TicketFactory
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def test_requests_registered_before_get_the_callers_name_in_their_search_keys(agent):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
-from kefu.core.testing.factories import TicketFactory
 from kefu.inbox.models import Notification
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory, UserFactory
 from kefu.inbox.models import Notification
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, Workflow
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

@@ -10,10 +10,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kefu.core.errors import PermissionDeniedError
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, UserFactory
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import presets, selectors, services
 from kefu.tickets.models import Category, ExtensionRequest, Ticket, TicketEvent, Workflow, WorkflowTransition
+from kefu.tickets.tests.factories import TicketFactory
 
 VIA = ["page", "api", "service"]
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "计划停电未通知", "description": "停电8小时"}

@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, install_workflows
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

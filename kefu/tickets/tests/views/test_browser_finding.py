@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import install_workflows
+from kefu.tickets.tests.factories import install_workflows
 
 from .test_browser import some_work
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import install_workflows
 from kefu.tickets import services
+from kefu.tickets.tests.factories import install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

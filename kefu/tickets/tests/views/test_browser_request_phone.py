@@ -3,8 +3,8 @@
 import pytest
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import TicketFactory, install_workflows
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from kefu.core.testing.browser import log_in, screenshot
-from kefu.core.testing.factories import install_workflows
 from kefu.tickets.models import Workflow
+from kefu.tickets.tests.factories import install_workflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

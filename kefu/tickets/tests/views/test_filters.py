@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kefu.core.testing.factories import TicketFactory
+from kefu.tickets.tests.factories import TicketFactory
 
 BAD_VALUES = [
     ("customer", "abc"),

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from kefu.core.testing.factories import CustomerFactory, TicketFactory
+from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets import services
+from kefu.tickets.tests.factories import TicketFactory
 
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "电压不稳", "description": "灯光闪烁"}
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory
 from kefu.tickets import services
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

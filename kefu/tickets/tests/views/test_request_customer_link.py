@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, install_workflows
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 
 def test_a_request_of_a_customer_outside_the_readers_scope_names_the_customer_without_a_link(

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from kefu.core.testing.factories import TicketFactory
+from kefu.tickets.tests.factories import TicketFactory
 
 
 def test_the_request_timeline_is_headed_as_the_requests_record_not_the_customers_activity(

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.core.testing.factories import TicketFactory, UserFactory
 from kefu.org.choices import Role
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
 from kefu.tickets.forms import AssignForm
 from kefu.tickets.models import Ticket
+from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture

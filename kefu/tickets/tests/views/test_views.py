@@ -12,9 +12,11 @@ from django.utils import timezone
 from kefu.audit.models import AuditEvent
 from kefu.core.errors import ConflictError
 from kefu.core.testing import count_queries
-from kefu.core.testing.factories import CustomerFactory, TicketFactory, UserFactory
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.org.tests.factories import UserFactory
 from kefu.tickets import selectors, services
 from kefu.tickets.models import Ticket, TicketEvent, Transfer
+from kefu.tickets.tests.factories import TicketFactory
 
 COMPLAINT = {
     "ticket_type": "complaint",

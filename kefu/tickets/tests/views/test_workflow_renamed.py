@@ -4,8 +4,8 @@
 def test_the_workflow_admin_shows_the_effects_in_chinese(client_for, org):
     from django.urls import reverse
 
-    from kefu.core.testing.factories import UserFactory
     from kefu.org.choices import Role
+    from kefu.org.tests.factories import UserFactory
     from kefu.tickets.models import Workflow
 
     root = UserFactory(username="root", role=Role.ADMIN, org_unit=org["company"], is_staff=True, is_superuser=True)
