@@ -6,13 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
-from kefu.sla.choices import TimeUnit
-from kefu.sla.models import SlaPolicy
-from kefu.sla.services import default_calendar
-from kefu.tickets import services
+from kefu.sla.tests.factories import register
 from kefu.tickets.tests.factories import install_workflows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,23 +20,7 @@ def setup(db, settings):
     install_workflows()
 
 
-@pytest.fixture
-def policy(db):
-    """Complaints: resolved within 1 working day, on the shared standard calendar."""
-    return SlaPolicy.objects.create(
-        name="投诉", ticket_type="complaint", calendar=default_calendar(),
-        resolution=1, resolution_unit=TimeUnit.WORKING_DAYS,
-    )  # fmt: skip
-
-
-def register(actor, customer, *, when: datetime, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: when)
-    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次"}
-    ticket, _ = services.ticket_create(actor=actor, data=data, customer=customer)
-    return ticket
-
-
-def test_the_api_says_whether_a_deadline_is_provisional(policy, agent, own_customer, monkeypatch):
+def test_the_api_says_whether_a_deadline_is_provisional(one_day_policy, agent, own_customer, monkeypatch):
     # 2027's official schedule is not known yet: the deadline is computed by the statutory rule.
     provisional = register(agent, own_customer, when=datetime(2027, 3, 1, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
     final = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
@@ -67,7 +47,7 @@ def test_the_schema_documents_the_provisional_flags(agent):
 
 
 def test_the_request_page_and_the_api_agree_on_a_provisional_deadline(
-    policy, agent, own_customer, monkeypatch, client_for
+    one_day_policy, agent, own_customer, monkeypatch, client_for
 ):
     ticket = register(agent, own_customer, when=datetime(2027, 3, 1, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
     page = client_for(agent).get(reverse("tickets:detail", args=[ticket.pk]))

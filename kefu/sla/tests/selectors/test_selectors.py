@@ -2,16 +2,8 @@
 
 from datetime import date
 
-import pytest
-
 from kefu.sla.models import BusinessCalendar
 from kefu.sla.selectors import calendar_exceptions, calendar_for_unit, calendar_year, year_is_provisional
-from kefu.sla.services import default_calendar
-
-
-@pytest.fixture
-def calendar(db):
-    return default_calendar()
 
 
 def test_the_exceptions_of_2026_are_its_holidays_and_the_spec_working_weekends(calendar):

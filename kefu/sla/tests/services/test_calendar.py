@@ -8,15 +8,9 @@ import pytest
 from kefu.sla import calendar as cal
 from kefu.sla.choices import DaySource
 from kefu.sla.models import BusinessCalendar
-from kefu.sla.services import calendar_day_set, calendar_schedule_import, default_calendar
+from kefu.sla.services import calendar_day_set, calendar_schedule_import
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def calendar(db):
-    """The standard calendar: 08:30–17:30 with lunch 12:00–13:30, Asia/Shanghai."""
-    return default_calendar()
 
 
 def at(day: str, hour: int, minute: int = 0, tz=SHANGHAI) -> datetime:

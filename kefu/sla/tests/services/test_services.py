@@ -15,13 +15,7 @@ from kefu.sla.services import (
     calendar_day_set,
     calendar_save,
     calendar_schedule_import,
-    default_calendar,
 )
-
-
-@pytest.fixture
-def calendar(db):
-    return default_calendar()
 
 
 def test_import_of_official_schedule_reports_bad_rows_and_writes_nothing(calendar, admin_user):

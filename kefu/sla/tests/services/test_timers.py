@@ -1,7 +1,7 @@
 """Time limits on requests: start, pause/resume, warning, breach, escalation, reminder; twice-safe."""
 
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -15,42 +15,13 @@ from kefu.sla.choices import TimeUnit
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.selectors import time_limit_state
 from kefu.sla.services import default_calendar, sla_install_preset
+from kefu.sla.tests.factories import moment, register
 from kefu.sla.timers import sla_sweep
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.tests.factories import install_workflows
 
-TZ = timezone.get_current_timezone()
-
-
-def moment(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(date.fromisoformat(day), time(hour, minute), tzinfo=TZ)
-
-
-@pytest.fixture(autouse=True)
-def setup(db):
-    install_workflows()
-
-
-@pytest.fixture
-def policy(db):
-    """Complaints: first response 24 h, resolution 3 working days; escalate every 24 h."""
-    return SlaPolicy.objects.create(
-        name="投诉",
-        ticket_type="complaint",
-        calendar=default_calendar(),
-        first_response=24,
-        first_response_unit=TimeUnit.CALENDAR_HOURS,
-        resolution=3,
-        resolution_unit=TimeUnit.WORKING_DAYS,
-    )
-
-
-def register(agent, customer, *, when: datetime, monkeypatch, **extra):
-    monkeypatch.setattr(timezone, "now", lambda: when)
-    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次", **extra}
-    ticket, _ = services.ticket_create(actor=agent, data=data, customer=customer)
-    return ticket
+pytestmark = pytest.mark.usefixtures("workflows")
 
 
 def state_of(ticket) -> str:

@@ -9,13 +9,11 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from kefu.sla import clocks
 from kefu.sla.choices import TimeUnit
-from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
-from kefu.sla.services import default_calendar
-from kefu.tickets import services
+from kefu.sla.models import BusinessCalendar, SlaClock
+from kefu.sla.tests.factories import register
 from kefu.tickets.tests.factories import install_workflows
 
 SHANGHAI, URUMQI, UTC = ZoneInfo("Asia/Shanghai"), ZoneInfo("Asia/Urumqi"), ZoneInfo("UTC")
@@ -27,28 +25,12 @@ def setup(db, settings):
     install_workflows()
 
 
-@pytest.fixture
-def policy(db):
-    """Complaints: resolved within 1 working day, on the shared standard calendar."""
-    return SlaPolicy.objects.create(
-        name="投诉", ticket_type="complaint", calendar=default_calendar(),
-        resolution=1, resolution_unit=TimeUnit.WORKING_DAYS,
-    )  # fmt: skip
-
-
-def register(actor, customer, *, when: datetime, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: when)
-    data = {"ticket_type": "complaint", "channel": "phone", "title": "频繁停电", "description": "一周停电三次"}
-    ticket, _ = services.ticket_create(actor=actor, data=data, customer=customer)
-    return ticket
-
-
 def resolution(ticket) -> SlaClock:
     return SlaClock.objects.get(ticket=ticket, metric="resolution")
 
 
 def test_a_request_counts_on_the_calendar_of_its_owners_unit_not_the_policys(
-    policy, agent, org, own_customer, monkeypatch
+    one_day_policy, agent, org, own_customer, monkeypatch
 ):
     # The company's own calendar (agent's unit): the working day ends at 21:00, not 17:30.
     BusinessCalendar.objects.create(name="热线日历", code="hotline", org_unit=org["company"], work_end=time(21))
@@ -58,7 +40,7 @@ def test_a_request_counts_on_the_calendar_of_its_owners_unit_not_the_policys(
 
 
 def test_the_nearest_units_calendar_wins_and_a_unit_without_one_falls_back_to_the_policys(
-    policy, org, own_customer, monkeypatch
+    one_day_policy, org, own_customer, monkeypatch
 ):
     from kefu.org.choices import Role
     from kefu.org.tests.factories import UserFactory
@@ -73,7 +55,7 @@ def test_the_nearest_units_calendar_wins_and_a_unit_without_one_falls_back_to_th
     assert resolution(west).due_at == datetime(2026, 3, 3, 17, 30, tzinfo=SHANGHAI)  # the policy's
 
 
-def test_the_handling_department_s_calendar_wins_over_the_owners(policy, agent, org, own_customer, monkeypatch):
+def test_the_handling_department_s_calendar_wins_over_the_owners(one_day_policy, agent, org, own_customer, monkeypatch):
     BusinessCalendar.objects.create(name="总公司", code="hq", org_unit=org["company"], work_end=time(21))
     BusinessCalendar.objects.create(name="城西", code="west", org_unit=org["west"], work_end=time(16))
     ticket = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
@@ -81,7 +63,9 @@ def test_the_handling_department_s_calendar_wins_over_the_owners(policy, agent, 
     assert clocks.calendar_for(ticket).code == "west"
 
 
-def test_a_paused_clock_is_shifted_on_the_calendar_it_was_counted_on(policy, agent, org, own_customer, monkeypatch):
+def test_a_paused_clock_is_shifted_on_the_calendar_it_was_counted_on(
+    one_day_policy, agent, org, own_customer, monkeypatch
+):
     BusinessCalendar.objects.create(name="热线日历", code="hotline", org_unit=org["company"], work_end=time(21))
     ticket = register(agent, own_customer, when=datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), monkeypatch=monkeypatch)
     clock = resolution(ticket)

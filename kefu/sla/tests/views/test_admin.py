@@ -10,12 +10,7 @@ from kefu.org.choices import Role
 from kefu.org.tests.factories import UserFactory
 from kefu.sla import calendar as cal
 from kefu.sla.models import CalendarDay
-from kefu.sla.services import calendar_day_set, default_calendar
-
-
-@pytest.fixture
-def calendar(db):
-    return default_calendar()
+from kefu.sla.services import calendar_day_set
 
 
 @pytest.fixture
