@@ -6,6 +6,7 @@ Tree: 总公司 (company) → 城东分公司 (branch) → 营销部 (department
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.choices import Role, UnitKind
@@ -109,6 +110,14 @@ def login(user) -> Client:
 @pytest.fixture
 def client_for():
     return login
+
+
+def api(user=None) -> APIClient:
+    """An API client authenticated as `user` (anonymous without one), the API's counterpart of login()."""
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client
 
 
 pytest_plugins = ["kefu.core.testing.browser"]

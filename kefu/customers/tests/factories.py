@@ -3,6 +3,11 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from kefu.audit.choices import AuditAction
+from kefu.audit.models import AuditEvent
+from kefu.customers.models import Customer, CustomerNote
+from kefu.tickets.models import Ticket
+
 
 class CustomerFactory(DjangoModelFactory):
     class Meta:
@@ -22,3 +27,38 @@ class KeyPersonFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"联系人{n}")
     title = "总经理"
     mobile = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+# The customer list's filters: values that are none of theirs (the page ignores them and says so, the API refuses them).
+BAD_FILTER_VALUES = [
+    ("account_manager", "abc"),
+    ("account_manager", "1e30"),
+    ("account_manager", "99999999999999999999"),
+    ("account_manager", "-3"),
+    ("tag", "abc"),
+    ("kind", "robot"),
+    ("ordering", "password"),
+]
+
+
+def anonymised(customer):
+    """The customer as stored now (after anonymising)."""
+    return Customer.objects.get(pk=customer.pk)
+
+
+def assert_erased(customer, mobile, ticket):
+    """The customer's personal data is gone everywhere, and its request `ticket` stays, without the caller."""
+    after = anonymised(customer)
+    assert after.name != "张三" and "张三" not in after.name
+    assert (after.mobile, after.phone, after.id_number, after.email, after.address, after.birthday) == (
+        "", "", "", "", "", None,
+    )  # fmt: skip
+    assert not after.key_persons.exists() and not CustomerNote.objects.filter(customer=after).exists()
+    # The requests stay (service record and statistics), without the caller's name and number.
+    kept = Ticket.objects.get(pk=ticket.pk)
+    assert kept.customer_id == after.pk and (kept.caller_name, kept.caller_phone) == ("", "")
+    # Neither the new audit entry nor the earlier ones keep the erased values.
+    entries = AuditEvent.objects.filter(customer_id=after.pk)
+    assert entries.filter(action=AuditAction.ANONYMISED).count() == 1
+    trail = " ".join(f"{e.target_repr} {e.summary} {e.changes}" for e in entries)
+    assert mobile not in trail and "张三" not in trail and "刘总" not in trail

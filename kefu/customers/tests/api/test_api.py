@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
+from kefu.conftest import api
 from kefu.core.testing import count_queries
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
@@ -25,13 +26,6 @@ ENDPOINTS = [
     ("delete", "api-key-person-detail", "key_person", None, 204),
 ]
 IDS = [f"{m} {n} {t or ''}" for m, n, t, _b, _s in ENDPOINTS]
-
-
-def api_client(user=None) -> APIClient:
-    client = APIClient()
-    if user:
-        client.force_authenticate(user)
-    return client
 
 
 def call(client, endpoint, customer, person):
@@ -53,29 +47,19 @@ def call(client, endpoint, customer, person):
     return getattr(client, method)(url, body, format="json")
 
 
-@pytest.fixture
-def own_person(own_customer):
-    return KeyPersonFactory(customer=own_customer)
-
-
-@pytest.fixture
-def foreign_person(foreign_customer):
-    return KeyPersonFactory(customer=foreign_customer)
-
-
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
 def test_anonymous_call_is_refused(endpoint, own_customer, own_person):
-    assert call(api_client(), endpoint, own_customer, own_person).status_code == 401
+    assert call(api(), endpoint, own_customer, own_person).status_code == 401
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
 def test_user_without_customer_permission_is_forbidden(endpoint, handler, own_customer, own_person):
-    assert call(api_client(handler), endpoint, own_customer, own_person).status_code == 403
+    assert call(api(handler), endpoint, own_customer, own_person).status_code == 403
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
 def test_account_manager_can_call_it_for_their_own_customer(endpoint, manager, own_customer, own_person):
-    response = call(api_client(manager), endpoint, own_customer, own_person)
+    response = call(api(manager), endpoint, own_customer, own_person)
     assert response.status_code == endpoint[4], response.content[:500]
 
 
@@ -84,7 +68,7 @@ SCOPED = [e for e in ENDPOINTS if e[2]]
 
 @pytest.mark.parametrize("endpoint", SCOPED, ids=[f"{m} {n} {t}" for m, n, t, _b, _s in SCOPED])
 def test_customer_outside_the_scope_is_not_found(endpoint, manager, foreign_customer, foreign_person):
-    assert call(api_client(manager), endpoint, foreign_customer, foreign_person).status_code == 404
+    assert call(api(manager), endpoint, foreign_customer, foreign_person).status_code == 404
 
 
 def test_token_authentication_acts_as_the_token_owner(manager, own_customer, foreign_customer):
@@ -96,14 +80,14 @@ def test_token_authentication_acts_as_the_token_owner(manager, own_customer, for
 
 
 def test_list_masks_numbers_and_search_finds_by_phone(agent, own_customer):
-    response = api_client(agent).get(reverse("api-customer-list"), {"q": own_customer.mobile})
+    response = api(agent).get(reverse("api-customer-list"), {"q": own_customer.mobile})
     rows = response.json()["results"]
     assert [r["name"] for r in rows] == ["张三"]
     assert rows[0]["mobile"] == own_customer.masked_mobile
 
 
 def test_create_reports_every_bad_field_and_creates_nothing(manager):
-    response = api_client(manager).post(
+    response = api(manager).post(
         reverse("api-customer-list"), {"name": "", "mobile": "123", "email": "x"}, format="json"
     )
     assert response.status_code == 400
@@ -112,7 +96,7 @@ def test_create_reports_every_bad_field_and_creates_nothing(manager):
 
 
 def test_update_needs_the_version_that_was_read(manager, own_customer):
-    client = api_client(manager)
+    client = api(manager)
     url = reverse("api-customer-detail", args=[own_customer.pk])
     assert client.patch(url, {"region": "东区"}, format="json").status_code == 400
     assert client.patch(url, {"region": "东区", "version": 1}, format="json").status_code == 200
@@ -123,13 +107,13 @@ def test_update_needs_the_version_that_was_read(manager, own_customer):
 
 
 def test_api_writes_are_audited_like_the_pages(manager):
-    response = api_client(manager).post(reverse("api-customer-list"), {"name": "陈静", "tags": ["VIP"]}, format="json")
+    response = api(manager).post(reverse("api-customer-list"), {"name": "陈静", "tags": ["VIP"]}, format="json")
     event = AuditEvent.objects.get(target_id=response.json()["id"], target_type="customers.customer")
     assert event.action == AuditAction.CREATED and event.actor == manager
 
 
 def test_reveal_through_the_api_is_logged(agent, own_customer):
-    response = api_client(agent).post(
+    response = api(agent).post(
         reverse("api-customer-reveal", args=[own_customer.pk]), {"field": "mobile"}, format="json"
     )
     assert response.json() == {"field": "mobile", "value": own_customer.mobile}
@@ -137,20 +121,20 @@ def test_reveal_through_the_api_is_logged(agent, own_customer):
 
 
 def test_auditor_reads_but_cannot_write(auditor, own_customer):
-    client = api_client(auditor)
+    client = api(auditor)
     assert client.get(reverse("api-customer-detail", args=[own_customer.pk])).status_code == 200
     response = client.patch(reverse("api-customer-detail", args=[own_customer.pk]), {"version": 1}, format="json")
     assert response.status_code == 403
 
 
 def test_openapi_schema_describes_the_customer_endpoints(agent):
-    response = api_client(agent).get(reverse("api-schema"), {"format": "json"})
+    response = api(agent).get(reverse("api-schema"), {"format": "json"})
     paths = response.json()["paths"]
     assert "/api/v1/customers/" in paths and "/api/v1/customers/{id}/reveal/" in paths
 
 
 def test_customer_list_runs_the_same_number_of_queries_for_1_and_50_rows(agent):
-    client = api_client(agent)
+    client = api(agent)
     url = reverse("api-customer-list")
     CustomerFactory()
     client.get(url)
@@ -160,7 +144,7 @@ def test_customer_list_runs_the_same_number_of_queries_for_1_and_50_rows(agent):
 
 
 def test_key_person_list_runs_the_same_number_of_queries_for_1_and_50_rows(manager, own_customer):
-    client = api_client(manager)
+    client = api(manager)
     url = reverse("api-key-person-list")
     KeyPersonFactory(customer=own_customer)
     with_one = count_queries(lambda: client.get(url, {"customer": own_customer.pk}))

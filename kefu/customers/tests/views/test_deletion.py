@@ -3,20 +3,11 @@ their personal data can be erased instead (anonymised, PIPL Arts. 47 and 4): the
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from kefu.audit.choices import AuditAction
-from kefu.audit.models import AuditEvent
-from kefu.conftest import login
+from kefu.conftest import api, login
 from kefu.customers import services
 from kefu.customers.models import Customer, CustomerNote
-from kefu.tickets.models import Ticket
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+from kefu.customers.tests.factories import anonymised, assert_erased
 
 
 def test_deleting_a_customer_with_requests_is_refused_on_the_page_with_a_message(
@@ -31,27 +22,6 @@ def test_deleting_a_customer_with_requests_is_refused_on_the_page_with_a_message
 def test_a_customer_without_requests_is_still_deleted(supervisor, own_customer):
     assert api(supervisor).delete(reverse("api-customer-detail", args=[own_customer.pk])).status_code == 204
     assert not Customer.objects.filter(pk=own_customer.pk).exists()
-
-
-def anonymised(customer) -> Customer:
-    return Customer.objects.get(pk=customer.pk)
-
-
-def assert_erased(customer, mobile, ticket):
-    after = anonymised(customer)
-    assert after.name != "张三" and "张三" not in after.name
-    assert (after.mobile, after.phone, after.id_number, after.email, after.address, after.birthday) == (
-        "", "", "", "", "", None,
-    )  # fmt: skip
-    assert not after.key_persons.exists() and not CustomerNote.objects.filter(customer=after).exists()
-    # The requests stay (service record and statistics), without the caller's name and number.
-    kept = Ticket.objects.get(pk=ticket.pk)
-    assert kept.customer_id == after.pk and (kept.caller_name, kept.caller_phone) == ("", "")
-    # Neither the new audit entry nor the earlier ones keep the erased values.
-    entries = AuditEvent.objects.filter(customer_id=after.pk)
-    assert entries.filter(action=AuditAction.ANONYMISED).count() == 1
-    trail = " ".join(f"{e.target_repr} {e.summary} {e.changes}" for e in entries)
-    assert mobile not in trail and "张三" not in trail and "刘总" not in trail
 
 
 def test_anonymising_on_the_page(supervisor, own_customer, with_request):

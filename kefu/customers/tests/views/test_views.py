@@ -64,16 +64,6 @@ def request(client, page: Page, url: str):
     return getattr(client, page.method)(url, page.data or {})
 
 
-@pytest.fixture
-def own_person(own_customer):
-    return KeyPersonFactory(customer=own_customer)
-
-
-@pytest.fixture
-def foreign_person(foreign_customer):
-    return KeyPersonFactory(customer=foreign_customer)
-
-
 @pytest.mark.parametrize("page", PAGES, ids=IDS)
 def test_anonymous_visitor_is_sent_to_login(client, page, own_customer, own_person):
     response = request(client, page, url_for(page, own_customer, own_person))
