@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
+from kefu.conftest import api
 from kefu.core.testing import count_queries
 from kefu.sla.models import SlaClock, SlaPolicy
 from kefu.sla.services import default_calendar
@@ -17,23 +17,6 @@ from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.tests.factories import TicketFactory
 
 NEW = {"ticket_type": "complaint", "channel": "wechat", "title": "停电未通知", "description": "昨日停电未通知"}
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user:
-        client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
-
-
-@pytest.fixture
-def foreign_ticket(other_manager, foreign_customer):
-    return TicketFactory(owner=other_manager, customer=foreign_customer)
 
 
 def with_transfer(ticket, c):

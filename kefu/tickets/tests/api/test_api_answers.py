@@ -1,16 +1,10 @@
 """What the request API answers, as its schema says (issue 15.8)."""
 
 import pytest
-from rest_framework.test import APIClient
 
+from kefu.conftest import api
 from kefu.tickets.models import TicketEvent
 from kefu.tickets.tests.factories import TicketFactory
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize("internal", [False, True])

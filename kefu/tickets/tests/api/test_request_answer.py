@@ -8,32 +8,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIClient
 
+from kefu.conftest import api
 from kefu.org.models import OrgUnit
-from kefu.sla.choices import TimeUnit
-from kefu.sla.models import SlaClock, SlaPolicy
-from kefu.sla.services import default_calendar
+from kefu.sla.models import SlaClock
 from kefu.tickets import selectors
 from kefu.tickets.api.serializers import EventSerializer, TicketDetailSerializer, event_answer, ticket_answer
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import Category, RootCause, Ticket, TicketEvent
-
-
-@pytest.fixture
-def policy(db):
-    """Complaints: first response in 24 hours, resolution in 3 working days (two clocks)."""
-    return SlaPolicy.objects.create(
-        name="投诉", ticket_type="complaint", calendar=default_calendar(),
-        first_response=24, first_response_unit=TimeUnit.CALENDAR_HOURS,
-        resolution=3, resolution_unit=TimeUnit.WORKING_DAYS,
-    )  # fmt: skip
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def documented(ticket: Ticket, user) -> dict:

@@ -1,20 +1,7 @@
 """The supervisors' queues: incoming transfers to their units, and plans and extensions waiting for a decision."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-
 from kefu.tickets import selectors, services
-from kefu.tickets.models import Ticket
-from kefu.tickets.tests.factories import TicketFactory
-
-
-def _with_extension(ticket, agent):
-    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(hours=30))
-    ticket.refresh_from_db()
-    return services.ticket_extension_request(
-        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需协调施工队"
-    )
+from kefu.tickets.tests.factories import TicketFactory, request_extension
 
 
 def test_incoming_lists_the_requests_transferred_to_the_supervisors_units(supervisor, agent, org):
@@ -31,7 +18,7 @@ def test_approvals_lists_plans_and_extensions_waiting_for_a_decision(supervisor,
     for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
         services.ticket_transition(actor=agent, ticket=plan, code=code, fields=fields)
     extension = TicketFactory(owner=agent, customer=own_customer)
-    _with_extension(extension, agent)
+    request_extension(extension, agent)
     TicketFactory(owner=agent, customer=own_customer)  # nothing to decide
     assert set(selectors.ticket_queue(supervisor, "approvals")) == {plan, extension}
 
@@ -42,7 +29,7 @@ def test_approvals_leaves_out_the_supervisors_own_plans_and_extensions(superviso
     for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
         services.ticket_transition(actor=supervisor, ticket=own_plan, code=code, fields=fields)
     own_extension = TicketFactory(owner=supervisor, customer=own_customer)
-    _with_extension(own_extension, supervisor)
+    request_extension(own_extension, supervisor)
     agents_plan = TicketFactory(owner=agent, customer=own_customer)
     for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
         services.ticket_transition(actor=agent, ticket=agents_plan, code=code, fields=fields)

@@ -2,27 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from kefu.org.choices import Role
 from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
 from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def crew(org):
-    """Two handlers in the east team, one in the west."""
-    return [
-        UserFactory(username="h1", role=Role.HANDLER, org_unit=org["east_team"]),
-        UserFactory(username="h2", role=Role.HANDLER, org_unit=org["east_team"]),
-    ]
-
-
-@pytest.fixture
-def ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
 
 
 def test_the_receiving_department_sees_a_request_transferred_to_it(ticket, agent, org, crew):

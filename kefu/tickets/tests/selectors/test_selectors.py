@@ -3,20 +3,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone, translation
 
 from kefu.core.testing import count_queries
 from kefu.core.workbench import workbench_cards
-from kefu.org.tests.factories import UserFactory
 from kefu.tickets import selectors, services
 from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def nobody(org):
-    """A staff account whose role grants nothing (e.g. a role being set up): no tickets.view."""
-    return UserFactory(username="nobody", full_name="无权限", role="", org_unit=org["company"])
 
 
 def test_workbench_cards_count_the_queues_and_list_the_most_urgent(agent, own_customer):

@@ -9,6 +9,7 @@ from kefu.audit.models import AuditEvent
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent, WorkflowTransition, request_number
 from kefu.tickets.services import IllegalTransitionError
+from kefu.tickets.tests.factories import step
 
 COMPLAINT = {
     "ticket_type": "complaint",
@@ -23,10 +24,6 @@ COMPLAINT = {
 def complaint(agent, own_customer):
     ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
     return ticket
-
-
-def step(ticket, actor, code, **fields):
-    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
 
 
 def test_registering_a_complaint_makes_the_registrar_its_owner(complaint, agent):

@@ -1,48 +1,22 @@
 """What approvers decide reaches the people concerned: extension decisions tell who asked, lifting a
 supervision clears it (refused to an agent on page and API alike), a time-limit notice leads to its queue."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
+from kefu.conftest import api
 from kefu.inbox.models import Notification
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent
-from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
-
-
-def _with_extension(ticket, agent):
-    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(hours=30))
-    ticket.refresh_from_db()
-    return services.ticket_extension_request(
-        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需协调施工队"
-    )
-
-
-def _supervised(ticket, supervisor):
-    return services.ticket_supervise(actor=supervisor, ticket=ticket, note="今日内答复")
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
+from kefu.tickets.tests.factories import TicketFactory, put_under_supervision, request_extension
 
 # Extension decisions
 
 
 def test_an_approved_extension_tells_the_requester_the_new_deadline(supervisor, agent, own_ticket):
-    extension = _with_extension(own_ticket, agent)
+    extension = request_extension(own_ticket, agent)
     services.ticket_extension_decide(actor=supervisor, extension=extension, approve=True)
     notice = Notification.objects.get(recipient=agent, kind="extension_decided")
     new_due = timezone.localtime(extension.new_due_at)
@@ -51,7 +25,7 @@ def test_an_approved_extension_tells_the_requester_the_new_deadline(supervisor, 
 
 
 def test_a_rejected_extension_tells_the_requester_too(supervisor, agent, own_ticket):
-    extension = _with_extension(own_ticket, agent)
+    extension = request_extension(own_ticket, agent)
     services.ticket_extension_decide(actor=supervisor, extension=extension, approve=False)
     notice = Notification.objects.get(recipient=agent, kind="extension_decided")
     assert "未获批准" in notice.text
@@ -61,7 +35,7 @@ def test_a_rejected_extension_tells_the_requester_too(supervisor, agent, own_tic
 
 
 def test_lifting_a_supervision_clears_the_flag_audits_it_and_tells_the_people(supervisor, agent, own_ticket):
-    _supervised(own_ticket, supervisor)
+    put_under_supervision(own_ticket, supervisor)
     services.ticket_supervision_lift(actor=supervisor, ticket=own_ticket, note="已办结")
     ticket = Ticket.objects.get(pk=own_ticket.pk)
     assert not ticket.supervised
@@ -80,7 +54,7 @@ def test_a_request_not_under_supervision_cannot_have_it_lifted(supervisor, own_t
 
 
 def test_an_agent_cannot_lift_a_supervision_page_or_api(client_for, supervisor, agent, own_ticket):
-    _supervised(own_ticket, supervisor)
+    put_under_supervision(own_ticket, supervisor)
     assert client_for(agent).post(reverse("tickets:supervision_lift", args=[own_ticket.pk])).status_code == 403
     assert api(agent).post(f"/api/v1/requests/{own_ticket.pk}/lift-supervision/", {}).status_code == 403
     assert Ticket.objects.get(pk=own_ticket.pk).supervised

@@ -10,32 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefu.reports.selectors import Period, complaint_statistics
-from kefu.sla.choices import Metric, TimeUnit
-from kefu.sla.models import SlaClock, SlaPolicy
-from kefu.sla.services import default_calendar
+from kefu.sla.choices import Metric
+from kefu.sla.models import SlaClock
 from kefu.tickets import services
 from kefu.tickets.models import RootCause, Ticket
+from kefu.tickets.tests.factories import step, walk_to_callback
 
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "计划停电未提前通知", "description": "停电8小时"}
-
-
-@pytest.fixture
-def policy(db):
-    return SlaPolicy.objects.create(
-        name="投诉", ticket_type="complaint", calendar=default_calendar(),
-        first_response=24, first_response_unit=TimeUnit.CALENDAR_HOURS,
-        resolution=3, resolution_unit=TimeUnit.WORKING_DAYS,
-    )  # fmt: skip
 
 
 @pytest.fixture
 def complaint(agent, own_customer):
     ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
     return ticket
-
-
-def step(ticket, actor, code, **fields):
-    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
 
 
 @pytest.mark.parametrize("path", ["service", "api"])
@@ -56,21 +43,12 @@ def test_a_reply_to_the_customer_stops_the_first_response_clock(client_for, poli
     assert SlaClock.objects.get(ticket=complaint, metric=Metric.RESOLUTION).stopped_at is None
 
 
-def _to_callback(ticket, agent, supervisor):
-    step(ticket, agent, "acknowledge")
-    step(ticket, agent, "assess_valid")
-    step(ticket, agent, "propose_plan", resolution_plan="致歉")
-    step(ticket, supervisor, "approve_plan")
-    step(ticket, agent, "implemented", resolution="已致歉")
-    step(ticket, agent, "customer_confirmed")
-
-
 @pytest.mark.parametrize("typed", ["停电类", "电网建设"])
 def test_a_root_cause_class_not_on_the_active_list_is_refused_on_page_and_api(
     client_for, agent, supervisor, complaint, typed
 ):
     RootCause.objects.filter(name="电网建设").update(is_active=False)
-    _to_callback(complaint, agent, supervisor)
+    walk_to_callback(complaint, agent, supervisor)
     with pytest.raises(ValidationError) as error:
         step(complaint, agent, "archive", root_cause="线路老化", cause_class=typed)
     assert error.value.message_dict["cause_class"] == ["请从列表中选择原因分类。"]
@@ -91,7 +69,7 @@ def test_the_complaint_report_counts_one_row_per_class_however_it_was_given(agen
     power = RootCause.objects.get(name="停送电")
     for given in ["停送电", str(power.pk), power]:
         ticket, _ = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
-        _to_callback(ticket, agent, supervisor)
+        walk_to_callback(ticket, agent, supervisor)
         step(ticket, agent, "archive", root_cause="通知短信未发送", cause_class=given)
     today = timezone.localdate()
     stats = complaint_statistics(supervisor, Period(since=today - timedelta(days=1), until=today))

@@ -7,25 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kefu.inbox.models import Notification
-from kefu.org.choices import Role
-from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, Workflow
 from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def crew(org):
-    """Two handlers in the east team, one in the west."""
-    return [
-        UserFactory(username="h1", role=Role.HANDLER, org_unit=org["east_team"]),
-        UserFactory(username="h2", role=Role.HANDLER, org_unit=org["east_team"]),
-    ]
-
-
-@pytest.fixture
-def ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
 
 
 def test_round_robin_takes_turns_within_the_department(crew, org, supervisor, agent):

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
+from kefu.conftest import api
 from kefu.core.errors import PermissionDeniedError
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.choices import Role
@@ -19,17 +19,6 @@ from kefu.tickets.tests.factories import TicketFactory
 
 VIA = ["page", "api", "service"]
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "计划停电未通知", "description": "停电8小时"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
 
 
 # -- An assignee must hold a handling role in the department the request goes to ---------------
@@ -155,11 +144,6 @@ def test_a_known_capability_passes_the_model_check():
 
 
 # -- Separation of duties ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def second_supervisor(org):
-    return UserFactory(username="supervisor2", full_name="钱主管", role=Role.SUPERVISOR, org_unit=org["east"])
 
 
 def _propose(ticket, agent, proposer):

@@ -11,6 +11,7 @@ from kefu.sla.services import default_calendar
 from kefu.tickets import services
 from kefu.tickets.choices import TransitionEffect
 from kefu.tickets.models import Ticket, WorkflowState, WorkflowTransition
+from kefu.tickets.tests.factories import step
 
 REQUEST = {"channel": "phone", "title": "计划停电未提前通知", "description": "小区昨日停电8小时，没有收到任何通知。"}
 
@@ -24,10 +25,6 @@ def renamed():
     for move in WorkflowTransition.objects.all():
         move.code = f"my_{move.code}"
         move.save()
-
-
-def step(ticket, actor, code, **fields):
-    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
 
 
 @pytest.mark.parametrize(

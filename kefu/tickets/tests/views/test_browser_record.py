@@ -7,13 +7,9 @@ from playwright.sync_api import expect
 
 from kefu.core.testing.browser import log_in, screenshot
 from kefu.tickets import services
-from kefu.tickets.tests.factories import install_workflows
+from kefu.tickets.tests.factories import install_workflows, step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def step(ticket, actor, code, **fields):
-    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
 
 
 def test_the_timeline_and_the_customer_page_say_what_happened(page, live_server, agent, supervisor, own_customer, org):

@@ -1,32 +1,10 @@
 """What approvers see on the pages: lifting a supervision from the request page, and the tabs for
 incoming transfers and approvals."""
 
-from datetime import timedelta
-
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from kefu.tickets import services
 from kefu.tickets.models import Ticket
-from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
-
-
-def _with_extension(ticket, agent):
-    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() + timedelta(hours=30))
-    ticket.refresh_from_db()
-    return services.ticket_extension_request(
-        actor=agent, ticket=ticket, new_due_at=ticket.due_at + timedelta(days=2), reason="需协调施工队"
-    )
-
-
-def _supervised(ticket, supervisor):
-    return services.ticket_supervise(actor=supervisor, ticket=ticket, note="今日内答复")
+from kefu.tickets.tests.factories import TicketFactory, put_under_supervision, request_extension
 
 
 def test_the_request_page_offers_lifting_only_while_supervised(client_for, supervisor, own_ticket):
@@ -35,12 +13,12 @@ def test_the_request_page_offers_lifting_only_while_supervised(client_for, super
         reverse("tickets:supervision_lift", args=[own_ticket.pk]),
     )
     assert lift not in client_for(supervisor).get(url).content.decode()
-    _supervised(own_ticket, supervisor)
+    put_under_supervision(own_ticket, supervisor)
     assert lift in client_for(supervisor).get(url).content.decode()
 
 
 def test_a_supervisor_lifts_a_supervision_from_the_page(client_for, supervisor, own_ticket):
-    _supervised(own_ticket, supervisor)
+    put_under_supervision(own_ticket, supervisor)
     response = client_for(supervisor).post(reverse("tickets:supervision_lift", args=[own_ticket.pk]), {"note": "好"})
     assert response.status_code == 302
     assert not Ticket.objects.get(pk=own_ticket.pk).supervised
@@ -58,7 +36,7 @@ def test_supervisors_have_tabs_for_incoming_transfers_and_approvals_agents_do_no
 
 def test_the_approvals_tab_counts_and_lists_them_on_the_page(client_for, supervisor, agent, own_customer):
     extension = TicketFactory(owner=agent, customer=own_customer, title="需延期的工单")
-    _with_extension(extension, agent)
+    request_extension(extension, agent)
     response = client_for(supervisor).get(reverse("tickets:queue"), {"queue": "approvals"})
     assert [t.pk for t in response.context["page_obj"]] == [extension.pk]
     tabs = {tab["code"]: tab["count"] for tab in response.context["tabs"]}

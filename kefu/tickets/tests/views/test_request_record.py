@@ -9,32 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.sla.choices import TimeUnit
-from kefu.sla.models import SlaPolicy
-from kefu.sla.services import default_calendar
 from kefu.tickets import services
 from kefu.tickets.models import RootCause, Ticket
+from kefu.tickets.tests.factories import step, walk_to_callback
 
 COMPLAINT = {"ticket_type": "complaint", "channel": "phone", "title": "计划停电未提前通知", "description": "停电8小时"}
-
-
-@pytest.fixture
-def policy(db):
-    return SlaPolicy.objects.create(
-        name="投诉", ticket_type="complaint", calendar=default_calendar(),
-        first_response=24, first_response_unit=TimeUnit.CALENDAR_HOURS,
-        resolution=3, resolution_unit=TimeUnit.WORKING_DAYS,
-    )  # fmt: skip
 
 
 @pytest.fixture
 def complaint(agent, own_customer):
     ticket, _created = services.ticket_create(actor=agent, data=COMPLAINT, customer=own_customer)
     return ticket
-
-
-def step(ticket, actor, code, **fields):
-    return services.ticket_transition(actor=actor, ticket=ticket, code=code, fields=fields)
 
 
 def timeline_html(client, ticket) -> str:
@@ -83,18 +68,9 @@ def test_the_timeline_shows_the_new_deadline_after_an_extension(client_for, poli
     assert re.search(rf"新的期限.*{timezone.localtime(new_due):%Y-%m-%d %H:%M}", shown)
 
 
-def _to_callback(ticket, agent, supervisor):
-    step(ticket, agent, "acknowledge")
-    step(ticket, agent, "assess_valid")
-    step(ticket, agent, "propose_plan", resolution_plan="致歉")
-    step(ticket, supervisor, "approve_plan")
-    step(ticket, agent, "implemented", resolution="已致歉")
-    step(ticket, agent, "customer_confirmed")
-
-
 def test_archiving_offers_the_active_root_cause_classes_of_the_admins_list(client_for, agent, supervisor, complaint):
     RootCause.objects.filter(name="电网建设").update(is_active=False)
-    _to_callback(complaint, agent, supervisor)
+    walk_to_callback(complaint, agent, supervisor)
     form = client_for(agent).get(reverse("tickets:transition", args=[complaint.pk, "archive"])).content.decode()
     select = form[form.index('name="cause_class"') : form.index("</select>", form.index('name="cause_class"'))]
     assert "停送电" in select and "供电质量" in select

@@ -3,21 +3,12 @@ page offers an extension decision only to another approver."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.org.choices import Role
-from kefu.org.tests.factories import UserFactory
 from kefu.tickets import services
 from kefu.tickets.forms import AssignForm
 from kefu.tickets.models import Ticket
-from kefu.tickets.tests.factories import TicketFactory
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    return TicketFactory(owner=agent, customer=own_customer)
 
 
 def test_the_assign_form_offers_only_staff_who_handle_requests(supervisor, auditor, handler, own_ticket):
@@ -26,11 +17,6 @@ def test_the_assign_form_offers_only_staff_who_handle_requests(supervisor, audit
 
 
 # -- Separation of duties ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def second_supervisor(org):
-    return UserFactory(username="supervisor2", full_name="钱主管", role=Role.SUPERVISOR, org_unit=org["east"])
 
 
 def test_the_request_page_offers_the_extension_decision_only_to_another_approver(

@@ -28,24 +28,6 @@ COMPLAINT = {
 }
 
 
-@pytest.fixture
-def nobody(org):
-    """A staff account whose role grants nothing (e.g. a role being set up): no tickets.view."""
-    return UserFactory(username="nobody", full_name="无权限", role="", org_unit=org["company"])
-
-
-@pytest.fixture
-def own_ticket(agent, own_customer):
-    """A complaint of `manager`'s customer, registered by the agent: in manager's and supervisor's scope."""
-    return TicketFactory(owner=agent, customer=own_customer)
-
-
-@pytest.fixture
-def foreign_ticket(other_manager, foreign_customer):
-    """A complaint of the west branch: outside `manager`'s and `supervisor`'s scope."""
-    return TicketFactory(owner=other_manager, customer=foreign_customer)
-
-
 def attach(ticket, actor, name="现场照片.jpg", internal=False):
     upload = SimpleUploadedFile(name, b"\xff\xd8 a photo", content_type="image/jpeg")
     return services.ticket_attach(actor=actor, ticket=ticket, uploaded_file=upload, internal=internal)
