@@ -1,11 +1,12 @@
 """Test factories of the customer archive."""
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
-from kefu.customers.models import Customer, CustomerNote
+from kefu.customers.models import Customer, CustomerNote, ImportJob
 from kefu.tickets.models import Ticket
 
 
@@ -62,3 +63,20 @@ def assert_erased(customer, mobile, ticket):
     assert entries.filter(action=AuditAction.ANONYMISED).count() == 1
     trail = " ".join(f"{e.target_repr} {e.summary} {e.changes}" for e in entries)
     assert mobile not in trail and "张三" not in trail and "刘总" not in trail
+
+
+# Imports: the header row of a customer file, an uploaded CSV, and an upload mapped as guessed (a dry run).
+HEADER = "客户名称,手机号码,统一社会信用代码,生日,地址,客户经理\n"
+
+
+def csv_upload(text: str, name="客户.csv", encoding="utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def dry_run(actor, upload, kind="customers") -> ImportJob:
+    from kefu.customers.imports import services
+
+    job = services.import_job_create(actor=actor, kind=kind, uploaded_file=upload)
+    services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping)
+    job.refresh_from_db()
+    return job

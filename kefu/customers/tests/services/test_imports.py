@@ -12,12 +12,7 @@ from kefu.audit.models import AuditEvent
 from kefu.customers.imports import services
 from kefu.customers.imports.mapping import guess_mapping
 from kefu.customers.models import Customer, ImportJob, KeyPerson
-
-HEADER = "客户名称,手机号码,统一社会信用代码,生日,地址,客户经理\n"
-
-
-def csv_upload(text: str, name="客户.csv", encoding="utf-8") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
 
 
 def xlsx_upload(rows: list[list], name="客户.xlsx") -> SimpleUploadedFile:
@@ -27,13 +22,6 @@ def xlsx_upload(rows: list[list], name="客户.xlsx") -> SimpleUploadedFile:
     data = io.BytesIO()
     workbook.save(data)
     return SimpleUploadedFile(name, data.getvalue())
-
-
-def dry_run(actor, upload, kind="customers") -> ImportJob:
-    job = services.import_job_create(actor=actor, kind=kind, uploaded_file=upload)
-    services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping)
-    job.refresh_from_db()
-    return job
 
 
 def confirm(actor, job) -> ImportJob:

@@ -4,25 +4,12 @@ walk from upload to report, the template file and the error report's cells."""
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kefu.customers.imports import services
 from kefu.customers.models import ImportJob
-
-HEADER = "客户名称,手机号码,统一社会信用代码,生日,地址,客户经理\n"
-
-
-def csv_upload(text: str, name="客户.csv", encoding="utf-8") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
-
-
-def dry_run(actor, upload, kind="customers") -> ImportJob:
-    job = services.import_job_create(actor=actor, kind=kind, uploaded_file=upload)
-    services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping)
-    job.refresh_from_db()
-    return job
+from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
 
 
 def test_the_error_report_writes_a_column_name_that_starts_like_a_formula_as_text(client_for, manager):
