@@ -120,4 +120,11 @@ def api(user=None) -> APIClient:
     return client
 
 
+def caller(user) -> Client:
+    """A client logged in as `user` that gets the 500 a browser would, instead of the view's exception."""
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
 pytest_plugins = ["kefu.core.testing.browser"]

@@ -1,9 +1,9 @@
 """The API's contract for input it did not expect: an answer in 4xx, never a 500 (issue 15.7)."""
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
+from kefu.conftest import caller
 from kefu.tickets.tests.factories import TicketFactory, install_workflows
 
 REQUEST_ACTIONS = ["", "transition/", "events/", "comments/", "attachments/", "assign/", "transfer/", "supervise/",
@@ -15,13 +15,6 @@ ID_PATHS = (
        for action in REQUEST_ACTIONS]
     + [("post", "/api/v1/transfers/{}/decide/"), ("post", "/api/v1/extensions/{}/decide/")]
 )  # fmt: skip
-
-
-def caller(user) -> Client:
-    # Exceptions become the 500 a client would get, as in production.
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("bad_id", ["abc", "1e3", "-1", "99999999999999999999"])

@@ -2,19 +2,13 @@
 and keeps line breaks in multi-line text (the check itself: services/test_invisible_characters.py)."""
 
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from kefu.conftest import api
+from kefu.core.tests.factories import NEW
 from kefu.customers.models import Customer, KeyPerson
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import Ticket
 from kefu.tickets.tests.factories import install_workflows
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
 
 # --- customers and key persons --------------------------------------------------------------------
 
@@ -42,14 +36,6 @@ def test_customer_notes_keep_their_line_breaks(manager):
 
 
 # --- new requests ---------------------------------------------------------------------------------
-
-NEW = {
-    "ticket_type": "complaint",
-    "channel": "phone",
-    "priority": "normal",
-    "title": "停电未通知",
-    "description": "昨日停电\n未通知",
-}
 
 
 def test_the_api_refuses_a_request_title_with_an_isolate(agent, own_customer):

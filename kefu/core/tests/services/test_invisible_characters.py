@@ -6,6 +6,7 @@ so pages, API and imports agree."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from kefu.core.tests.factories import NEW
 from kefu.core.text import check_text
 from kefu.tickets.tests.factories import install_workflows
 
@@ -41,14 +42,6 @@ def test_ordinary_chinese_names_and_emoji_pass():
 
 
 # --- new requests: the service itself ---------------------------------------------------------
-
-NEW = {
-    "ticket_type": "complaint",
-    "channel": "phone",
-    "priority": "normal",
-    "title": "停电未通知",
-    "description": "昨日停电\n未通知",
-}
 
 
 def test_the_service_refuses_what_the_form_would(agent):

@@ -7,13 +7,6 @@ import pytest
 from django.urls import reverse
 
 
-@pytest.fixture
-def staff_admin(admin_user):
-    admin_user.is_staff = admin_user.is_superuser = True
-    admin_user.save()
-    return admin_user
-
-
 @pytest.mark.parametrize(
     "msgid",
     ['Choose %s by selecting them and then select the "Choose" arrow button.', "Choose all %s", "Remove all %s"],

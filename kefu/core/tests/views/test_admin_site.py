@@ -3,19 +3,11 @@ and the workflow editor asks for ticks and choices, never for JSON."""
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from kefu.tickets.admin_forms import WorkflowTransitionForm
 from kefu.tickets.models import Workflow, WorkflowTransition
 from kefu.tickets.tests.factories import install_workflows
-
-
-@pytest.fixture
-def staff_admin(admin_user):
-    admin_user.is_staff = admin_user.is_superuser = True
-    admin_user.save()
-    return admin_user
 
 
 def test_the_sidebar_links_to_the_admin_site_for_staff_only(client_for, staff_admin, agent):

@@ -2,16 +2,9 @@
 500 (issue 15.7)."""
 
 import pytest
-from django.test import Client
 
+from kefu.conftest import caller
 from kefu.tickets.tests.factories import TicketFactory, install_workflows
-
-
-def caller(user) -> Client:
-    # Exceptions become the 500 a client would get, as in production.
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("chosen", ["²", "abc", "99999999999999999999", "-1"])

@@ -4,6 +4,7 @@ with the error on the field (the check itself: services/test_invisible_character
 from django.urls import reverse
 
 from kefu.conftest import login
+from kefu.core.tests.factories import NEW
 from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 from kefu.tickets.tests.factories import install_workflows
@@ -17,14 +18,6 @@ def test_the_customer_form_refuses_a_name_with_a_control_character(manager):
 
 
 # --- new requests ---------------------------------------------------------------------------------
-
-NEW = {
-    "ticket_type": "complaint",
-    "channel": "phone",
-    "priority": "normal",
-    "title": "停电未通知",
-    "description": "昨日停电\n未通知",
-}
 
 
 def test_the_new_request_form_refuses_a_caller_name_with_an_override(agent):

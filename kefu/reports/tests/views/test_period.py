@@ -2,18 +2,12 @@
 hold, is refused with a message on the page (was a 500), never passed to the database."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from kefu.conftest import caller
 from kefu.reports.selectors import default_period
 
 BAD_DATES = [("since", "abc"), ("until", "9999-99-99"), ("since", "0001-01-01"), ("until", "99999-01-01")]
-
-
-def caller(user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(("name", "value"), BAD_DATES)
