@@ -39,6 +39,16 @@ class TicketFactory(DjangoModelFactory):
         return WorkflowState.objects.get(workflow__ticket_type=self.ticket_type, is_initial=True)
 
 
+# A complaint as the hotline registers it, with the remedy the customer asks for (the lifecycle tests).
+COMPLAINT = {
+    "ticket_type": "complaint",
+    "channel": "phone",
+    "title": "计划停电未提前通知",
+    "description": "小区昨日停电8小时，没有收到任何通知。",
+    "remedy_requested": "书面道歉并赔偿冰箱内损失",
+}
+
+
 # The request list's filters: values that are none of theirs (the page ignores them and says so, the API refuses them).
 BAD_FILTER_VALUES = [
     ("customer", "abc"),

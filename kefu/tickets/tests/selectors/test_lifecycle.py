@@ -4,14 +4,7 @@ import pytest
 from django.db import connection
 
 from kefu.tickets import services
-
-COMPLAINT = {
-    "ticket_type": "complaint",
-    "channel": "phone",
-    "title": "计划停电未提前通知",
-    "description": "小区昨日停电8小时，没有收到任何通知。",
-    "remedy_requested": "书面道歉并赔偿冰箱内损失",
-}
+from kefu.tickets.tests.factories import COMPLAINT
 
 
 def test_keyword_search_finds_two_character_chinese_words_in_title_or_description(agent, own_customer):

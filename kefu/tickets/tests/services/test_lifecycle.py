@@ -9,15 +9,7 @@ from kefu.audit.models import AuditEvent
 from kefu.tickets import services
 from kefu.tickets.models import Ticket, TicketEvent, WorkflowTransition, request_number
 from kefu.tickets.services import IllegalTransitionError
-from kefu.tickets.tests.factories import step
-
-COMPLAINT = {
-    "ticket_type": "complaint",
-    "channel": "phone",
-    "title": "计划停电未提前通知",
-    "description": "小区昨日停电8小时，没有收到任何通知。",
-    "remedy_requested": "书面道歉并赔偿冰箱内损失",
-}
+from kefu.tickets.tests.factories import COMPLAINT, step
 
 
 @pytest.fixture
