@@ -26,7 +26,14 @@ PRODUCTION_ENV = {
 
 
 def run(args: list[str], **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("SECURE_")}
+    # Not the test run's own switches either: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in
+    # this process (playwright runs an event loop), which check --deploy rightly refuses.
+    test_only = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k not in test_only and not k.startswith("SECURE_")
+    }
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
     )
