@@ -66,7 +66,7 @@ def test_a_handler_of_the_target_department_is_assigned(via, client_for, supervi
 
 @pytest.mark.parametrize("via", VIA)
 def test_a_request_cannot_be_registered_in_an_inactive_category(via, client_for, agent, own_customer):
-    retired = Category.objects.add_root(name="旧分类", code="OLD", ticket_type="complaint", is_active=False)
+    retired = Category.add_root(name="旧分类", code="OLD", ticket_type="complaint", is_active=False)
     if via == "page":
         data = {**COMPLAINT, "priority": "normal", "customer": own_customer.pk, "category": retired.pk, "token": "t"}
         response = client_for(agent).post(reverse("tickets:create"), data)
