@@ -193,8 +193,9 @@ def on_state_changed(ticket, old_state, new_state, at: datetime) -> None:
     # The policies come from the cache, not a join: on PostgreSQL the join would lock the policy
     # and calendar rows too, and every request under the same policy would wait for the others.
     clocks = list(SlaClock.objects.select_for_update().filter(ticket=ticket))
+    policies = _policies()  # one look at the cache for all the request's clocks
     for clock in clocks:
-        clock.policy = policy_by_id(clock.policy_id)
+        clock.policy = policies.get(clock.policy_id) or policy_by_id(clock.policy_id)
         if clock.stopped_at is None:
             _advance(clock, ticket, old_state, new_state, at)
         elif reopened(old_state, new_state) and clock.metric == Metric.RESOLUTION:
