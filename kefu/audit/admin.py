@@ -17,7 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .choices import AuditAction
-from .services import _plain, audit_entry, audit_record, audit_records, diff
+from .services import audit_entry, audit_record, audit_records, diff, plain_value
 
 HIDDEN = "******"
 # A tree node's position is said by its parent; the materialised path behind it is not.
@@ -29,8 +29,8 @@ def _value(value):
     if hasattr(value, "all") and not isinstance(value, str | bytes | dict):  # a queryset
         value = list(value.all())
     if isinstance(value, list | tuple | set):
-        return sorted((_plain(item) for item in value), key=str)
-    return _plain(value)
+        return sorted((plain_value(item) for item in value), key=str)
+    return plain_value(value)
 
 
 def _stored(value):
@@ -38,7 +38,7 @@ def _stored(value):
     (a user's `date_joined` saved unchanged loses its microseconds: not a change anyone made)."""
     if isinstance(value, datetime):
         return localtime(value).replace(microsecond=0).isoformat()
-    return _plain(value)
+    return plain_value(value)
 
 
 def _snapshot(obj) -> dict:

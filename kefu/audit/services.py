@@ -10,8 +10,8 @@ from .choices import AuditAction
 from .models import AuditEvent
 
 
-def _plain(value):
-    """JSON-friendly form of a field value for before/after snapshots."""
+def plain_value(value):
+    """JSON-friendly form of a field value for before/after snapshots (a related row by its id)."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -22,7 +22,7 @@ def _plain(value):
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {name: plain_value(getattr(instance, name)) for name in fields}
 
 
 def diff(before: dict, after: dict) -> dict:
