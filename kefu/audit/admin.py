@@ -44,8 +44,8 @@ def _stored(value):
 def _snapshot(obj) -> dict:
     """Every stored value of a row, secrets as stars, a tree node's parent by name."""
     values = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name in TREE_FIELDS:
+    for field in obj._meta.get_fields():
+        if not field.concrete or field.many_to_many or field.primary_key or field.name in TREE_FIELDS:
             continue
         values[field.name] = HIDDEN if "password" in field.name else _stored(getattr(obj, field.attname))
     if hasattr(obj, "get_parent") and obj.pk:

@@ -56,7 +56,7 @@ def _field(model, name: str):
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:  # recorded by its column (assignee_id) or no longer a field
-        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
+        field = next((f for f in model._meta.get_fields() if f.concrete and f.attname == name), None)
     return field if isinstance(field, models.Field) else None
 
 
@@ -101,7 +101,7 @@ def describe(events) -> None:
             names[(related, pk)] = str(row)
     for related, wanted in codes.items():
         # A row recorded by its code (a request's state): named by the row with that code.
-        if wanted and any(f.name == "code" for f in related._meta.concrete_fields):
+        if wanted and _field(related, "code") is not None:
             for row in related._base_manager.filter(code__in=wanted):
                 names.setdefault((related, row.code), str(row))
     for event in events:

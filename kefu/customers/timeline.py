@@ -95,11 +95,11 @@ def _describe_changes(target_type: str, changes: dict) -> str:
     if not changes:
         return ""
     try:
-        fields = apps.get_model(target_type)._meta.concrete_fields
+        fields = apps.get_model(target_type)._meta.get_fields()
     except (LookupError, ValueError):
         fields = ()
     labels, named = [], set()
-    for field in fields:
+    for field in (f for f in fields if f.concrete and not f.many_to_many):
         for name in {field.name, field.attname} & changes.keys():
             named.add(name)
             if str(field.verbose_name) not in labels:

@@ -27,7 +27,7 @@ def insert_rows(model: type[Model], rows: list[dict], *, with_ids: bool) -> list
     if connection.vendor not in _PREPARED_TYPES:
         objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
         return [obj.pk for obj in objects] if with_ids else None
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.get_fields() if f.concrete and not f.many_to_many and not f.primary_key]
     ids = _reserve_ids(model, len(rows)) if with_ids else None
     columns = ([model._meta.pk.column] if with_ids else []) + [f.column for f in fields]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
