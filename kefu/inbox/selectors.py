@@ -11,10 +11,6 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def unread_notifications(user, *, limit: int = 20):
-    return list(notifications_for(user).filter(read_at__isnull=True)[:limit])
-
-
 def latest_notifications(user, *, limit: int = 8) -> list[Notification]:
     """What the bell's dropdown lists: the newest, read or not."""
     return list(notifications_for(user)[:limit])
