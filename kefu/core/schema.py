@@ -1,5 +1,6 @@
 """The OpenAPI schema's shared parts: the error answer and which errors each operation documents."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.utils import extend_schema_field
@@ -96,24 +97,22 @@ def _may_be_null(field) -> bool:
     default = getattr(field, "default", serializers.empty)
     if default is not serializers.empty:  # what DRF answers when the related row is missing
         return default is None
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    first = (getattr(field, "source", "") or "").split(".")[0]
-    if model is None or not first or first == "*":
-        return False
-    try:
-        column = model._meta.get_field(first)
-    except Exception:
-        return False
-    return bool(column.null) and not column.primary_key
+    column = _column(field, (getattr(field, "source", "") or "").split(".")[0])
+    return column is not None and column.null and not column.primary_key
 
 
 def _blank_text_column(field) -> bool:
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
     source = getattr(field, "source", "") or ""
-    if model is None or not source or "." in source or source == "*":
-        return False
-    try:
-        column = model._meta.get_field(source)
-    except Exception:
-        return False
+    column = None if "." in source else _column(field, source)
     return isinstance(column, models.CharField | models.TextField) and column.blank
+
+
+def _column(field, name: str):
+    """The model field `name` of the serializer's model (None: no model, or not one of its fields)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not name or name == "*":
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
