@@ -241,11 +241,14 @@ def customer_anonymise(*, actor, customer: Customer) -> Customer:
     current.timeline_notes.all().delete()
     requests = current.tickets.update(caller_name="", caller_phone="")
 
-    for entry in AuditEvent.objects.filter(customer_id=current.pk).only("changes", "summary", "target_repr"):
-        erased_entry = [_erase_text(getattr(entry, name), secrets) for name in ("changes", "summary", "target_repr")]
-        if erased_entry != [entry.changes, entry.summary, entry.target_repr]:  # most request steps hold none
+    texts = ["changes", "summary", "target_repr"]
+    rewritten = []
+    for entry in AuditEvent.objects.filter(customer_id=current.pk).only(*texts).iterator(chunk_size=2000):
+        erased_entry = [_erase_text(getattr(entry, name), secrets) for name in texts]
+        if erased_entry != [getattr(entry, name) for name in texts]:  # most request steps hold none
             entry.changes, entry.summary, entry.target_repr = erased_entry
-            entry.save(update_fields=["changes", "summary", "target_repr"])
+            rewritten.append(entry)
+    AuditEvent.objects.bulk_update(rewritten, texts, batch_size=500)  # not one UPDATE per entry
     audit_record(
         actor=actor,
         action=AuditAction.ANONYMISED,
