@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -366,12 +366,12 @@ class TicketEvent(models.Model):
         """What the event set, as (label, value) for the timelines: the fields a step filled in
         (the department dispatched to, the plan, the reason a complaint is invalid, …) and the
         deadline an extension asked for or moved to."""
-        fields = {field.name: field for field in Ticket._meta.concrete_fields}
-        shown = [
-            (str(fields[name].verbose_name), value)
-            for name, value in (self.data or {}).get("fields", {}).items()
-            if name in fields
-        ]
+        shown = []
+        for name, value in (self.data or {}).get("fields", {}).items():
+            try:
+                shown.append((str(Ticket._meta.get_field(name).verbose_name), value))
+            except FieldDoesNotExist:
+                continue  # a field removed since the event was written: nothing to label it by
         due = parse_datetime((self.data or {}).get("new_due_at") or "")
         if due is not None:
             label = _("deadline asked for") if self.kind == EventKind.EXTENSION_REQUESTED else _("new deadline")
