@@ -272,12 +272,11 @@ def ticket_queue(user, queue: str, *, now=None, visible: QuerySet[Ticket] | None
 
 def _incoming_transfers(user):
     """Requests waiting for an answer to a transfer to the user's unit or below (any, for an admin)."""
-    pending = Transfer.objects.filter(status=TransferStatus.PENDING)
-    if user.role != Role.ADMIN:
-        if not user.org_unit_id:
-            return Ticket.objects.none().values("pk")
-        pending = pending.filter(to_department_id__in=unit_ids_under(user.org_unit.path))
-    return pending.values("ticket_id")
+    if user.role == Role.ADMIN:
+        return Transfer.objects.filter(status=TransferStatus.PENDING).values("ticket_id")
+    if not user.org_unit_id:
+        return Ticket.objects.none().values("pk")
+    return _pending_transfers_to(unit_ids_under(user.org_unit.path))
 
 
 def ticket_list(user, *, queue: str = "all_open", filters: dict | None = None) -> QuerySet[Ticket]:
