@@ -69,7 +69,7 @@ def ticket_assign(*, actor, ticket, assignee: User | None = None, department=Non
         _check_assignee(assignee, department)
     before = [current.assignee_id, current.department_id]
     current.assignee = assignee
-    current.department = department or current.department
+    current.department = department
     current.version += 1
     current.save(update_fields=["assignee", "department", "version", "updated_at"])
     hooks.responsibility_changed(current)
