@@ -79,7 +79,7 @@ def ticket_merge(*, actor, ticket, into):
     if ticket.pk == into.pk:
         raise ValidationError(_("A request cannot be merged into itself."))
     if not Ticket.objects.visible_to(actor).filter(pk=into.pk).exists():
-        raise ValidationError(_("No request with this number was found."))
+        raise ValidationError({"into": _("No request with this number was found.")})
     current = lock(ticket)
     target = lock(into)
     if current.closed_at or target.closed_at or target.merged_into_id:
