@@ -8,7 +8,7 @@ capabilities the roles grant, so a misspelt name cannot make a step impossible t
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.org.permissions import ROLE_CAPABILITIES
+from kefu.org.permissions import STEP_CAPABILITIES
 
 from .models import Ticket, WorkflowTransition
 from .services.lifecycle import STEP_FIELDS
@@ -38,9 +38,9 @@ def step_field_choices() -> list[tuple[str, str]]:
 
 
 def capability_choices() -> list[tuple[str, str]]:
-    granted = {cap for caps in ROLE_CAPABILITIES.values() for cap in caps if cap.startswith("tickets.")}
-    known = [(code, label) for code, label in CAPABILITY_LABELS.items() if code in granted]
-    return known + [(code, code) for code in sorted(granted - set(CAPABILITY_LABELS))]
+    """The capabilities a step may require (those WorkflowTransition.clean accepts), labelled."""
+    known = [(code, label) for code, label in CAPABILITY_LABELS.items() if code in STEP_CAPABILITIES]
+    return known + [(code, code) for code in sorted(STEP_CAPABILITIES - set(CAPABILITY_LABELS))]
 
 
 class WorkflowTransitionForm(forms.ModelForm):
