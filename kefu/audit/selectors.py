@@ -14,10 +14,6 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor")
 
 
-def audit_events_filtered(user, **filters) -> QuerySet[AuditEvent]:
-    return filter_audit_events(audit_events_visible_to(user), **filters)
-
-
 def filter_audit_events(
     events: QuerySet[AuditEvent],
     *,

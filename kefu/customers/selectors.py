@@ -137,7 +137,6 @@ def customer_search(customers: QuerySet[Customer], term: str) -> QuerySet[Custom
     return _name_contains(customers, term)
 
 
-LIST_FILTERS = ("q", "kind", "status", "tier", "region", "industry", "source_channel", "account_manager", "tag")
 ORDERINGS = {
     "name": "name",
     "-name": "-name",
