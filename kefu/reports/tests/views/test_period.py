@@ -8,13 +8,15 @@ from kefu.conftest import caller
 from kefu.reports.selectors import default_period
 
 BAD_DATES = [("since", "abc"), ("until", "9999-99-99"), ("since", "0001-01-01"), ("until", "99999-01-01")]
+LABELS = {"since": "起始日期", "until": "截止日期"}  # the message names the refused field in Chinese
 
 
 @pytest.mark.parametrize(("name", "value"), BAD_DATES)
 def test_a_bad_report_date_is_refused_with_a_message_and_the_default_period_shown(name, value, auditor):
     response = caller(auditor).get(reverse("reports:complaints"), {name: value})
     assert response.status_code == 200
-    assert response.context["filter_errors"]
+    [error] = response.context["filter_errors"]
+    assert error.startswith(LABELS[name]) and error in response.content.decode()
     assert response.context["stats"]["period"] == default_period()
 
 
