@@ -1,5 +1,6 @@
 """The auditor's view of who changed what."""
 
+import pytest
 from django.urls import reverse
 
 from kefu.audit.choices import AuditAction
@@ -31,6 +32,26 @@ def test_auditor_filters_by_actor_and_action(client_for, auditor, manager, agent
     assert [e.action for e in page] == [AuditAction.REVEALED]
     page = client.get(reverse("audit:list"), {"action": AuditAction.UPDATED}).context["page_obj"]
     assert [e.actor for e in page] == [manager]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "label"),
+    [
+        ("actor", "1e30", "操作人"),
+        ("customer", "abc", "客户ID"),
+        ("since", "9999-99-99", "起始日期"),
+        ("action", "x", "操作"),
+    ],
+)
+def test_a_bad_filter_value_is_ignored_and_the_page_names_it(
+    name, value, label, client_for, auditor, manager, own_customer
+):
+    services.customer_update(actor=manager, customer=own_customer, expected_version=1, data={"region": "东区"})
+    response = client_for(auditor).get(reverse("audit:list"), {name: value})
+    assert response.status_code == 200
+    [error] = response.context["filter_errors"]
+    assert error.startswith(f"{label}：") and error in response.content.decode()
+    assert [e.actor for e in response.context["page_obj"]] == [manager]  # the trail as if unfiltered
 
 
 def test_audit_list_runs_a_bounded_number_of_queries_for_1_and_50_events(client_for, auditor, manager):
