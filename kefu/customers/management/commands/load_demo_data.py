@@ -247,18 +247,19 @@ class Command(BaseCommand):
 
     def _backdate(self, customers, created, tags):
         """auto_now_add cannot be set on insert: move creation (and its audit event) back afterwards."""
+        # bulk_update: a few statements, not one UPDATE per row (a default load has thousands).
         for customer in customers:
-            when = created[customer.pk]
-            Customer.objects.filter(pk=customer.pk).update(created_at=when, updated_at=when)
-        for event in AuditEvent.objects.filter(target_type="customers.customer").only("id", "customer_id", "action"):
+            customer.created_at = customer.updated_at = created[customer.pk]
+        Customer.objects.bulk_update(customers, ["created_at", "updated_at"], batch_size=1000)
+        events = list(AuditEvent.objects.filter(target_type="customers.customer").only("id", "customer_id", "action"))
+        for event in events:
             shift = timedelta(days=self.rng.uniform(1, 60)) if event.action == AuditAction.UPDATED else timedelta()
-            AuditEvent.objects.filter(pk=event.pk).update(
-                occurred_at=min(created[event.customer_id] + shift, timezone.now())
-            )
-        for note in CustomerNote.objects.only("id", "customer_id"):
-            CustomerNote.objects.filter(pk=note.pk).update(
-                created_at=created[note.customer_id] + timedelta(days=self.rng.uniform(0, 30))
-            )
+            event.occurred_at = min(created[event.customer_id] + shift, timezone.now())
+        AuditEvent.objects.bulk_update(events, ["occurred_at"], batch_size=1000)
+        notes = list(CustomerNote.objects.only("id", "customer_id"))
+        for note in notes:
+            note.created_at = created[note.customer_id] + timedelta(days=self.rng.uniform(0, 30))
+        CustomerNote.objects.bulk_update(notes, ["created_at"], batch_size=1000)
         through = Customer.tags.through
         through.objects.bulk_create(
             [through(customer_id=c.pk, tag_id=self.rng.choice(tags).pk) for c in customers if self.rng.random() < 0.12]
