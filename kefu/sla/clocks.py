@@ -163,8 +163,10 @@ def clocks_start(ticket, at: datetime) -> list[SlaClock]:
 
 
 def _mirror(ticket, clocks) -> None:
+    """Copy the resolution clock's due time onto the request (whose row the caller has just
+    saved) when it moved: most steps leave it, and need no second UPDATE of the request."""
     resolution = next((c for c in clocks if c.metric == Metric.RESOLUTION), None)
-    if resolution is not None:
+    if resolution is not None and resolution.due_at != ticket.due_at:
         type(ticket).objects.filter(pk=ticket.pk).update(due_at=resolution.due_at)
         ticket.due_at = resolution.due_at
 

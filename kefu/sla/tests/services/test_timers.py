@@ -91,6 +91,15 @@ def test_first_response_stops_when_the_request_is_acknowledged(policy, agent, ow
     assert clock(ticket).stopped_at is None
 
 
+def test_a_step_that_leaves_the_deadline_writes_the_request_row_once(policy, agent, own_customer, monkeypatch):
+    ticket = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    with CaptureQueriesContext(connection) as context:
+        services.ticket_transition(actor=agent, ticket=ticket, code="acknowledge")
+    updates = [query["sql"] for query in context.captured_queries if query["sql"].startswith('UPDATE "tickets_ticket"')]
+    assert len(updates) == 1  # the step's own save: the resolution due time did not move
+    assert Ticket.objects.get(pk=ticket.pk).due_at == clock(ticket).due_at
+
+
 def walk_to_waiting(ticket, agent, supervisor):
     for code, fields in [("acknowledge", {}), ("assess_valid", {}), ("propose_plan", {"resolution_plan": "赔偿"})]:
         ticket = services.ticket_transition(actor=agent, ticket=ticket, code=code, fields=fields)
@@ -195,6 +204,7 @@ def test_closing_stops_the_clocks_and_reopening_restarts_resolution(
     services.ticket_transition(actor=supervisor, ticket=ticket, code="reopen")
     reopened = clock(ticket)
     assert reopened.stopped_at is None and reopened.due_at == moment("2026-04-07", 17, 30)  # 4/4–4/6 清明 holiday
+    assert Ticket.objects.get(pk=ticket.pk).due_at == reopened.due_at  # the request shows the new deadline
 
 
 def test_approved_extension_moves_the_running_clock(policy, agent, supervisor, own_customer, monkeypatch):
