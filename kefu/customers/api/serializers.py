@@ -45,6 +45,17 @@ class CustomerSerializer(serializers.ModelSerializer):
         return [tag.name for tag in customer.tags.all()]
 
 
+class ParentField(ScopedPrimaryKeyRelatedField):
+    """A parent organisation among the customers the user may see, or the one the edited
+    customer already has (the view gives it as `current_parent_id`): the service keeps an
+    existing parent outside the actor's scope, so the API accepts it too."""
+
+    def get_queryset(self):
+        visible = super().get_queryset()
+        current = self.context.get("current_parent_id")
+        return visible | Customer.objects.filter(pk=current) if current else visible
+
+
 class CustomerWriteSerializer(serializers.Serializer):
     """Raw input for create/update: the service cleans phones, dates and choices."""
 
@@ -73,9 +84,9 @@ class CustomerWriteSerializer(serializers.Serializer):
         queryset=User.objects.all(), scope=lambda users, user: users & account_managers_visible_to(user),
         required=False, allow_null=True,
     )  # fmt: skip
-    parent = ScopedPrimaryKeyRelatedField(
+    parent = ParentField(
         queryset=Customer.objects.all(), required=False, allow_null=True,
-        help_text="Id of the parent organisation, within your data scope.",
+        help_text="Id of the parent organisation, within your data scope (or the one the customer already has).",
     )  # fmt: skip
     version = serializers.IntegerField(required=False, help_text="Required on update: the version you read.")
 

@@ -75,7 +75,8 @@ class CustomerViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CustomerWriteSerializer, responses=CustomerSerializer)
     def partial_update(self, request, pk=None):
         customer = selectors.get_customer_for_user(request.user, pk, capability="customers.change")
-        incoming = CustomerWriteSerializer(data=request.data, partial=True, context={"request": request})
+        context = {"request": request, "current_parent_id": customer.parent_id}
+        incoming = CustomerWriteSerializer(data=request.data, partial=True, context=context)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         version = _version_from(data)

@@ -82,3 +82,35 @@ def test_a_parent_organisation_in_scope_is_accepted(via, client_for, supervisor,
         )
     own_customer.refresh_from_db()
     assert own_customer.parent == group
+
+
+@pytest.mark.parametrize("via", VIA)
+def test_the_parent_a_customer_already_has_may_stay_though_outside_the_actors_scope(
+    via, client_for, supervisor, own_customer, foreign_customer
+):
+    """Saving a customer unchanged must not fail because its group lies in another branch."""
+    Customer.objects.filter(pk=own_customer.pk).update(parent=foreign_customer)
+    own_customer.refresh_from_db()
+    if via == "page":
+        data = {"name": "改名后", "kind": own_customer.kind, "status": own_customer.status, "version": 1}
+        response = client_for(supervisor).post(
+            reverse("customers:edit", args=[own_customer.pk]), {**data, "parent": foreign_customer.pk}
+        )
+        assert response.status_code == 302, response.context["form"].errors
+    elif via == "api":
+        client = APIClient()
+        client.force_authenticate(supervisor)
+        url = reverse("api-customer-detail", args=[own_customer.pk])
+        body = {"name": "改名后", "parent": foreign_customer.pk, "version": 1}
+        response = client.patch(url, body, format="json")
+        assert response.status_code == 200, response.json()
+    else:
+        services.customer_update(
+            actor=supervisor,
+            customer=own_customer,
+            expected_version=1,
+            data={"name": "改名后"},
+            relations={"parent": foreign_customer},
+        )
+    own_customer.refresh_from_db()
+    assert own_customer.name == "改名后" and own_customer.parent == foreign_customer
