@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.sla",
     "kefu.reports",
+    "kefu.grading",
+    "kefu.accountmanagers",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,14 @@ class CreditRating(models.TextChoices):
     C = "C", _("Grade C (poor)")
 
 
+class Potential(models.TextChoices):
+    """Dependency on us or growth potential (依存度/潜力, seed 004 篇9), a grading criterion."""
+
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
 class CreditEventKind(models.TextChoices):
     PAID_ON_TIME = "paid_on_time", _("Paid on time")
     LATE_PAYMENT = "late_payment", _("Late payment")

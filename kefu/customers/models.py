@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.masking import mask_id_number, mask_phone
 from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.org.choices import ManagerLevel
 
 from .choices import (
     CreditEventKind,
@@ -13,6 +14,7 @@ from .choices import (
     CustomerStatus,
     ImportKind,
     ImportStatus,
+    Potential,
     SourceChannel,
 )
 
@@ -29,6 +31,35 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Tier(models.Model):
+    """A customer tier (客户等级: 三星/二星/一星, or A/B/C/D). `Customer.tier` holds its code.
+
+    The tier drives the rest (SPEC §3): the manager level a customer needs, the green channel
+    (绿色通道: shorter limits, first in every queue, a badge), and later visit frequency, callback
+    coverage and care. `rank` 1 is the top tier.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    label = models.CharField(_("label"), max_length=30)
+    rank = models.PositiveSmallIntegerField(_("rank (1 = top)"), default=1)
+    green_channel = models.BooleanField(_("green channel"), default=False)
+    required_manager_level = models.CharField(
+        _("required account-manager level"),
+        max_length=20,
+        choices=ManagerLevel.choices,
+        default=ManagerLevel.REGULAR,
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("customer tier")
+        verbose_name_plural = _("customer tiers")
+        ordering = ["rank", "code"]
+
+    def __str__(self):
+        return self.label
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -69,6 +100,8 @@ class Customer(TimeStampedModel, VersionedModel):
     source_channel = models.CharField(_("source channel"), max_length=20, choices=SourceChannel.choices, blank=True)
     tier = models.CharField(_("tier"), max_length=20, blank=True)
     credit_rating = models.CharField(_("credit rating"), max_length=2, choices=CreditRating.choices, blank=True)
+    potential = models.CharField(_("dependency or potential"), max_length=10, choices=Potential.choices, blank=True)
+    customer_since = models.DateField(_("customer since"), null=True, blank=True)
     contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
     competitor_info = models.TextField(_("competitor information"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)

@@ -28,3 +28,15 @@ class UnitKind(models.TextChoices):
     BRANCH = "branch", _("Branch")
     DEPARTMENT = "department", _("Department")
     TEAM = "team", _("Team")
+
+
+class ManagerLevel(models.TextChoices):
+    """Account-manager levels (客户代表分级, SPEC §4): chief for the top tier, then secondary, regular."""
+
+    CHIEF = "chief", _("Chief account manager")
+    SECONDARY = "secondary", _("Secondary account manager")
+    REGULAR = "regular", _("Regular account manager")
+
+
+# How senior a level is: a manager may serve a customer whose tier requires their level or lower.
+MANAGER_LEVEL_RANK = {ManagerLevel.CHIEF: 3, ManagerLevel.SECONDARY: 2, ManagerLevel.REGULAR: 1}
