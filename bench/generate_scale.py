@@ -6,16 +6,25 @@
 Run `manage.py migrate` on the database first. What it makes:
 
 - a company with --branches branches (default 14, one per city); each branch has an account
-  manager department of 8 teams × 12 account managers, a service centre of 2 teams × 10
-  agents, a maintenance department of 10 handlers, and a supervisor on every unit; plus an
-  admin (`scaleadmin`), auditors and hotline agents at the company: 2,000 staff by default.
-  Every staff password is `bench-2026`.
+  manager department of 8 teams × --managers-per-team account managers (default 18: 2,016
+  managers), a service centre of 2 teams × 10 agents, a maintenance department of 10 handlers,
+  and a supervisor on every unit; plus an admin (`scaleadmin`), auditors and hotline agents at
+  the company: 2,672 staff by default. Every staff password is `bench-2026`.
+- --grids grids (网格, default 200) spread over the branches (grid g belongs to branch
+  g mod branches); each account-manager team serves its own grids and those of the next team
+  of its branch, so every grid has two teams of candidates. Every manager has a profile
+  (`accountmanagers.ManagerProfile`): the team's grids, the city as region, a level (per team
+  1 chief 首席, 3 secondary 次席, the rest regular 普通) and a capacity (chief 400, secondary
+  550, regular 600 customers).
 - N customers, ≈15% organisations with 1-3 key persons each. Person names are drawn from
   common surnames weighted by their frequency and from common given-name characters (Zipf
   weights), organisation names from city + trade name + industry + legal form. Most customers
   have a unique valid mobile (the key persons too); some have none or an invalid one, so
-  `has_valid_phone` is false for ≈8% of them. 95% have an account manager (their team is the
-  service unit), the rest only a service unit.
+  `has_valid_phone` is false for ≈8% of them. Each customer lies in one grid (its region is
+  the grid's city); tiers are 三星 ≈2 %, 二星 ≈10 %, 一星 the rest; dependency/potential
+  高/中/低 and a customer-since date are filled. 95% have an account manager drawn at random
+  (not balanced) among those serving their grid at the level their tier requires (their team
+  is the service unit), the rest only their branch's account-manager department.
 
 Speed: rows are generated in Python in chunks and sent with COPY on PostgreSQL (psycopg 3) or
 executemany in one transaction per chunk on SQLite. When the customer table is empty, its
@@ -143,7 +152,12 @@ KEY_TITLES = ["总经理", "副总经理", "财务经理", "行政主管", "电�
 PREFERENCES = ["", "", "喜欢喝茶", "关注电费优惠政策", "希望提前电话预约", "习惯微信沟通"]
 TABOOS = ["", "", "", "忌讳周一上午拜访", "不喜欢电话推销", "不抽烟，拜访勿递烟"]
 SOURCES = ["hotline", "counter", "visit", "portal", "referral", "marketing", "import", "other"]
-TIERS = ["一星"] * 4 + ["二星"] * 3 + ["三星"] * 2 + ["四星", "五星"]
+# Tier codes (customers migration 0005) with their share, and the manager levels they require.
+TIERS = (("三星", 0.02), ("二星", 0.10), ("一星", 0.88))
+TIER_LEVEL = {"三星": "chief", "二星": "secondary", "一星": "regular"}
+LEVEL_RANK = {"chief": 3, "secondary": 2, "regular": 1}
+LEVEL_CAPACITY = {"chief": 400, "secondary": 550, "regular": 600}
+TEAMS = 8
 MOBILE_PREFIXES = [
     *range(130, 140),
     *range(145, 150),
@@ -162,8 +176,8 @@ CHUNK = 50_000
 
 CUSTOMER_COLUMNS = (
     "id, created_at, updated_at, version, kind, code, name, status, mobile, phone, email, id_number, org_code, "
-    "address, region, grid, industry, source_channel, tier, credit_rating, contract_no, competitor_info, "
-    "birthday, notes, has_valid_phone, account_manager_id, created_by_id, org_unit_id, parent_id"
+    "address, region, grid, industry, source_channel, tier, credit_rating, potential, customer_since, contract_no, "
+    "competitor_info, birthday, notes, has_valid_phone, account_manager_id, created_by_id, org_unit_id, parent_id"
 )
 KEY_PERSON_COLUMNS = (
     "customer_id, created_at, updated_at, version, name, title, mobile, phone, email, birthday, preferences, "
@@ -174,27 +188,85 @@ KEY_PERSON_COLUMNS = (
 # ── Organisation and staff ──────────────────────────────────────────────────────────────────
 
 
-def build_org(branches: int) -> dict:
-    """The org tree and its staff, created once (code SCALE) and reused on later runs.
+def grid_names(branches: int, grids: int) -> list[tuple[str, str, int, int]]:
+    """(grid name, city, branch, team) per grid: grid g lies in branch g mod branches."""
+    out = []
+    for g in range(grids):
+        branch, within = g % branches, g // branches
+        city = CITIES[branch % len(CITIES)][0]
+        suffix = "" if within < len(DISTRICTS) else str(within // len(DISTRICTS) + 1)
+        out.append((f"{city}{DISTRICTS[within % len(DISTRICTS)]}{suffix}网格", city, branch, within % TEAMS))
+    return out
 
-    Returns the account managers as (user id, team id) pairs, the account-manager departments
-    (service units of customers without a manager) and the number of staff.
+
+def manager_level(n: int) -> str:
+    """Per team: the first manager is chief, the next three secondary, the rest regular."""
+    return "chief" if n == 0 else "secondary" if n <= 3 else "regular"
+
+
+def build_org(branches: int, per_team: int, grids: list) -> dict:
+    """The org tree, its staff and the managers' profiles, created once (code SCALE) and reused.
+
+    Returns the account managers as dicts (id, team unit, branch, team, level), the
+    account-manager department of each branch (service unit of customers without a manager), the
+    candidates per (grid, required level) and the number of staff.
     """
     company = OrgUnit.objects.filter(code="SCALE").first()
     if company is None:
         with transaction.atomic():
-            company = _create_org(branches)
-    managers = list(
-        User.objects.filter(role=Role.ACCOUNT_MANAGER, username__startswith="sc_").values_list("id", "org_unit_id")
-    )
-    departments = list(
-        OrgUnit.objects.filter(code__startswith="SC-", code__endswith="-AM").values_list("id", flat=True)
-    )
+            company = _create_org(branches, per_team)
+    managers = []
+    for pk, unit, username in User.objects.filter(role=Role.ACCOUNT_MANAGER, username__startswith="sc_b").values_list(
+        "id", "org_unit_id", "username"
+    ):
+        _, branch, _, team, n = username.split("_")  # sc_b03_am_t5_07
+        managers.append(
+            {"id": pk, "unit": unit, "branch": int(branch[1:]), "team": int(team[1:]), "level": manager_level(int(n))}
+        )
+    _create_profiles(managers, grids)
+    departments = dict(OrgUnit.objects.filter(code__startswith="SC-", code__endswith="-AM").values_list("code", "id"))
+    by_team: dict[tuple[int, int], list[dict]] = {}
+    for manager in managers:
+        by_team.setdefault((manager["branch"], manager["team"]), []).append(manager)
+    candidates = {}
+    for g, (_name, _city, branch, team) in enumerate(grids):
+        serving = by_team.get((branch, team), []) + by_team.get((branch, (team + 1) % TEAMS), [])
+        for level, rank in LEVEL_RANK.items():
+            candidates[g, level] = [m for m in serving if LEVEL_RANK[m["level"]] >= rank]
     staff = User.objects.filter(username__startswith="sc").count()
-    return {"managers": managers, "departments": departments, "staff": staff, "company": company}
+    return {
+        "managers": managers,
+        "departments": [departments[f"SC-B{b:02d}-AM"] for b in range(branches)],
+        "candidates": candidates,
+        "staff": staff,
+        "company": company,
+    }
 
 
-def _create_org(branches: int) -> OrgUnit:
+def _create_profiles(managers: list[dict], grids: list) -> None:
+    """A profile per manager without one: the grids of its team and of the team before it."""
+    from kefu.accountmanagers.models import ManagerProfile
+
+    have = set(ManagerProfile.objects.values_list("user_id", flat=True))
+    served: dict[tuple[int, int], list[str]] = {}
+    for name, _city, branch, team in grids:
+        served.setdefault((branch, team), []).append(name)
+        served.setdefault((branch, (team + 1) % TEAMS), []).append(name)
+    profiles = [
+        ManagerProfile(
+            user_id=m["id"],
+            level=m["level"],
+            capacity=LEVEL_CAPACITY[m["level"]],
+            grids=sorted(served.get((m["branch"], m["team"]), [])),
+            regions=[CITIES[m["branch"] % len(CITIES)][0]],
+        )
+        for m in managers
+        if m["id"] not in have
+    ]
+    ManagerProfile.objects.bulk_create(profiles, batch_size=1000)
+
+
+def _create_org(branches: int, per_team: int) -> OrgUnit:
     """Units through treebeard (a few hundred), staff in one bulk insert sharing one password hash."""
     password = make_password(PASSWORD)
     users: list[User] = []
@@ -237,12 +309,12 @@ def _create_org(branches: int) -> OrgUnit:
         )
         for dept in (am, cs, om):
             person(f"sc_b{b:02d}_{dept.code[-2:].lower()}_head", Role.SUPERVISOR, dept)
-        for t in range(8):
+        for t in range(TEAMS):
             team = OrgUnit.objects.add_child(
                 am, {"name": f"客户经理{t + 1}班", "kind": UnitKind.TEAM, "code": f"{code}-AM-T{t}"}
             )
             person(f"sc_b{b:02d}_am_t{t}_head", Role.SUPERVISOR, team)
-            for n in range(12):
+            for n in range(per_team):
                 person(f"sc_b{b:02d}_am_t{t}_{n:02d}", Role.ACCOUNT_MANAGER, team)
         for t in range(2):
             team = OrgUnit.objects.add_child(
@@ -317,14 +389,17 @@ class Mobiles:
 def customer_rows(args, org: dict, first_id: int, mobiles: Mobiles, stamp):
     """Yield (customer row, [key person rows]) with Python values in CUSTOMER_COLUMNS order."""
     rng = random.Random(args.seed)
-    managers, departments = org["managers"], org["departments"]
+    departments, candidates, grids = org["departments"], org["candidates"], org["grids"]
+    tier_codes, tier_weights = zip(*TIERS, strict=True)
     today = datetime.now(UTC).date()
     start = datetime.now(UTC) - timedelta(days=3650)
     step = 3650 * 86400 / max(args.customers, 1)
     for n in range(args.customers):
         pk = first_id + n
         created = stamp(start + timedelta(seconds=n * step))
-        city, area_code, area = CITIES[rng.randrange(len(CITIES))]
+        g = rng.randrange(len(grids))
+        grid, city, branch, _team = grids[g]
+        _city, area_code, area = CITIES[branch % len(CITIES)]
         district = rng.choice(DISTRICTS)
         is_org = rng.random() < args.org_share
         roll = rng.random()
@@ -347,15 +422,22 @@ def customer_rows(args, org: dict, first_id: int, mobiles: Mobiles, stamp):
             birthday = born.isoformat() if ident else None
             org_code, email, credit, contract = "", "", "", ""
             address = f"{city}市{district}{rng.choice(COMMUNITIES)}小区{rng.randint(1, 30)}幢{rng.randint(101, 2802)}室"
-        if rng.random() < 0.95:
-            manager, unit = managers[rng.randrange(len(managers))]
+        tier = rng.choices(tier_codes, weights=tier_weights)[0]
+        fitting = candidates[g, TIER_LEVEL[tier]]
+        if fitting and rng.random() < 0.95:
+            chosen = fitting[rng.randrange(len(fitting))]
+            manager, unit = chosen["id"], chosen["unit"]
         else:
-            manager, unit = None, departments[rng.randrange(len(departments))]
+            manager, unit = None, departments[branch]
+        potential = rng.choices(("high", "medium", "low", ""), cum_weights=(15, 50, 90, 100))[0]
+        since = created[:10]
+        if rng.random() < 0.4:  # customers since before the archive was kept
+            since = (date.fromisoformat(since) - timedelta(days=rng.randint(1, 7300))).isoformat()
         status = rng.choices(("active", "dormant", "closed"), cum_weights=(90, 97, 100))[0]
         valid = is_valid_mobile(mobile) or is_valid_phone(phone)
         row = (pk, created, created, 1, "organisation" if is_org else "individual", f"S{pk:09d}", name, status,
-               mobile, phone, email, ident, org_code, address, city, f"{district}{rng.randint(1, 40)}网格", industry,
-               rng.choice(SOURCES), rng.choice(TIERS), credit, contract, "", birthday, "", valid, manager, None,
+               mobile, phone, email, ident, org_code, address, city, grid, industry,
+               rng.choice(SOURCES), tier, credit, potential, since, contract, "", birthday, "", valid, manager, None,
                unit, None)  # fmt: skip
         people = []
         if is_org:
@@ -457,7 +539,9 @@ def existing_mobiles() -> set[str]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--branches", type=int, default=14, help="branches of 140 staff each (default 14)")
+    parser.add_argument("--branches", type=int, default=14, help="branches (default 14)")
+    parser.add_argument("--managers-per-team", type=int, default=18, help="8 teams per branch (default 18)")
+    parser.add_argument("--grids", type=int, default=200, help="grids over the branches (default 200)")
     parser.add_argument("--org-share", type=float, default=0.15, help="share of organisations (default 0.15)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
@@ -467,8 +551,11 @@ def main():
     # 1. Staff and the org tree.
     with stopwatch() as total:
         with stopwatch() as elapsed:
-            org = build_org(args.branches)
-        print(f"org: {len(org['managers']):,} account managers, {org['staff']:,} staff ({elapsed():.1f} s)")
+            grids = grid_names(args.branches, args.grids)
+            org = build_org(args.branches, args.managers_per_team, grids)
+            org["grids"] = grids
+        print(f"org: {len(org['managers']):,} account managers, {org['staff']:,} staff, {len(grids)} grids "
+              f"({elapsed():.1f} s)")  # fmt: skip
 
         # 2. Customers and key persons, chunk by chunk.
         with connection.cursor() as cursor:
@@ -511,7 +598,10 @@ def main():
                     "SELECT setval(pg_get_serial_sequence('customers_customer', 'id'), "
                     "(SELECT MAX(id) FROM customers_customer))"
                 )
-                cursor.execute("VACUUM (ANALYZE) customers_customer, customers_keyperson, org_user, org_orgunit")
+                cursor.execute(
+                    "VACUUM (ANALYZE) customers_customer, customers_keyperson, org_user, org_orgunit, "
+                    "accountmanagers_managerprofile"
+                )
             else:
                 cursor.execute("ANALYZE")
         print(f"statistics in {elapsed():.1f} s")
