@@ -35,3 +35,35 @@ class ManagerProfile(TimeStampedModel, VersionedModel):
 
     def __str__(self):
         return str(self.user)
+
+
+class BookLoad(models.Model):
+    """How many customers each account manager holds, per service unit, grid and tier: the
+    supervisors' books page (load per manager, balance per grid, customers without a manager).
+
+    A snapshot of the customer archive written set-based by `books.books_refresh` (a periodic
+    job, after assignment and on demand), because counting a million customers by manager, grid
+    and tier on each view of the page costs far more than reading these few thousand rows; the
+    page says when it was taken. A manager's own book is always read live from the archive.
+    Rows are keyed by the customer's service unit so that a supervisor's figures cover exactly
+    the customers of their subtree (customers.selectors.customers_visible_to). No foreign-key
+    constraints: the snapshot is replaced as a whole and must never block deleting a unit.
+    """
+
+    org_unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    grid = models.CharField(_("grid"), max_length=50, blank=True)
+    tier = models.CharField(_("tier"), max_length=20, blank=True)
+    customers = models.PositiveIntegerField(_("customers"))
+    refreshed_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("book load")
+        verbose_name_plural = _("book loads")
+
+    def __str__(self):
+        return f"{self.manager_id or '-'} {self.grid or '-'} {self.tier or '-'}: {self.customers}"
