@@ -22,7 +22,7 @@ class Source(models.TextChoices):
     POTENTIAL = "potential", _("Dependency or potential")
     COMPLAINTS = "complaints", _("Complaints in the last 12 months")
     YEARS = "years", _("Years as a customer")
-    RECENCY_MONTHS = "recency_months", _("Months since the last month with business")
+    RECENCY_MONTHS = "recency_months", _("Months since the last month with business (0: the last month of the period)")
     ACTIVE_MONTHS = "active_months", _("Months with business in the period")
 
 

@@ -27,6 +27,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Customer grading (kefu.grading): managers read their customers' grades and explanations,
+# supervisors approve proposals and override grades in their subtree, admins define and run the rules.
+_GRADING_READ = {"grading.view"}
+_GRADING_DECIDE = {"grading.view", "grading.approve", "grading.override"}
+_GRADING = {
+    Role.ACCOUNT_MANAGER: _GRADING_READ,
+    Role.SUPERVISOR: _GRADING_DECIDE,
+    Role.AUDITOR: _GRADING_READ,
+    Role.ADMIN: _GRADING_DECIDE | {"grading.run", "grading.configure"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _GRADING.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(
