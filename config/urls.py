@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("kefu.tickets.api.urls")),
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.org.api.urls")),
+    path("", include("kefu.grading.api.urls")),
     re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("audit/", include("kefu.audit.urls")),
     path("notifications/", include("kefu.inbox.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("grading/", include("kefu.grading.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.
     path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),

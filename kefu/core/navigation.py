@@ -23,6 +23,7 @@ NAV_ITEMS = [
     NavItem(_("Customers"), "customers:list", "people", "customers.view"),
     NavItem(_("Import customers"), "customers:import_start", "upload", "customers.import"),
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
+    NavItem(_("Customer grading"), "grading:index", "award", "grading.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),

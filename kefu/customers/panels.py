@@ -25,6 +25,7 @@ class CustomerPanel:
     total: int
     rows: list[PanelRow] = field(default_factory=list)
     more_url: str = ""  # the full list, when there are more rows than shown
+    more_label: str = ""  # the link's text, if not the requests' "open ones in the queue"
     empty_text: str = ""
 
 

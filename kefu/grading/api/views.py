@@ -1,0 +1,199 @@
+"""Grading endpoints: the same selectors and services as the pages."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kefu.customers.selectors import get_customer_for_user
+from kefu.org.permissions import require_capability
+
+from .. import selectors, services
+from ..filters import ProposalFilter
+from .serializers import (
+    ChangeSerializer,
+    CustomerGradeSerializer,
+    DecidedSerializer,
+    DecisionSerializer,
+    ExplanationSerializer,
+    OverrideSerializer,
+    PresetSerializer,
+    ProposalSerializer,
+    RunSerializer,
+    SchemeSerializer,
+    SchemeWriteSerializer,
+)
+
+
+def _rules_data(incoming) -> dict:
+    data = dict(incoming.validated_data)
+    data.pop("version", None)
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Grading schemes (rules, criteria, bands)"),
+    retrieve=extend_schema(summary="One grading scheme"),
+)
+class SchemeViewSet(viewsets.GenericViewSet):
+    serializer_class = SchemeSerializer
+    lookup_value_converter = "int"
+    pagination_class = None  # a handful of rows
+
+    def get_queryset(self):
+        return selectors.schemes_visible_to(self.request.user)
+
+    def list(self, request):
+        require_capability(request.user, "grading.view")
+        return Response(SchemeSerializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(SchemeSerializer(selectors.get_scheme_for_user(request.user, pk)).data)
+
+    @extend_schema(request=SchemeWriteSerializer, responses={201: SchemeSerializer})
+    def create(self, request):
+        require_capability(request.user, "grading.configure")
+        incoming = SchemeWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        scheme = services.scheme_create(actor=request.user, data=_rules_data(incoming))
+        return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SchemeWriteSerializer, responses=SchemeSerializer)
+    def update(self, request, pk=None):
+        scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.configure")
+        incoming = SchemeWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if incoming.validated_data.get("version") is None:
+            raise ValidationError({"version": _("Send the version you read, so that concurrent edits are detected.")})
+        scheme = services.scheme_update(
+            actor=request.user,
+            scheme=scheme,
+            expected_version=incoming.validated_data["version"],
+            data=_rules_data(incoming),
+        )
+        return Response(SchemeSerializer(scheme).data)
+
+    @extend_schema(request=PresetSerializer, responses={201: SchemeSerializer}, summary="Install a shipped scheme")
+    @action(detail=False, methods=["post"], url_path="install-preset")
+    def install_preset(self, request):
+        require_capability(request.user, "grading.configure")
+        incoming = PresetSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        scheme = services.scheme_install_preset(actor=request.user, preset=incoming.validated_data["preset"])
+        return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: RunSerializer}, summary="Grade every customer now")
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.run")
+        run = services.grading_run(actor=request.user, scheme=scheme)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=SchemeSerializer, summary="Make this the scheme the schedule runs")
+    @action(detail=True, methods=["post"])
+    def use(self, request, pk=None):
+        scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.configure")
+        return Response(SchemeSerializer(services.scheme_put_in_use(actor=request.user, scheme=scheme)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Grading runs, newest first"),
+    retrieve=extend_schema(summary="One grading run with its rules as run"),
+)
+class RunViewSet(viewsets.GenericViewSet):
+    serializer_class = RunSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.runs_visible_to(self.request.user)
+
+    def list(self, request):
+        require_capability(request.user, "grading.view")
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RunSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(RunSerializer(selectors.get_run_for_user(request.user, pk)).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Grade proposals of customers in your scope"))
+class ProposalViewSet(viewsets.GenericViewSet):
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.proposals_visible_to(self.request.user)
+
+    def list(self, request):
+        require_capability(request.user, "grading.view")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ProposalSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses=DecidedSerializer,
+        summary="Approve or reject proposals in bulk (all or nothing)",
+    )
+    @action(detail=False, methods=["post"])
+    def decide(self, request):
+        require_capability(request.user, "grading.approve")
+        incoming = DecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if data["decision"] not in ("approve", "reject"):
+            raise ValidationError({"decision": _("Say approve or reject.")})
+        if not data.get("all") and not data.get("ids"):
+            raise ValidationError({"ids": _("Choose at least one proposal, or send all=true.")})
+        decided = services.proposals_decide(
+            actor=request.user,
+            ids=None if data.get("all") else data["ids"],
+            approve=data["decision"] == "approve",
+            note=data.get("note", ""),
+            scheme=data.get("scheme"),
+        )
+        return Response({"decided": decided})
+
+
+class CustomerGradeViewSet(viewsets.GenericViewSet):
+    """A customer's grade: the explanation of each criterion, the pending proposal and the history."""
+
+    serializer_class = CustomerGradeSerializer
+    lookup_value_converter = "int"
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.proposals_visible_to(self.request.user).none()
+
+    @extend_schema(summary="A customer's grade explained, with its history (PIPL Art. 24)")
+    def retrieve(self, request, pk=None):
+        require_capability(request.user, "grading.view")
+        customer = get_customer_for_user(request.user, pk)
+        return Response(_grade_data(request.user, customer))
+
+    @extend_schema(
+        request=OverrideSerializer, responses=ChangeSerializer, summary="Set the grade by hand, with a reason"
+    )
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        require_capability(request.user, "grading.override")
+        customer = get_customer_for_user(request.user, pk)
+        incoming = OverrideSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        change = services.grade_override(actor=request.user, customer=customer, **incoming.validated_data)
+        return Response(ChangeSerializer(change).data)
+
+
+def _grade_data(user, customer) -> dict:
+    grade = selectors.customer_grade(user, customer.pk)
+    explanation = grade["explanation"]
+    return {
+        "customer": customer.pk,
+        "tier": customer.tier,
+        "explanation": ExplanationSerializer(explanation).data if explanation else None,
+        "run": grade["score"].run_id if grade["score"] else None,
+        "pending": ProposalSerializer(grade["pending"]).data if grade["pending"] else None,
+        "history": ChangeSerializer(grade["history"], many=True).data,
+    }
