@@ -12,11 +12,6 @@
     }
   }, true);
 
-  // <select data-autosubmit>: choosing sends the form (the language switch).
-  document.addEventListener("change", function (event) {
-    if (event.target.matches("[data-autosubmit]") && event.target.form) event.target.form.submit();
-  });
-
   document.addEventListener("click", function (event) {
     // <a data-history-back href="…">: back to the previous page; the href is for a first visit.
     var back = event.target.closest("[data-history-back]");
@@ -25,11 +20,61 @@
       window.history.back();
       return;
     }
-    // <a data-cancel-step>: inside a step form shown on the request page, close the form.
+    // <a data-cancel-step>: inside a step form shown on the request page, close the form and
+    // give focus back to the step button that opened it (not to the page's body).
     var cancel = event.target.closest("[data-cancel-step]");
     if (cancel && cancel.closest("#step-form")) {
       event.preventDefault();
       cancel.closest("form").remove();
+      var opener = lastOpener && lastOpener.isConnected ? lastOpener : document.querySelector("[data-step]");
+      if (opener) opener.focus();
+      return;
+    }
+    var step = event.target.closest("[hx-get], [hx-post]");
+    if (step) lastOpener = step;
+  });
+
+  // After htmx puts content into the page: keyboard and screen-reader users are told and land
+  // where the work goes on (WCAG 2.4.3, 4.1.3).
+  var lastOpener = null;
+  var FOCUSABLE = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href]";
+
+  function announce(text) {
+    var region = document.getElementById("kefu-announcer");
+    if (!region || !text) return;
+    // Emptied first, so that the same words said twice are read twice.
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var scope = event.target;
+    if (!scope || !scope.isConnected || scope === document.body) return;
+    // 1. A form sent back with errors: focus its first refused field (its error is its description).
+    var invalid = scope.querySelector("[aria-invalid=true], .is-invalid");
+    // 2. A target marked data-focus-first (the request page's step form): its first field.
+    var wantsFirst = scope.closest("[data-focus-first]");
+    // 3. The element that had focus was replaced (a chosen customer, a sent form): the new content.
+    var active = document.activeElement;
+    var lost = !active || active === document.body || !active.isConnected;
+    if (invalid) {
+      invalid.focus();
+    } else if (wantsFirst || lost) {
+      var first = scope.querySelector(FOCUSABLE);
+      if (first) {
+        first.focus();
+      } else if (lost) {
+        scope.setAttribute("tabindex", "-1");
+        scope.focus();
+      }
+    }
+    // What to say: the content's own words (data-announce), else how many rows a list now shows.
+    var told = scope.querySelector("[data-announce]") || (scope.matches("[data-announce]") ? scope : null);
+    if (told) {
+      announce(told.getAttribute("data-announce") || told.textContent.trim());
+    } else if (scope.querySelector("tbody")) {
+      var template = document.getElementById("kefu-announcer").getAttribute("data-rows") || "{count}";
+      announce(template.replace("{count}", scope.querySelectorAll("tbody tr").length));
     }
   });
 
