@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("kefu.tickets.api.urls")),
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.org.api.urls")),
+    path("", include("kefu.accountmanagers.api.urls")),
     path("", include("kefu.grading.api.urls")),
     re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
@@ -30,6 +31,7 @@ urlpatterns = [
     path("audit/", include("kefu.audit.urls")),
     path("notifications/", include("kefu.inbox.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("managers/", include("kefu.accountmanagers.urls")),
     path("grading/", include("kefu.grading.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.

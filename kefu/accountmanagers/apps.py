@@ -6,3 +6,10 @@ class AccountManagersConfig(AppConfig):
     name = "kefu.accountmanagers"
     label = "accountmanagers"
     verbose_name = _("Account managers")
+
+    def ready(self):
+        from kefu.core.jobs import register_periodic_job
+
+        from . import book_workbench  # noqa: F401  (registers the books' workbench cards)
+
+        register_periodic_job("books_refresh", "kefu.accountmanagers.book_tasks.books_refresh_task", every_seconds=600)

@@ -24,6 +24,7 @@ class CustomerFilter(FilterSet):
     industry = django_filters.CharFilter(label=_("industry"))
     source_channel = django_filters.ChoiceFilter(label=_("source channel"), choices=codes(SourceChannel))
     account_manager = IdFilter(label=_("account manager"))
+    unassigned = django_filters.BooleanFilter(label=_("without an account manager"))
     tag = IdFilter(label=_("tags"))
     has_valid_phone = django_filters.BooleanFilter(label=_("valid phone"))
     ordering = django_filters.ChoiceFilter(label=_("order"), choices=[(key, key) for key in selectors.ORDERINGS])

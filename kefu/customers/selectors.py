@@ -162,6 +162,8 @@ def filter_customers(customers: QuerySet[Customer], filters: dict | None) -> Que
             customers = customers.filter(**{field: filters[field]})
     if filters.get("account_manager"):
         customers = customers.filter(account_manager_id=filters["account_manager"])
+    if filters.get("unassigned") in (True, False):
+        customers = customers.filter(account_manager__isnull=filters["unassigned"])
     if filters.get("tag"):
         customers = customers.filter(tags__id=filters["tag"])
     if filters.get("has_valid_phone") in (True, False):

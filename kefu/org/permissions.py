@@ -5,10 +5,13 @@ from .choices import Role
 _CUSTOMER_READ = {"customers.view", "customers.reveal"}
 _CUSTOMER_WRITE = {"customers.create", "customers.change", "customers.import", "customers.export", "customers.note"}
 _TICKET_WORK = {"tickets.view", "tickets.create", "tickets.handle", "tickets.comment"}
+# Account managers' books (管户): a manager their own, a supervisor their subtree's, auditor and admin all.
+_BOOKS = {"books.view"}
+_BOOKS_RECOUNT = {"books.refresh"}  # count the supervisors' snapshot again now
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_CUSTOMER_READ | {"customers.note"} | _TICKET_WORK),
-    Role.ACCOUNT_MANAGER: frozenset(_CUSTOMER_READ | _CUSTOMER_WRITE | _TICKET_WORK),
+    Role.ACCOUNT_MANAGER: frozenset(_CUSTOMER_READ | _CUSTOMER_WRITE | _TICKET_WORK | _BOOKS),
     Role.HANDLER: frozenset({"tickets.view", "tickets.handle", "tickets.comment"}),
     Role.SUPERVISOR: frozenset(
         _CUSTOMER_READ
@@ -16,14 +19,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | {"customers.delete"}
         | _TICKET_WORK
         | {"tickets.approve", "tickets.supervise", "tickets.assign", "tickets.reopen", "tickets.merge", "reports.view"}
+        | _BOOKS
+        | _BOOKS_RECOUNT
     ),
-    Role.AUDITOR: frozenset(_CUSTOMER_READ | {"customers.export", "audit.view", "tickets.view", "reports.view"}),
+    Role.AUDITOR: frozenset(
+        _CUSTOMER_READ | {"customers.export", "audit.view", "tickets.view", "reports.view"} | _BOOKS
+    ),
     Role.ADMIN: frozenset(
         _CUSTOMER_READ
         | _CUSTOMER_WRITE
         | {"customers.delete", "audit.view", "org.manage", "reports.view", "tickets.configure"}
         | _TICKET_WORK
         | {"tickets.approve", "tickets.supervise", "tickets.assign", "tickets.reopen", "tickets.merge"}
+        | _BOOKS
+        | _BOOKS_RECOUNT
     ),
 }
 
