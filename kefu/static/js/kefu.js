@@ -63,7 +63,7 @@
       var first = scope.querySelector(FOCUSABLE);
       if (first) {
         first.focus();
-      } else if (lost) {
+      } else if (lost && scope.textContent.trim()) {
         scope.setAttribute("tabindex", "-1");
         scope.focus();
       }
@@ -72,9 +72,10 @@
     var told = scope.querySelector("[data-announce]") || (scope.matches("[data-announce]") ? scope : null);
     if (told) {
       announce(told.getAttribute("data-announce") || told.textContent.trim());
-    } else if (scope.querySelector("tbody")) {
+    } else {
+      var rows = scope.querySelectorAll("tbody tr, .list-group > .list-group-item");
       var template = document.getElementById("kefu-announcer").getAttribute("data-rows") || "{count}";
-      announce(template.replace("{count}", scope.querySelectorAll("tbody tr").length));
+      if (rows.length) announce(template.replace("{count}", rows.length));
     }
   });
 
