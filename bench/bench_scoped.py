@@ -56,14 +56,17 @@ def supervisors(count: int) -> list:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--role", choices=["handler", "supervisor"], default="handler")
+    parser.add_argument("--role", choices=["handler", "supervisor", "admin"], default="handler")
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--fresh-counts", action="store_true", help="count the tabs on every page")
     args = parser.parse_args()
     print("database:", common.database_label(), "| machine:", common.machine_noise(), flush=True)
     print("tab counts:", "drawn on every page" if args.fresh_counts else "kept 30 s per user", flush=True)
-    users = supervisors(args.users) if args.role == "supervisor" else handlers(args.users)
+    if args.role == "admin":  # the whole archive: every queue walks the open (or closed) requests' indexes
+        users = list(get_user_model().objects.filter(username="benchadmin"))
+    else:
+        users = supervisors(args.users) if args.role == "supervisor" else handlers(args.users)
     print(f"{len(users)} {args.role}s", flush=True)
     timings = {name: [] for name, _ in PAGES}
     for user in users:

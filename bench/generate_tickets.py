@@ -122,6 +122,10 @@ def ensure_org(departments: int) -> tuple[list[OrgUnit], list[User], User]:
     return units, staff, admin
 
 
+# About 2 % of customers in the top tier (green channel), 10 % in the second, as issue 16 expects.
+TIERS, TIER_WEIGHTS = ["三星", "二星", "一星"], [2, 10, 88]
+
+
 def ensure_customers(count: int, units: list[OrgUnit]) -> tuple[int, int]:
     """Enough customers to link requests to; returns the id range."""
     with connection.cursor() as cursor:
@@ -133,7 +137,7 @@ def ensure_customers(count: int, units: list[OrgUnit]) -> tuple[int, int]:
     columns = (
         "created_at, updated_at, version, kind, code, name, status, mobile, phone, email, id_number, org_code, "
         "address, region, grid, industry, source_channel, tier, credit_rating, contract_no, competitor_info, "
-        "notes, has_valid_phone, org_unit_id"
+        "notes, has_valid_phone, org_unit_id, potential"
     )
     rng = random.Random(7)
     with connection.cursor() as cursor, cursor.connection.cursor() as raw:
@@ -141,8 +145,8 @@ def ensure_customers(count: int, units: list[OrgUnit]) -> tuple[int, int]:
             for i in range(count - existing):
                 name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
                 copy.write_row((now, now, 1, "individual", "", name, "active", f"15{i + existing:09d}", "", "", "",
-                                "", rng.choice(PLACES), "", "", "", "import", rng.choice(["一星", "二星", "三星"]),
-                                "", "", "", "", True, rng.choice(units).pk))  # fmt: skip
+                                "", rng.choice(PLACES), "", "", "", "import", rng.choices(TIERS, TIER_WEIGHTS)[0],
+                                "", "", "", "", True, rng.choice(units).pk, ""))  # fmt: skip
         cursor.execute("SELECT MIN(id), MAX(id) FROM customers_customer")
         return cursor.fetchone()
 
@@ -170,7 +174,7 @@ def ticket_rows(args, units, staff, customer_range, first_id, states, policies):
             due_at = now + timedelta(hours=rng.uniform(1, 240))  # open requests: all still running
         row = (ticket_id, created, closed_at or created, 1, kind, rng.choice(CHANNELS), rng.choice(PRIORITIES),
                state.pk, title, description, "", rng.randint(low, high), "", "", owner.pk, unit.pk,
-               (kind == "complaint" and not is_open) or None, "", "", "", "", "", False, 0, False,
+               (kind == "complaint" and not is_open) or None, "", "", "", "", None, False, 0, False,
                closed_at, due_at, search_keys(title, description), owner.pk)  # fmt: skip
         events = [(ticket_id, "created", owner.pk, None, states[kind]["initial"].pk, title, False, "{}", created)]
         if closed_at:
@@ -185,7 +189,7 @@ CHUNK = 250_000
 TICKET_COLUMNS = (
     "id, created_at, updated_at, version, ticket_type, channel, priority, state_id, title, description, "
     "remedy_requested, customer_id, caller_name, caller_phone, owner_id, department_id, is_valid, invalid_reason, "
-    "resolution_plan, resolution, root_cause, cause_class, supervised, reopen_count, resolved_on_first_contact, "
+    "resolution_plan, resolution, root_cause, cause_class_id, supervised, reopen_count, resolved_on_first_contact, "
     "closed_at, due_at, search_grams, created_by_id"
 )
 EVENT_COLUMNS = "ticket_id, kind, actor_id, from_state_id, to_state_id, body, is_internal, data, created_at"

@@ -11,6 +11,7 @@ from kefu.core.errors import ConflictError, ServiceError
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
+from . import hooks
 from .choices import CustomerStatus
 from .models import Customer, CustomerNote, KeyPerson, Tag
 from .validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
@@ -127,8 +128,8 @@ def customer_update(
     current = Customer.objects.select_for_update().get(pk=customer.pk)
     if current.version != expected_version:
         raise ConflictError()
-    # 2. Clean and check the new values.
-    clean = clean_customer_data(data)
+    # 2. Clean and check the new values (a tier retired since may stay on the customer).
+    clean = clean_customer_data(data, current_tier=current.tier)
     _check_duplicates(clean, actor=actor, exclude_id=current.pk)
     resolved = _resolve_relations(actor=actor, relations=relations or {}, instance=current)
     # 3. Apply, bump the version, and audit only what changed.
@@ -147,6 +148,8 @@ def customer_update(
             changes["tags"] = [before_tags, after_tags]
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATED, target=current, customer_id=current.pk, changes=changes)
+    if "tier" in changes:
+        hooks.tiers_changed([current.pk])  # the green channel of the customer's requests follows
     return current
 
 

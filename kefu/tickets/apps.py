@@ -36,3 +36,12 @@ class TicketsConfig(AppConfig):
         hooks.on_responsibility_changed(clocks.on_responsibility_changed)
         hooks.on_replied(clocks.on_replied)
         sla_hooks.register_request_writers(time_limits.WRITERS)
+        # The green channel on requests follows their customers' tiers (services/green_channel.py).
+        from kefu.customers import hooks as customer_hooks
+        from kefu.customers.models import Tier
+
+        from .services.green_channel import tickets_follow_tier_rows, tickets_follow_tiers
+
+        customer_hooks.on_tiers_changed(tickets_follow_tiers)
+        for signal in (post_save, post_delete):
+            signal.connect(tickets_follow_tier_rows, sender=Tier, dispatch_uid=f"tickets.green_channel:{id(signal)}")

@@ -240,6 +240,11 @@ class Ticket(TimeStampedModel, VersionedModel):
         db_index=False,  # read by the complaint report's grouping only, never looked up by
     )
     supervised = models.BooleanField(_("supervised"), default=False)
+    # The customer's tier carries the green channel (绿色通道): the request comes first in every
+    # queue. Kept on the request (not joined from the customer's tier) so that the queues' partial
+    # indexes can lead with it; set at registration and kept in step with the customer's tier
+    # (services/green_channel.py). db_default: rows written without the ORM (bulk COPY) get False.
+    green_channel = models.BooleanField(_("green channel"), default=False, db_default=False, editable=False)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
@@ -265,30 +270,51 @@ class Ticket(TimeStampedModel, VersionedModel):
             models.Index(fields=["assignee", "-id"], name="ticket_assignee_idx"),
             models.Index(fields=["customer", "-id"], name="ticket_customer_idx"),
             models.Index(fields=["due_at"], name="ticket_due_idx", condition=Q(closed_at__isnull=True)),
+            # The deadline queues in their order (green channel first, then the nearest deadline);
+            # the index above still answers their date ranges and counts.
+            models.Index(
+                fields=["-green_channel", "due_at"],
+                name="ticket_open_green_due_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
             # Open requests are a tenth of the table: the queues and their capped counts read
-            # these small partial indexes newest first instead of the whole table.
-            models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(closed_at__isnull=True)),
+            # these small partial indexes newest first instead of the whole table. The queues'
+            # indexes lead with green_channel: green-channel requests come first in every queue
+            # (tickets/selectors.filter_tickets), and the walk still reads only one page.
+            models.Index(fields=["-green_channel", "-id"], name="ticket_open_idx", condition=Q(closed_at__isnull=True)),
             # The closed queue, newest first: walking the whole table's primary key passed every
             # open request (the newest) before the first closed one.
             # A request enters it when it closes; creating one does not write it.
-            models.Index(fields=["-id"], name="ticket_closed_idx", condition=Q(closed_at__isnull=False)),
             models.Index(
-                fields=["department", "state", "-id"],
+                fields=["-green_channel", "-id"], name="ticket_closed_idx", condition=Q(closed_at__isnull=False)
+            ),
+            models.Index(
+                fields=["department", "state", "-green_channel", "-id"],
                 name="ticket_open_dept_state_idx",
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(
-                fields=["-id"], name="ticket_open_unassigned_idx", condition=Q(closed_at__isnull=True, assignee=None)
+                fields=["-green_channel", "-id"],
+                name="ticket_open_unassigned_idx",
+                condition=Q(closed_at__isnull=True, assignee=None),
             ),
             # "Mine" (owner or handler) on open requests: two small partial indexes OR-ed together.
             # With only the full (owner, -id) index PostgreSQL AND-ed the owner's rows with the
             # whole open-due index, for every queue page's tab counts.
-            models.Index(fields=["owner", "-id"], name="ticket_open_owner_idx", condition=Q(closed_at__isnull=True)),
             models.Index(
-                fields=["assignee", "-id"], name="ticket_open_assignee_idx", condition=Q(closed_at__isnull=True)
+                fields=["owner", "-green_channel", "-id"],
+                name="ticket_open_owner_idx",
+                condition=Q(closed_at__isnull=True),
             ),
             models.Index(
-                fields=["-id"], name="ticket_open_supervised_idx", condition=Q(closed_at__isnull=True, supervised=True)
+                fields=["assignee", "-green_channel", "-id"],
+                name="ticket_open_assignee_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["-green_channel", "-id"],
+                name="ticket_open_supervised_idx",
+                condition=Q(closed_at__isnull=True, supervised=True),
             ),
             models.Index(fields=["ticket_type", "created_at"], name="ticket_type_created_idx"),
             # Callers are looked up by exact number; most requests have a customer and no number.

@@ -23,9 +23,10 @@ def _queue_url(queue: str, **extra) -> str:
 
 
 def most_urgent(user, limit: int = URGENT_LIMIT) -> list:
-    """Open requests in the user's scope with the nearest deadlines (overdue ones first)."""
+    """Open requests in the user's scope with the nearest deadlines (overdue ones first), those
+    of the green channel before the others, as in every queue."""
     tickets = selectors.ticket_queue(user, "all_open").filter(due_at__isnull=False)
-    return list(tickets.select_related("state").order_by("due_at", "id")[:limit])
+    return list(tickets.select_related("state").order_by("-green_channel", "due_at", "id")[:limit])
 
 
 @register_workbench_provider

@@ -18,6 +18,7 @@ from ..models import Attachment, RootCause, Ticket, TicketEvent, Workflow, Workf
 from ..selectors import APPROVAL_CAPABILITY, proposed_by
 from .closing import withdraw_waiting
 from .common import lock, now, record
+from .green_channel import green_channel_for
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # Fields a transition may require and set in the same step.
@@ -131,6 +132,7 @@ def _create(actor, clean, customer, category, idempotency_key) -> Ticket:
         owner=actor,
         created_by=actor,
         idempotency_key=idempotency_key or None,
+        green_channel=green_channel_for(customer),
     )
     hooks.ticket_creating(ticket, at)
     ticket.save(force_insert=True)
@@ -295,8 +297,9 @@ def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
     current = lock(ticket)
     before = current.customer_id
     current.customer = customer
+    current.green_channel = green_channel_for(customer)  # the customer's tier decides, as at registration
     current.version += 1
-    current.save(update_fields=["customer", "version", "updated_at"])
+    current.save(update_fields=["customer", "green_channel", "version", "updated_at"])
     record(
         current,
         actor=actor,
