@@ -17,10 +17,14 @@ from .explain import Explanation, explain_score
 from .selectors import customer_grade
 
 
+def _n(number) -> str:
+    return f"{number.normalize():f}" if number is not None else ""
+
+
 def _explanation_rows(explanation: Explanation) -> list[list]:
     rows = [[_("criterion"), _("value"), _("band"), _("weight"), _("points"), _("weighted points")]]
-    rows += [[x.criterion, x.value, x.band, x.weight, x.points, x.weighted] for x in explanation.lines]
-    total = explanation.score if explanation.share is None else f"{explanation.score} ({explanation.share} %)"
+    rows += [[x.criterion, x.value, x.band, _n(x.weight), _n(x.points), _n(x.weighted)] for x in explanation.lines]
+    total = _n(explanation.score) if explanation.share is None else f"{_n(explanation.score)} ({_n(explanation.share)} %)"
     rows.append([_("score"), total, explanation.tier_rule, "", "", ""])
     rows.append([_("tier"), explanation.tier_label, "", "", "", ""])
     return rows

@@ -12,6 +12,11 @@ from .models import GradeChange
 from .selectors import customer_grade
 
 
+def _n(number) -> str:
+    """A decimal without trailing zeros (25, 12.5)."""
+    return f"{number.normalize():f}" if number is not None else "—"
+
+
 def _label(code: str) -> str:
     return tier_label(code) if code else "—"
 
@@ -29,9 +34,9 @@ def grade_panel(user, customer_id: int, limit: int) -> CustomerPanel | None:
     if explanation:
         for line in explanation.lines:
             weighted = explanation.share is None
-            meta = f"{line.weight:g} × {line.points:g} / 100 = {line.weighted:g}" if weighted else ""
+            meta = f"{_n(line.weight)} × {_n(line.points)} / 100 = {_n(line.weighted)}" if weighted else ""
             rows.append(PanelRow(title=f"{line.criterion}: {line.value}", url=url, meta=meta, badge=line.band))
-        total = f"{explanation.score:g}" if explanation.share is None else f"{explanation.share:g} %"
+        total = _n(explanation.score) if explanation.share is None else f"{_n(explanation.share)} %"
         rows.append(
             PanelRow(
                 title=_("Computed grade: %(tier)s") % {"tier": explanation.tier_label},
