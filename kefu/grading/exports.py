@@ -24,7 +24,9 @@ def _n(number) -> str:
 def _explanation_rows(explanation: Explanation) -> list[list]:
     rows = [[_("criterion"), _("value"), _("band"), _("weight"), _("points"), _("weighted points")]]
     rows += [[x.criterion, x.value, x.band, _n(x.weight), _n(x.points), _n(x.weighted)] for x in explanation.lines]
-    total = _n(explanation.score) if explanation.share is None else f"{_n(explanation.score)} ({_n(explanation.share)} %)"
+    total = _n(explanation.score)
+    if explanation.share is not None:
+        total = f"{total} ({_n(explanation.share)} %)"
     rows.append([_("score"), total, explanation.tier_rule, "", "", ""])
     rows.append([_("tier"), explanation.tier_label, "", "", "", ""])
     return rows
