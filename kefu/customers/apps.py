@@ -13,3 +13,7 @@ class CustomersConfig(AppConfig):
         from .models import Tier
 
         clear_on_change(Tier)  # kefu.customers.tiers keeps the tiers in each process
+        from kefu.core.jobs import register_periodic_job
+
+        # Import jobs whose worker died fail; old and orphaned uploads go (imports/services.py).
+        register_periodic_job("import_cleanup", "kefu.customers.tasks.import_cleanup_task", every_seconds=3600)

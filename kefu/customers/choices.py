@@ -52,6 +52,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded, waiting for column mapping")
     VALIDATING = "validating", _("Checking rows")
     VALIDATED = "validated", _("Checked, waiting for confirmation")

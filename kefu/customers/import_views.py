@@ -19,7 +19,7 @@ from kefu.core.forms import apply_errors
 from kefu.org.permissions import require_capability
 
 from .choices import ImportKind, ImportStatus
-from .imports import services
+from .imports import readers, services
 from .imports.mapping import fields_for, template_headers
 from .models import ImportJob
 
@@ -64,14 +64,29 @@ def import_start(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_mapping(request, pk):
+    """The file's first rows, the header row (found, or picked by the clerk) and the columns."""
     job = _own_job(request, pk)
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.VALIDATED) or not job.file_format:
+        return redirect("customers:import_detail", job.pk)
     fields = fields_for(job.kind)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and "header_row" in request.POST:
+        try:
+            services.import_job_choose_header(
+                actor=request.user, job=job, header_row=_int(request.POST.get("header_row"))
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("customers:import_mapping", job.pk)
+    elif request.method == "POST":
         mapping = {str(i): request.POST.get(f"column_{i}", "") for i in range(len(job.headers))}
         try:
             services.import_job_set_mapping(
-                actor=request.user, job=job, mapping={k: v for k, v in mapping.items() if v}
+                actor=request.user,
+                job=job,
+                mapping={k: v for k, v in mapping.items() if v},
+                save_as=request.POST.get("save_as", ""),
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
@@ -79,20 +94,45 @@ def import_mapping(request, pk):
             return redirect("customers:import_detail", job.pk)
     columns = [(str(i), header, job.mapping.get(str(i), "")) for i, header in enumerate(job.headers)]
     choices = [(name, label) for name, (label, _synonyms) in fields.items()]
-    return render(
-        request, "customers/import_mapping.html", {"job": job, "columns": columns, "choices": choices, "error": error}
-    )
+    width = max((len(texts) for _number, texts in job.preview), default=0)
+    preview = [(number, texts + [""] * (width - len(texts))) for number, texts in job.preview]
+    context = {
+        "job": job,
+        "columns": columns,
+        "choices": choices,
+        "error": error,
+        "preview": preview,
+        "saved": services.saved_mapping_for(job),
+        "file_format": readers.encoding_label(job.file_format),
+    }
+    return render(request, "customers/import_mapping.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _detail_context(job, request) -> dict:
     page = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    return {"job": job, "page_obj": page, "working": job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING)}
+    rows, percent = services.import_job_progress(job)
+    return {
+        "job": job,
+        "page_obj": page,
+        "working": job.status in services.WORKING,
+        "rows_done": rows,
+        "percent": percent,
+    }
 
 
 @login_required
 @require_GET
 def import_detail(request, pk):
     job = _own_job(request, pk)
+    if job.status == ImportStatus.UPLOADED:
+        return redirect("customers:import_mapping", job.pk)
     return render(request, "customers/import_detail.html", _detail_context(job, request))
 
 
@@ -102,9 +142,33 @@ def import_progress(request, pk):
     """Polled by htmx every second while the job works; when done the page reloads itself."""
     job = _own_job(request, pk)
     response = render(request, "customers/partials/import_progress.html", _detail_context(job, request))
-    if job.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+    if job.status not in services.WORKING:
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    job = _own_job(request, pk)
+    try:
+        services.import_job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("customers:import_detail", job.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    job = _own_job(request, pk)
+    try:
+        services.import_job_discard(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("customers:import_detail", job.pk)
+    messages.success(request, _("The import was discarded."))
+    return redirect("customers:import_start")
 
 
 @login_required

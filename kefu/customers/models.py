@@ -277,9 +277,12 @@ class ImportJob(TimeStampedModel):
     """
 
     kind = models.CharField(_("import of"), max_length=20, choices=ImportKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.READING)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("file format"), max_length=30, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), default=1)
+    preview = models.JSONField(_("first rows of the file"), default=list)
     headers = models.JSONField(_("columns in the file"), default=list)
     mapping = models.JSONField(_("column mapping"), default=dict)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -287,7 +290,9 @@ class ImportJob(TimeStampedModel):
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     errors = models.JSONField(_("row errors"), default=list)
     imported_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
     failure = models.TextField(_("failure"), blank=True)
+    failed_status = models.CharField(_("failed while"), max_length=20, choices=ImportStatus.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -301,6 +306,49 @@ class ImportJob(TimeStampedModel):
 
     @property
     def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, int(self.processed_rows * 100 / self.total_rows))
+        return min(100, self.percent)
+
+
+class ImportMapping(TimeStampedModel):
+    """A column mapping a clerk saved, applied to the next file whose header row reads the same.
+
+    Kept by header text ({header: field}), not by column position, so a file whose columns
+    moved still maps; private to whoever saved it, like their import jobs.
+    """
+
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("import of"), max_length=20, choices=ImportKind.choices)
+    headers = models.JSONField(_("columns in the file"), default=list)
+    fields = models.JSONField(_("column mapping"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_mappings")
+
+    class Meta:
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "kind", "name"], name="import_mapping_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportRow(models.Model):
+    """A row the dry run cleaned, kept for the commit so that it does not clean every row again.
+
+    The keys that duplicates are found by sit in their own columns, so the checks within the
+    file and against the archive are SQL over this table; `data` holds the record's columns.
+    Rows go when the job is done, discarded or cleaned up.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="staged_rows")
+    number = models.PositiveIntegerField(_("row"))
+    mobile = models.CharField(max_length=20, blank=True)
+    org_code = models.CharField(max_length=30, blank=True)
+    code = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("checked import row")
+        verbose_name_plural = _("checked import rows")

@@ -1,34 +1,46 @@
-"""The dry run and the commit: the same row checks, the commit all-or-nothing.
+"""The dry run and the commit: rows cleaned once, kept in a staging table, written in bulk.
 
-Rows are cleaned by the archive's own rulebook (kefu.customers.validation), checked for
-duplicates within the file and against the archive in batches, and reported as
-{row, column, message} with the spreadsheet's own row numbers.
+The dry run cleans every row with the archive's own rulebook (kefu.customers.validation),
+reports problems as {row, column, message} with the spreadsheet's own row numbers, and keeps
+each clean row, as the record it will become, in `ImportRow`. Duplicates within the file and
+against the archive are then found in SQL over that table. The commit checks the archive again
+in SQL (something may have been added since), then copies the staged records into the archive
+in batches with their audit entries, all in one transaction.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from kefu.audit.choices import AuditAction
+from kefu.audit.services import audit_entry, audit_records
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
 from ..choices import ImportKind, SourceChannel
-from ..models import Customer
+from ..models import Customer, ImportRow, KeyPerson
 from ..selectors import customers_visible_to
-from ..validation import clean_customer_data, clean_key_person_data
+from ..validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
 from . import readers
 from .mapping import REQUIRED, fields_for
+from .writers import insert_rows
 
-BATCH = 2000
+BATCH = 5000
 MAX_REPORTED_ERRORS = 10_000
+DUPLICATE_KEYS = ("mobile", "org_code", "code")
+# Fields whose text is stored as typed, so a leading =, +, - or @ would be run by a spreadsheet
+# that opens an export of it; phones and dates are turned into digits first.
+_NOT_FORMULA_CHECKED = {"mobile", "phone", "birthday", "email"}
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass
 class Outcome:
-    """What a pass over the file found: errors and counts (clean rows go to the sink)."""
+    """What a pass over the file found: errors and counts (clean rows go to the staging table)."""
 
     total: int = 0
     errors: list = field(default_factory=list)
@@ -40,79 +52,112 @@ class Outcome:
             self.errors.append({"row": row, "column": column, "message": str(message)})
 
 
-class RowChecker:
-    """Turns raw rows into clean field dicts for one job, or errors naming row and column."""
+class CellProblem(ValueError):
+    pass
 
-    def __init__(self, job, sink=None):
-        self.job, self.sink = job, sink
+
+def cell_value(name: str, value):
+    """A spreadsheet cell as the rulebook takes it, or CellProblem saying what is wrong with it."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, readers.FormulaCell):
+        raise CellProblem(
+            _(
+                "The cell holds a formula (%(formula)s) without a saved result. Open the file in Excel, "
+                "save it, and upload it again (or copy the column and paste it as values)."
+            )
+            % {"formula": value.formula[:50]}
+        )
+    if isinstance(value, readers.ErrorCell):
+        raise CellProblem(_("The cell shows the Excel error %(code)s.") % {"code": value.code})
+    if name == "birthday":
+        return value  # Excel date serials and dates: the rulebook's parse_date reads them
+    if isinstance(value, float):
+        if name == "id_number" and abs(value) >= 1e15:
+            return value  # the rulebook explains what Excel did to it
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (datetime, date)):
+        return readers.as_text(value)
+    return str(value)
+
+
+class RowChecker:
+    """Turns raw rows into staged records for one job, or errors naming row and column."""
+
+    def __init__(self, job):
+        self.job = job
+        self.customers = job.kind == ImportKind.CUSTOMERS
         self.columns = {field_name: int(index) for index, field_name in job.mapping.items()}
         self.headers = job.headers
-        self.seen_mobiles: dict[str, int] = {}
-        self.seen_org_codes: dict[str, int] = {}
         self.managers = {}
-        if job.kind == ImportKind.CUSTOMERS and "account_manager" in self.columns:
+        if self.customers and "account_manager" in self.columns:
             for manager in account_managers_visible_to(job.created_by):
                 self.managers[manager.username] = manager
                 self.managers.setdefault(manager.full_name, manager)
+        self.rulebook = clean_customer_data if self.customers else clean_key_person_data
+        self.required = REQUIRED[job.kind]
 
     def column_name(self, field_name: str) -> str:
         index = self.columns.get(field_name)
         return self.headers[index] if index is not None and index < len(self.headers) else str(field_name)
 
-    def raw(self, cells: list) -> dict:
-        return {name: cells[index] if index < len(cells) else None for name, index in self.columns.items()}
-
-    def check_batch(self, batch: list[tuple[int, list]], outcome: Outcome) -> None:
+    def stage_batch(self, batch: list[tuple[int, list]], outcome: Outcome) -> None:
         cleaned = []
         for number, cells in batch:
             row = self._clean(number, cells, outcome)
             if row is not None:
                 cleaned.append((number, row))
-        if self.job.kind == ImportKind.CUSTOMERS:
-            cleaned = self._against_archive(cleaned, outcome)
-        else:
+        if not self.customers:
             cleaned = self._resolve_customers(cleaned, outcome)
-        if self.sink and not outcome.error_rows:
-            self.sink(cleaned)  # the commit writes batch by batch: memory stays flat
+        insert_rows(ImportRow, [self._staged(number, row) for number, row in cleaned], with_ids=False)
 
     def _clean(self, number: int, cells: list, outcome: Outcome) -> dict | None:
-        raw = self.raw(cells)
-        for required in REQUIRED[self.job.kind]:
-            if raw.get(required) in (None, "") or not str(raw.get(required)).strip():
-                outcome.add_error(number, self.column_name(required), _("This value is required."))
-                return None
-        rulebook = clean_customer_data if self.job.kind == ImportKind.CUSTOMERS else clean_key_person_data
-        fields = {k: v for k, v in raw.items() if k not in ("account_manager", "customer")}
-        try:
-            clean = rulebook(fields)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                outcome.add_error(number, self.column_name(name), "; ".join(messages))
-            return None
-        if self.job.kind == ImportKind.CUSTOMERS:
-            return self._customer_extras(number, raw, clean, outcome)
-        clean["customer_ref"] = str(raw["customer"]).strip()
-        if clean["customer_ref"].endswith(".0"):
-            clean["customer_ref"] = clean["customer_ref"][:-2]
-        return clean
-
-    def _customer_extras(self, number, raw, clean, outcome) -> dict | None:
-        for key, seen, label in (
-            ("mobile", self.seen_mobiles, "mobile"),
-            ("org_code", self.seen_org_codes, "org_code"),
-        ):
-            value = clean.get(key)
-            if value:
-                if value in seen:
+        raw, bad = {}, False
+        for name, index in self.columns.items():
+            try:
+                value = cell_value(name, cells[index] if index < len(cells) else None)
+            except CellProblem as problem:
+                outcome.add_error(number, self.column_name(name), str(problem))
+                bad = True
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if len(value) > 1 and value[0] in _FORMULA_STARTS and name not in _NOT_FORMULA_CHECKED:
                     outcome.add_error(
                         number,
-                        self.column_name(label),
-                        _("Same value as row %(row)d of this file.") % {"row": seen[value]},
+                        self.column_name(name),
+                        _(
+                            "Starts with “%(sign)s”, which a spreadsheet would run as a formula when the "
+                            "data is opened again: remove the sign."
+                        )
+                        % {"sign": value[0]},
                     )
-                    return None
-                seen[value] = number
+                    bad = True
+                    continue
+            raw[name] = value
+        for required in self.required:
+            if required in raw and not raw[required]:
+                outcome.add_error(number, self.column_name(required), _("This value is required."))
+                bad = True
+        fields = {k: v for k, v in raw.items() if k not in ("account_manager", "customer")}
+        try:
+            clean = self.rulebook(fields)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if not (name in self.required and name in raw and not raw[name]):  # said once already
+                    outcome.add_error(number, self.column_name(name), "; ".join(messages))
+            return None
+        if bad:
+            return None
+        if self.customers:
+            return self._customer(number, raw, clean, outcome)
+        clean["customer_ref"] = raw.get("customer") or ""
+        return clean
+
+    def _customer(self, number, raw, clean, outcome) -> dict | None:
         actor = self.job.created_by
-        manager_name = str(raw.get("account_manager") or "").strip()
+        manager = None
+        manager_name = raw.get("account_manager") or ""
         if manager_name:
             manager = self.managers.get(manager_name)
             if manager is None:
@@ -122,41 +167,15 @@ class RowChecker:
                     _("“%(value)s” is not an account manager you can assign customers to.") % {"value": manager_name},
                 )
                 return None
-            clean["account_manager"] = manager
         elif actor.role == Role.ACCOUNT_MANAGER:
-            clean["account_manager"] = actor
-        clean.setdefault("source_channel", SourceChannel.IMPORT)
-        if not clean["source_channel"]:
+            manager = actor
+        if not clean.get("source_channel"):
             clean["source_channel"] = SourceChannel.IMPORT
+        clean["account_manager_id"] = manager.pk if manager else None
+        clean["created_by_id"] = actor.pk
+        clean["org_unit_id"] = manager.org_unit_id if manager and manager.org_unit_id else actor.org_unit_id
+        clean["has_valid_phone"] = phone_is_valid_for_quality(clean.get("mobile", ""), clean.get("phone", ""))
         return clean
-
-    def _against_archive(self, cleaned, outcome):
-        mobiles = [row["mobile"] for _n, row in cleaned if row.get("mobile")]
-        codes = [row["org_code"] for _n, row in cleaned if row.get("org_code")]
-        numbers = [row["code"] for _n, row in cleaned if row.get("code")]
-        existing = Customer.objects.filter(Q(mobile__in=mobiles) | Q(org_code__in=codes) | Q(code__in=numbers))
-        found = list(existing.values_list("id", "name", "mobile", "org_code", "code"))
-        visible = set(
-            customers_visible_to(self.job.created_by).filter(pk__in=[f[0] for f in found]).values_list("id", flat=True)
-        )
-        by = {"mobile": {}, "org_code": {}, "code": {}}
-        for pk, name, mobile, org_code, code in found:
-            label = (
-                _("already belongs to customer “%(name)s”") % {"name": name}
-                if pk in visible
-                else _("is already in the archive")
-            )
-            by["mobile"][mobile], by["org_code"][org_code], by["code"][code] = label, label, label
-        kept = []
-        for number, row in cleaned:
-            clash = next((k for k in ("mobile", "org_code", "code") if row.get(k) and row[k] in by[k]), None)
-            if clash:
-                outcome.add_error(
-                    number, self.column_name(clash), _("This value %(what)s.") % {"what": by[clash][row[clash]]}
-                )
-            else:
-                kept.append((number, row))
-        return kept
 
     def _resolve_customers(self, cleaned, outcome):
         refs = {row["customer_ref"] for _n, row in cleaned}
@@ -170,37 +189,140 @@ class RowChecker:
                     matches[key] = pk
         kept = []
         for number, row in cleaned:
-            customer_id = matches.get(row["customer_ref"])
+            ref = row.pop("customer_ref")
+            customer_id = matches.get(ref)
             if customer_id is None:
                 outcome.add_error(
                     number,
                     self.column_name("customer"),
-                    _("No customer “%(value)s” in your customers.") % {"value": row["customer_ref"]},
+                    _("No customer “%(value)s” in your customers.") % {"value": ref},
                 )
             else:
                 row["customer_id"] = customer_id
                 kept.append((number, row))
         return kept
 
+    def _staged(self, number: int, record: dict) -> dict:
+        data = {k: v.isoformat() if isinstance(v, date) else v for k, v in record.items()}
+        keys = {key: record.get(key) or "" for key in DUPLICATE_KEYS} if self.customers else {}
+        return {"job_id": self.job.pk, "number": number, "data": data, **keys}
 
-def check_file(job, *, sink=None, progress=None) -> Outcome:
-    """One pass over the file. Clean batches go to `sink(rows)` while no row has failed;
-    `progress(rows_done)` is called after every batch."""
-    outcome, checker, batch = Outcome(), RowChecker(job, sink), []
-    path = Path(job.file.path)
-    for number, cells in readers.data_rows(path, job.original_name):
+    # --- set-wise checks over the staging table ---------------------------------------------------
+
+    def check_duplicates(self, outcome: Outcome) -> None:
+        """Within the file (a value seen in an earlier row) and against the archive, in SQL."""
+        if not self.customers:
+            return
+        staged = ImportRow.objects.filter(job=self.job)
+        for key in DUPLICATE_KEYS:
+            with_key = staged.exclude(**{key: ""})
+            repeated = with_key.values(key).annotate(n=Count("id")).filter(n__gt=1).values(key)
+            first_row: dict[str, int] = {}
+            for number, value in (
+                with_key.filter(**{f"{key}__in": repeated}).order_by("number").values_list("number", key)
+            ):
+                if value in first_row:
+                    outcome.add_error(
+                        number,
+                        self.column_name(key),
+                        _("Same value as row %(row)d of this file.") % {"row": first_row[value]},
+                    )
+                else:
+                    first_row[value] = number
+        archive_clashes(self, outcome)
+
+
+def archive_clashes(checker: RowChecker, outcome: Outcome) -> None:
+    """Staged rows whose mobile, organisation code or customer number is already in the archive:
+    one EXISTS probe per row and key on the archive's indexes."""
+    staged = ImportRow.objects.filter(job=checker.job)
+    visible = customers_visible_to(checker.job.created_by)
+    for key in DUPLICATE_KEYS:
+        clashes = (
+            staged.exclude(**{key: ""})
+            .filter(Exists(Customer.objects.filter(**{key: OuterRef(key)})))
+            .order_by("number")
+            .values_list("number", key)
+        )
+        rows = list(clashes.iterator(chunk_size=BATCH))
+        if not rows:
+            continue
+        shown = {value for _number, value in rows[:MAX_REPORTED_ERRORS]}
+        owners = {}
+        for pk, name, value in Customer.objects.filter(**{f"{key}__in": shown}).values_list("pk", "name", key):
+            owners.setdefault(value, (pk, name))
+        named = set(visible.filter(pk__in=[pk for pk, _name in owners.values()]).values_list("pk", flat=True))
+        for number, value in rows:
+            pk, name = owners.get(value, (None, ""))
+            what = (
+                _("already belongs to customer “%(name)s”") % {"name": name}
+                if pk in named
+                else _("is already in the archive")
+            )
+            outcome.add_error(number, checker.column_name(key), _("This value %(what)s.") % {"what": what})
+
+
+def dry_run(job, *, progress=None) -> Outcome:
+    """Clean and stage every row; then the SQL checks. `progress(rows, fraction)` after each batch."""
+    ImportRow.objects.filter(job=job).delete()
+    outcome, checker, batch = Outcome(), RowChecker(job), []
+    rows = readers.data_rows(Path(job.file.path), job.file_format, job.header_row)
+    for number, cells in rows:
         outcome.total += 1
         batch.append((number, cells))
         if len(batch) >= BATCH:
-            checker.check_batch(batch, outcome)
+            checker.stage_batch(batch, outcome)
             batch = []
             if progress:
-                progress(outcome.total)
+                progress(outcome.total, rows.fraction_read())
     if batch:
-        checker.check_batch(batch, outcome)
+        checker.stage_batch(batch, outcome)
+    checker.check_duplicates(outcome)
+    outcome.errors.sort(key=lambda error: error["row"])
     if progress:
-        progress(outcome.total)
+        progress(outcome.total, 1.0)
     return outcome
+
+
+def commit_staged(job, *, progress=None) -> Outcome | int:
+    """Inside the caller's transaction: the archive checked again, then every staged record
+    written with its audit entry. Returns the Outcome if a row clashes now, else the count."""
+    checker = RowChecker(job)
+    if checker.customers:
+        outcome = Outcome()
+        archive_clashes(checker, outcome)
+        if outcome.error_rows:
+            return outcome
+    model = Customer if checker.customers else KeyPerson
+    target_type = model._meta.label_lower
+    summary = (_("Imported from %(file)s") % {"file": job.original_name})[:300]
+    last_id, created = 0, 0
+    staged = ImportRow.objects.filter(job=job).order_by("id")
+    while True:
+        chunk = list(staged.filter(id__gt=last_id).values_list("id", "data")[:BATCH])
+        if not chunk:
+            break
+        last_id = chunk[-1][0]
+        records = [data for _id, data in chunk]
+        ids = insert_rows(model, records, with_ids=True)
+        customer_ids = ids if checker.customers else [record["customer_id"] for record in records]
+        audit_records(
+            audit_entry(
+                actor=job.created_by,
+                action=AuditAction.IMPORTED,
+                target_type=target_type,
+                target_id=pk,
+                target_repr=record["name"],
+                customer_id=customer_id,
+                summary=summary,
+            )
+            for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
+        )
+        created += len(records)
+        if progress:
+            progress(created, created / max(job.total_rows, 1))
+    ImportRow.objects.filter(job=job).delete()
+    return created
 
 
 def required_fields_missing(kind: str, mapping: dict) -> list[str]:

@@ -1,71 +1,186 @@
-"""Import jobs: upload → mapping → dry run → all-or-nothing commit, each step claimed once.
+"""Import jobs: upload → reading → mapping → dry run → all-or-nothing commit, each step claimed once.
 
-Status changes are conditional updates (`filter(pk=…, status=old).update(…)`), so a job run
-twice, or by two workers at once, does its work once. Long steps run in the background
-(kefu.core.background) and update `processed_rows` for the progress bar.
+The upload only stores the file; everything that reads it runs in the background
+(kefu.core.background). Status changes are conditional updates (`filter(pk=…, status=old)
+.update(…)`), so a job run twice, or by two workers at once, does its work once. Any failure
+in the background ends the job as FAILED with its reason in the user's language, nothing
+written to the archive; the clerk may retry it or discard it. `import_jobs_cleanup` (a periodic
+job) fails jobs whose worker died and removes old and orphaned uploads.
 """
 
+import logging
+import time
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_entry, audit_records
 from kefu.core.background import run_after_commit
 
 from ..choices import ImportKind, ImportStatus
-from ..models import Customer, ImportJob, KeyPerson
-from ..validation import phone_is_valid_for_quality
+from ..models import ImportJob, ImportMapping, ImportRow
 from . import readers
-from .importer import check_file, required_fields_missing
-from .mapping import fields_for, guess_mapping
-from .writers import insert_rows
+from .importer import commit_staged, dry_run, required_fields_missing
+from .mapping import apply_saved, fields_for, find_header_row, guess_mapping, header_texts, same_shape
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+WORKING = (ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+STALE_AFTER = timedelta(minutes=30)  # no progress for this long: the worker is gone
+KEEP_DAYS = 7
 
 
 def import_job_create(*, actor, kind: str, uploaded_file) -> ImportJob:
-    """Store the upload and read its header; the mapping is guessed for the user to confirm."""
+    """Store the upload and queue its reading; nothing of the file is read in the request."""
     if kind not in ImportKind.values:
         raise ValidationError({"kind": _("Choose what the file contains.")})
     suffix = Path(uploaded_file.name).suffix.lower()
+    if suffix == ".xls":
+        raise ValidationError(
+            {"file": _("Old Excel 97-2003 files (.xls) cannot be read: open it in Excel and save it as .xlsx.")}
+        )
     if suffix not in (".xlsx", ".csv"):
         raise ValidationError({"file": _("Only .xlsx and .csv files can be imported.")})
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _("The file is larger than 200 MB.")})
-    job = ImportJob.objects.create(
-        kind=kind, file=uploaded_file, original_name=uploaded_file.name[:200], created_by=actor
+    if not uploaded_file.size:
+        raise ValidationError({"file": _("The file is empty.")})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=kind,
+            file=uploaded_file,
+            original_name=uploaded_file.name[:200],
+            created_by=actor,
+            status=ImportStatus.READING,
+        )
+        from ..tasks import import_read_task
+
+        run_after_commit(import_read_task, job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_read(*, job_id: int) -> None:
+    """What the file is, its first rows, where its header is, a mapping guessed or saved."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.READING:
+        return
+    with _failing_safely(job, ImportStatus.READING):
+        path = Path(job.file.path)
+        file_format = readers.sniff(path, job.original_name)
+        head = readers.head_rows(path, file_format)
+        preview = [[number, [readers.as_text(cell)[:100] for cell in cells]] for number, cells in head]
+        header_row = find_header_row(job.kind, [(number, texts) for number, texts in preview])
+        headers = _headers_at(preview, header_row)
+        mapping, _saved = _mapping_for(job, headers)
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READING).update(
+            status=ImportStatus.UPLOADED,
+            file_format=file_format,
+            preview=preview,
+            header_row=header_row,
+            headers=headers,
+            mapping=mapping,
+            failure="",
+            updated_at=timezone.now(),
+        )
+
+
+def _headers_at(preview: list, header_row: int) -> list[str]:
+    return next((header_texts(texts) for number, texts in preview if number == header_row), [])
+
+
+def saved_mapping_for(job) -> ImportMapping | None:
+    """The saved mapping that applies to this job's header row, if any (named on the mapping page)."""
+    return _mapping_for(job, job.headers)[1]
+
+
+def _mapping_for(job, headers: list[str]) -> tuple[dict, ImportMapping | None]:
+    """The clerk's saved mapping for a file of this shape (the newest), else the guess."""
+    for saved in ImportMapping.objects.filter(created_by=job.created_by, kind=job.kind):
+        if same_shape(headers, saved.headers):
+            return apply_saved(job.kind, headers, saved.fields), saved
+    return guess_mapping(job.kind, headers), None
+
+
+@transaction.atomic
+def import_job_choose_header(*, actor, job: ImportJob, header_row: int) -> ImportJob:
+    """The clerk picks another of the previewed rows as the header: columns guessed again."""
+    if header_row not in {number for number, _texts in job.preview}:
+        raise ValidationError({"header_row": _("Choose one of the rows shown.")})
+    headers = _headers_at(job.preview, header_row)
+    mapping, _saved = _mapping_for(job, headers)
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED], created_by=actor
+    ).update(
+        header_row=header_row,
+        headers=headers,
+        mapping=mapping,
+        status=ImportStatus.UPLOADED,
+        errors=[],
+        error_count=0,
+        failure="",
+        updated_at=timezone.now(),
     )
-    try:
-        headers = readers.read_header(Path(job.file.path), job.original_name)
-    except readers.UnreadableFile as error:
-        job.file.delete(save=False)
-        job.delete()
-        raise ValidationError({"file": str(error)}) from error
-    job.headers = headers
-    job.mapping = guess_mapping(kind, headers)
-    job.save(update_fields=["headers", "mapping"])
+    if not claimed:
+        raise ValidationError(_("This import is already being processed."))
+    ImportRow.objects.filter(job=job).delete()
+    job.refresh_from_db()
     return job
 
 
 @transaction.atomic
-def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
-    """Confirm the mapping ({column index: field}) and start the dry run in the background."""
+def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
+    """Confirm the mapping ({column index: field}) and start the dry run in the background;
+    `save_as` keeps it, by header text, for the clerk's next file of the same shape."""
     known = fields_for(job.kind)
-    clean = {index: name for index, name in mapping.items() if name in known and index.isdigit()}
+    clean = {
+        index: name
+        for index, name in mapping.items()
+        if name in known and index.isdigit() and int(index) < len(job.headers)
+    }
     if len(set(clean.values())) != len(clean):
         raise ValidationError({"mapping": _("Each field can be taken from one column only.")})
     missing = required_fields_missing(job.kind, clean)
     if missing:
         raise ValidationError({"mapping": _("Choose a column for: %(fields)s") % {"fields": "、".join(missing)}})
-    claimed = ImportJob.objects.filter(
-        pk=job.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED]
-    ).update(mapping=clean, status=ImportStatus.VALIDATING, processed_rows=0, errors=[], error_count=0, failure="")
+    save_as = save_as.strip()
+    if len(save_as) > 60:
+        raise ValidationError({"save_as": _("At most %(limit)d characters (this has %(length)d).") % {
+            "limit": 60, "length": len(save_as)}})  # fmt: skip
+    claimed = (
+        ImportJob.objects.filter(
+            pk=job.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED]
+        )
+        .exclude(file_format="")
+        .update(
+            mapping=clean,
+            status=ImportStatus.VALIDATING,
+            processed_rows=0,
+            percent=0,
+            errors=[],
+            error_count=0,
+            failure="",
+            updated_at=timezone.now(),
+        )
+    )
     if not claimed:
         raise ValidationError(_("This import is already being processed."))
+    if save_as:
+        ImportMapping.objects.update_or_create(
+            created_by=actor,
+            kind=job.kind,
+            name=save_as,
+            defaults={
+                "headers": job.headers,
+                "fields": {job.headers[int(index)]: name for index, name in clean.items()},
+            },
+        )
     from ..tasks import import_validate_task
 
     run_after_commit(import_validate_task, job_id=job.pk)
@@ -73,33 +188,25 @@ def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) ->
     return job
 
 
-def _progress(job_id):
-    def report(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
-
-    return report
-
-
 def import_job_validate(*, job_id: int) -> None:
-    """The dry run: every bad row reported; nothing written to the archive."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportStatus.VALIDATING:
-        return  # already done by another worker, or cancelled
-    try:
-        job.total_rows = readers.count_rows(Path(job.file.path), job.original_name)
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
-        outcome = check_file(job, progress=_progress(job.pk))
-    except readers.UnreadableFile as error:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=str(error))
-        return
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATING).update(
-        status=ImportStatus.VALIDATED,
-        total_rows=outcome.total,
-        processed_rows=outcome.total,
-        errors=outcome.errors,
-        error_count=len(outcome.error_rows),
-        finished_at=timezone.now(),
-    )
+    """The dry run: every bad row reported, clean rows staged; nothing written to the archive."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.VALIDATING:
+        return  # already done by another worker, or discarded
+    with _failing_safely(job, ImportStatus.VALIDATING):
+        outcome = dry_run(job, progress=_progress(job.pk))
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATING).update(
+            status=ImportStatus.VALIDATED,
+            total_rows=outcome.total,
+            processed_rows=outcome.total,
+            percent=100,
+            errors=outcome.errors,
+            error_count=len(outcome.error_rows),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if outcome.error_rows:
+            ImportRow.objects.filter(job=job).delete()  # nothing will be committed: the staged rows go
 
 
 @transaction.atomic
@@ -108,7 +215,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     if job.error_count:
         raise ValidationError(_("Correct the bad rows first: nothing is imported while any row is bad."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, error_count=0).update(
-        status=ImportStatus.IMPORTING, processed_rows=0
+        status=ImportStatus.IMPORTING, processed_rows=0, percent=0, updated_at=timezone.now()
     )
     if not claimed:
         raise ValidationError(_("This import is not waiting for confirmation."))
@@ -120,78 +227,173 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 
 def import_job_commit(*, job_id: int) -> None:
-    """Check again and insert every row in one transaction, or none (e.g. a duplicate appeared)."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportStatus.IMPORTING:
+    """Write every staged row in one transaction, or none (e.g. a duplicate appeared since)."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.IMPORTING:
         return
-    try:
+    with _failing_safely(job, ImportStatus.IMPORTING):
         with transaction.atomic():
-            inserter = _Inserter(job)
-            outcome = check_file(job, sink=inserter)
-            if outcome.error_rows:
-                raise _BadRows(outcome)  # rolls back every batch already written
-            created = inserter.created
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.DONE,
-                imported_count=created,
-                processed_rows=outcome.total,
-                finished_at=timezone.now(),
+            result = commit_staged(job, progress=_progress(job.pk))
+            if isinstance(result, int):
+                ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+                    status=ImportStatus.DONE,
+                    imported_count=result,
+                    processed_rows=result,
+                    percent=100,
+                    finished_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
+        if not isinstance(result, int):
+            ImportRow.objects.filter(job=job).delete()
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+                status=ImportStatus.VALIDATED,
+                errors=result.errors,
+                error_count=len(result.error_rows),
+                failure=_("Rows changed since the dry run; nothing was imported."),
+                updated_at=timezone.now(),
             )
-    except _BadRows as bad:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.VALIDATED,
-            errors=bad.outcome.errors,
-            error_count=len(bad.outcome.error_rows),
-            failure=_("Rows changed since the dry run; nothing was imported."),
-        )
 
 
-class _BadRows(Exception):
-    def __init__(self, outcome):
-        self.outcome = outcome
+class _failing_safely:
+    """Any exception in a background step: the job fails with its reason, nothing half-done.
 
+    A file problem (readers.UnreadableFile) is the clerk's to fix and says what it is; anything
+    else is logged for the administrator and told as an unexpected error.
+    """
 
-class _Inserter:
-    """Writes each clean batch as the commit pass reads it (inside the commit's transaction):
-    the records (kefu.customers.imports.writers), then one IMPORTED audit event per record
-    through the audit trail's bulk writer (kefu.audit.services.audit_records)."""
+    def __init__(self, job, status):
+        self.job, self.status = job, status
 
-    def __init__(self, job):
-        self.job, self.created = job, 0
-        self.summary = (_("Imported from %(file)s") % {"file": job.original_name})[:300]
+    def __enter__(self):
+        return self
 
-    def __call__(self, rows: list) -> None:
-        if self.job.kind == ImportKind.CUSTOMERS:
-            records = [self._customer(row) for _number, row in rows]
-            ids = insert_rows(Customer, records, with_ids=True)
-            self._audit("customers.customer", ids, records, customer_ids=ids)
+    def __exit__(self, kind, error, _traceback):
+        if error is None or not isinstance(error, Exception):
+            return False
+        if isinstance(error, readers.UnreadableFile):
+            reason = str(error)
         else:
-            records = [{k: v for k, v in row.items() if k != "customer_ref"} for _number, row in rows]
-            ids = insert_rows(KeyPerson, records, with_ids=True)
-            self._audit("customers.keyperson", ids, records, customer_ids=[r["customer_id"] for r in records])
-        self.created += len(records)
+            logger.exception("Import job %s failed while %s", self.job.pk, self.status)
+            reason = _(
+                "The import stopped on an unexpected error (%(error)s); nothing was imported. "
+                "Try again, or discard it and tell the administrator."
+            ) % {"error": type(error).__name__}
+        _fail(self.job.pk, self.status, reason)
+        return True
 
-    def _customer(self, row: dict) -> dict:
-        actor = self.job.created_by
-        record = dict(row)
-        manager = record.pop("account_manager", None)
-        record["account_manager_id"] = manager.pk if manager else None
-        record["created_by_id"] = actor.pk
-        record["org_unit_id"] = manager.org_unit_id if manager and manager.org_unit_id else actor.org_unit_id
-        record["has_valid_phone"] = phone_is_valid_for_quality(record.get("mobile", ""), record.get("phone", ""))
-        return record
 
-    def _audit(self, target_type: str, ids: list[int], records: list[dict], *, customer_ids: list[int]) -> None:
-        """One IMPORTED audit event per created record, in the same transaction."""
-        audit_records(
-            audit_entry(
-                actor=self.job.created_by,
-                action=AuditAction.IMPORTED,
-                target_type=target_type,
-                target_id=pk,
-                target_repr=record["name"],
-                customer_id=customer_id,
-                summary=self.summary,
-            )
-            for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
+def _fail(job_id: int, status: str, reason: str) -> None:
+    failed = ImportJob.objects.filter(pk=job_id, status=status).update(
+        status=ImportStatus.FAILED, failed_status=status, failure=reason, percent=0, updated_at=timezone.now()
+    )
+    if failed and status == ImportStatus.VALIDATING:
+        ImportRow.objects.filter(job_id=job_id).delete()
+
+
+def _progress_key(job_id: int) -> str:
+    return f"kefu:import-progress:{job_id}"
+
+
+def _progress(job_id: int):
+    """Progress goes to the cache (a commit's transaction hides its own updates from the page)
+    and, outside a transaction, onto the job too; either is the heartbeat the clean-up reads."""
+
+    def report(rows: int, fraction: float) -> None:
+        percent = int(min(max(fraction, 0.0), 1.0) * 100)
+        cache.set(_progress_key(job_id), {"rows": rows, "percent": percent, "at": time.time()}, 3600)
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=job_id).update(processed_rows=rows, percent=percent, updated_at=timezone.now())
+
+    return report
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """(rows done, percent) for the progress bar of a working job."""
+    seen = cache.get(_progress_key(job.pk))
+    if seen and job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+        return seen["rows"], seen["percent"]
+    return job.processed_rows, job.progress_percent
+
+
+@transaction.atomic
+def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Run a failed job's failed step again (reading, the dry run or the commit)."""
+    step = job.failed_status or ImportStatus.READING
+    if step == ImportStatus.IMPORTING and not ImportRow.objects.filter(job=job).exists():
+        step = ImportStatus.VALIDATING
+    if step == ImportStatus.VALIDATING and not job.mapping:
+        step = ImportStatus.READING
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED, created_by=actor).update(
+        status=step, failure="", failed_status="", processed_rows=0, percent=0, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError(_("Only a failed import can be tried again."))
+    from ..tasks import import_commit_task, import_read_task, import_validate_task
+
+    task = {
+        ImportStatus.READING: import_read_task,
+        ImportStatus.VALIDATING: import_validate_task,
+        ImportStatus.IMPORTING: import_commit_task,
+    }[step]
+    run_after_commit(task, job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def import_job_discard(*, actor, job: ImportJob) -> None:
+    """Forget an import that is not running: its file, its checked rows and the job."""
+    deleted, _counts = ImportJob.objects.filter(pk=job.pk, created_by=actor).exclude(status__in=WORKING).delete()
+    if not deleted:
+        raise ValidationError(_("An import cannot be discarded while it runs."))
+    _delete_file_on_commit(job.file.name)
+
+
+def _delete_file_on_commit(name: str) -> None:
+    if name:
+        storage = ImportJob._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def import_jobs_cleanup(*, now=None) -> dict[str, int]:
+    """The periodic clean-up: jobs whose worker died fail (and may be retried); unfinished jobs
+    untouched for KEEP_DAYS go with their files; finished jobs keep their record but lose the
+    file; files under imports/ that no job names (a crashed upload) go after a day."""
+    now = now or timezone.now()
+    counts = {"stale": 0, "deleted": 0, "files": 0, "orphans": 0}
+    for job in ImportJob.objects.filter(status__in=WORKING, updated_at__lt=now - STALE_AFTER):
+        beat = cache.get(_progress_key(job.pk))
+        if beat and beat["at"] > now.timestamp() - STALE_AFTER.total_seconds():
+            continue
+        _fail(
+            job.pk,
+            job.status,
+            _("The import stopped responding (the server may have restarted); nothing was imported."),
         )
+        counts["stale"] += 1
+    old = now - timedelta(days=KEEP_DAYS)
+    for job in ImportJob.objects.filter(updated_at__lt=old).exclude(status__in=[*WORKING, ImportStatus.DONE]):
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk).delete()
+            _delete_file_on_commit(job.file.name)
+        counts["deleted"] += 1
+    for job in ImportJob.objects.filter(status=ImportStatus.DONE, updated_at__lt=old).exclude(file=""):
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        counts["files"] += 1
+    ImportRow.objects.filter(job__status=ImportStatus.DONE).delete()
+    counts["orphans"] = _remove_orphan_files(now - timedelta(days=1))
+    return counts
+
+
+def _remove_orphan_files(before) -> int:
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if not root.is_dir():
+        return 0
+    named = {Path(settings.MEDIA_ROOT, name).resolve() for name in ImportJob.objects.values_list("file", flat=True)}
+    removed = 0
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < before.timestamp() and path.resolve() not in named:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

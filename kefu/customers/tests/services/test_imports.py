@@ -134,13 +134,16 @@ def test_key_persons_are_imported_onto_customers_by_customer_number(manager, own
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "客户编号")]
 
 
-def test_unreadable_or_wrong_files_are_refused_with_a_clear_message(manager):
+def test_a_file_of_another_kind_is_refused_at_upload_and_a_damaged_one_fails_its_reading(manager):
     with pytest.raises(ValidationError) as error:
         services.import_job_create(actor=manager, kind="customers", uploaded_file=csv_upload("x", name="a.txt"))
     assert "file" in error.value.message_dict
-    with pytest.raises(ValidationError):
-        services.import_job_create(actor=manager, kind="customers", uploaded_file=SimpleUploadedFile("a.xlsx", b"junk"))
     assert not ImportJob.objects.exists()
+    # The upload reads nothing: the background reading finds the junk and says so.
+    job = services.import_job_create(
+        actor=manager, kind="customers", uploaded_file=SimpleUploadedFile("a.xlsx", b"junk")
+    )
+    assert job.status == "failed" and job.failed_status == "reading" and job.failure
 
 
 def test_mapping_must_name_the_required_columns(manager):
