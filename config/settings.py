@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
     # Fields named "kind" hold two choice sets: each gets its own name, wherever it appears.
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "kefu.customers.choices.CustomerKind",
+        "CustomerStatusEnum": "kefu.customers.choices.CustomerStatus",
         "EventKindEnum": "kefu.tickets.choices.EventKind",
     },
 }

@@ -36,7 +36,7 @@ class RunTrigger(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Grading in progress")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

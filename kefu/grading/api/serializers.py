@@ -6,18 +6,18 @@ from rest_framework import serializers
 from kefu.core.schema import text_choice
 from kefu.customers.tiers import tier_label
 
-from ..choices import Method, Source
+from ..choices import Method
 from ..models import Criterion, GradeChange, GradeProposal, GradingRun, GradingScheme
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class GradingCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = ["source", "weight", "bands"]
 
 
-class SchemeSerializer(serializers.ModelSerializer):
-    criteria = CriterionSerializer(many=True, read_only=True)
+class GradingSchemeSerializer(serializers.ModelSerializer):
+    criteria = serializers.SerializerMethodField()
 
     class Meta:
         model = GradingScheme
@@ -26,17 +26,13 @@ class SchemeSerializer(serializers.ModelSerializer):
             "in_use", "preset", "version", "created_at", "updated_at",
         ]  # fmt: skip
 
-
-class CriterionWriteSerializer(serializers.Serializer):
-    source = text_choice(Source.choices)
-    weight = serializers.JSONField(help_text="0-1000")
-    bands = serializers.JSONField(
-        required=False,
-        help_text='numbers: [{"min": 0, "points": 20, "label": ""}]; codes: [{"value": "A", "points": 100}]',
-    )
+    @extend_schema_field(GradingCriterionSerializer(many=True))
+    def get_criteria(self, scheme):
+        # A method, not a nested field: the criteria are the scheme's reverse relation.
+        return GradingCriterionSerializer(scheme.criteria.all(), many=True).data
 
 
-class SchemeWriteSerializer(serializers.Serializer):
+class GradingSchemeWriteSerializer(serializers.Serializer):
     """A scheme's rules as JSON; `clean_rules` checks them (400 naming each bad field)."""
 
     name = serializers.CharField(max_length=80)
@@ -51,11 +47,11 @@ class SchemeWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="required to change a scheme")
 
 
-class PresetSerializer(serializers.Serializer):
+class SchemePresetSerializer(serializers.Serializer):
     preset = serializers.CharField(help_text="seed_weighted, abc or rfm")
 
 
-class RunSerializer(serializers.ModelSerializer):
+class GradingRunSerializer(serializers.ModelSerializer):
     scheme_name = serializers.CharField(source="scheme.name", read_only=True)
 
     class Meta:
@@ -85,7 +81,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return tier_label(proposal.to_tier)
 
 
-class DecisionSerializer(serializers.Serializer):
+class ProposalDecisionSerializer(serializers.Serializer):
     decision = text_choice([("approve", "approve"), ("reject", "reject")])
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
@@ -98,11 +94,11 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class DecidedSerializer(serializers.Serializer):
+class ProposalsDecidedSerializer(serializers.Serializer):
     decided = serializers.IntegerField()
 
 
-class LineSerializer(serializers.Serializer):
+class ExplanationLineSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     value = serializers.CharField()
     band = serializers.CharField()
@@ -111,9 +107,9 @@ class LineSerializer(serializers.Serializer):
     weighted = serializers.DecimalField(max_digits=16, decimal_places=4)
 
 
-class ExplanationSerializer(serializers.Serializer):
+class GradeExplanationSerializer(serializers.Serializer):
     method = serializers.CharField()
-    lines = LineSerializer(many=True)
+    lines = ExplanationLineSerializer(many=True)
     score = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     share = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
     tier = serializers.CharField()
@@ -121,7 +117,7 @@ class ExplanationSerializer(serializers.Serializer):
     tier_rule = serializers.CharField()
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class GradeChangeSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
 
@@ -132,22 +128,22 @@ class ChangeSerializer(serializers.ModelSerializer):
     def get_actor_name(self, change) -> str:
         return str(change.actor) if change.actor else ""
 
-    @extend_schema_field(ExplanationSerializer(allow_null=True))
+    @extend_schema_field(GradeExplanationSerializer(allow_null=True))
     def get_explanation(self, change):
         from ..explain import explain_score
 
-        return ExplanationSerializer(explain_score(change.score)).data if change.score else None
+        return GradeExplanationSerializer(explain_score(change.score)).data if change.score else None
 
 
 class CustomerGradeSerializer(serializers.Serializer):
     customer = serializers.IntegerField()
     tier = serializers.CharField()
-    explanation = ExplanationSerializer(allow_null=True)
+    explanation = GradeExplanationSerializer(allow_null=True)
     run = serializers.IntegerField(allow_null=True)
     pending = ProposalSerializer(allow_null=True)
-    history = ChangeSerializer(many=True)
+    history = GradeChangeSerializer(many=True)
 
 
-class OverrideSerializer(serializers.Serializer):
+class GradeOverrideSerializer(serializers.Serializer):
     tier = serializers.CharField(max_length=20)
     reason = serializers.CharField(allow_blank=True, max_length=1000)

@@ -13,17 +13,17 @@ from kefu.org.permissions import require_capability
 from .. import selectors, services
 from ..filters import ProposalFilter
 from .serializers import (
-    ChangeSerializer,
     CustomerGradeSerializer,
-    DecidedSerializer,
-    DecisionSerializer,
-    ExplanationSerializer,
-    OverrideSerializer,
-    PresetSerializer,
+    GradeChangeSerializer,
+    GradeExplanationSerializer,
+    GradeOverrideSerializer,
+    GradingRunSerializer,
+    GradingSchemeSerializer,
+    GradingSchemeWriteSerializer,
+    ProposalDecisionSerializer,
+    ProposalsDecidedSerializer,
     ProposalSerializer,
-    RunSerializer,
-    SchemeSerializer,
-    SchemeWriteSerializer,
+    SchemePresetSerializer,
 )
 
 
@@ -38,7 +38,7 @@ def _rules_data(incoming) -> dict:
     retrieve=extend_schema(summary="One grading scheme"),
 )
 class SchemeViewSet(viewsets.GenericViewSet):
-    serializer_class = SchemeSerializer
+    serializer_class = GradingSchemeSerializer
     lookup_value_converter = "int"
     pagination_class = None  # a handful of rows
 
@@ -47,23 +47,23 @@ class SchemeViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         require_capability(request.user, "grading.view")
-        return Response(SchemeSerializer(self.get_queryset(), many=True).data)
+        return Response(GradingSchemeSerializer(self.get_queryset(), many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(SchemeSerializer(selectors.get_scheme_for_user(request.user, pk)).data)
+        return Response(GradingSchemeSerializer(selectors.get_scheme_for_user(request.user, pk)).data)
 
-    @extend_schema(request=SchemeWriteSerializer, responses={201: SchemeSerializer})
+    @extend_schema(request=GradingSchemeWriteSerializer, responses={201: GradingSchemeSerializer})
     def create(self, request):
         require_capability(request.user, "grading.configure")
-        incoming = SchemeWriteSerializer(data=request.data)
+        incoming = GradingSchemeWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         scheme = services.scheme_create(actor=request.user, data=_rules_data(incoming))
-        return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
+        return Response(GradingSchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SchemeWriteSerializer, responses=SchemeSerializer)
+    @extend_schema(request=GradingSchemeWriteSerializer, responses=GradingSchemeSerializer)
     def update(self, request, pk=None):
         scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.configure")
-        incoming = SchemeWriteSerializer(data=request.data)
+        incoming = GradingSchemeWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         if incoming.validated_data.get("version") is None:
             raise ValidationError({"version": _("Send the version you read, so that concurrent edits are detected.")})
@@ -73,29 +73,31 @@ class SchemeViewSet(viewsets.GenericViewSet):
             expected_version=incoming.validated_data["version"],
             data=_rules_data(incoming),
         )
-        return Response(SchemeSerializer(scheme).data)
+        return Response(GradingSchemeSerializer(scheme).data)
 
-    @extend_schema(request=PresetSerializer, responses={201: SchemeSerializer}, summary="Install a shipped scheme")
+    @extend_schema(
+        request=SchemePresetSerializer, responses={201: GradingSchemeSerializer}, summary="Install a shipped scheme"
+    )
     @action(detail=False, methods=["post"], url_path="install-preset")
     def install_preset(self, request):
         require_capability(request.user, "grading.configure")
-        incoming = PresetSerializer(data=request.data)
+        incoming = SchemePresetSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         scheme = services.scheme_install_preset(actor=request.user, preset=incoming.validated_data["preset"])
-        return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
+        return Response(GradingSchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: RunSerializer}, summary="Grade every customer now")
+    @extend_schema(request=None, responses={201: GradingRunSerializer}, summary="Grade every customer now")
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.run")
         run = services.grading_run(actor=request.user, scheme=scheme)
-        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return Response(GradingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=SchemeSerializer, summary="Make this the scheme the schedule runs")
+    @extend_schema(request=None, responses=GradingSchemeSerializer, summary="Make this the scheme the schedule runs")
     @action(detail=True, methods=["post"])
     def use(self, request, pk=None):
         scheme = selectors.get_scheme_for_user(request.user, pk, capability="grading.configure")
-        return Response(SchemeSerializer(services.scheme_put_in_use(actor=request.user, scheme=scheme)).data)
+        return Response(GradingSchemeSerializer(services.scheme_put_in_use(actor=request.user, scheme=scheme)).data)
 
 
 @extend_schema_view(
@@ -103,7 +105,7 @@ class SchemeViewSet(viewsets.GenericViewSet):
     retrieve=extend_schema(summary="One grading run with its rules as run"),
 )
 class RunViewSet(viewsets.GenericViewSet):
-    serializer_class = RunSerializer
+    serializer_class = GradingRunSerializer
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -112,10 +114,10 @@ class RunViewSet(viewsets.GenericViewSet):
     def list(self, request):
         require_capability(request.user, "grading.view")
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(RunSerializer(page, many=True).data)
+        return self.get_paginated_response(GradingRunSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(RunSerializer(selectors.get_run_for_user(request.user, pk)).data)
+        return Response(GradingRunSerializer(selectors.get_run_for_user(request.user, pk)).data)
 
 
 @extend_schema_view(list=extend_schema(summary="Grade proposals of customers in your scope"))
@@ -133,14 +135,14 @@ class ProposalViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(ProposalSerializer(page, many=True).data)
 
     @extend_schema(
-        request=DecisionSerializer,
-        responses=DecidedSerializer,
+        request=ProposalDecisionSerializer,
+        responses=ProposalsDecidedSerializer,
         summary="Approve or reject proposals in bulk (all or nothing)",
     )
     @action(detail=False, methods=["post"])
     def decide(self, request):
         require_capability(request.user, "grading.approve")
-        incoming = DecisionSerializer(data=request.data)
+        incoming = ProposalDecisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         if data["decision"] not in ("approve", "reject"):
@@ -174,16 +176,16 @@ class CustomerGradeViewSet(viewsets.GenericViewSet):
         return Response(_grade_data(request.user, customer))
 
     @extend_schema(
-        request=OverrideSerializer, responses=ChangeSerializer, summary="Set the grade by hand, with a reason"
+        request=GradeOverrideSerializer, responses=GradeChangeSerializer, summary="Set the grade by hand, with a reason"
     )
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         require_capability(request.user, "grading.override")
         customer = get_customer_for_user(request.user, pk)
-        incoming = OverrideSerializer(data=request.data)
+        incoming = GradeOverrideSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         change = services.grade_override(actor=request.user, customer=customer, **incoming.validated_data)
-        return Response(ChangeSerializer(change).data)
+        return Response(GradeChangeSerializer(change).data)
 
 
 def _grade_data(user, customer) -> dict:
@@ -192,8 +194,8 @@ def _grade_data(user, customer) -> dict:
     return {
         "customer": customer.pk,
         "tier": customer.tier,
-        "explanation": ExplanationSerializer(explanation).data if explanation else None,
+        "explanation": GradeExplanationSerializer(explanation).data if explanation else None,
         "run": grade["score"].run_id if grade["score"] else None,
         "pending": ProposalSerializer(grade["pending"]).data if grade["pending"] else None,
-        "history": ChangeSerializer(grade["history"], many=True).data,
+        "history": GradeChangeSerializer(grade["history"], many=True).data,
     }
