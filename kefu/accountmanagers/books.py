@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -25,6 +26,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -44,7 +46,7 @@ from kefu.customers.selectors import customer_search, customers_visible_to
 from kefu.customers.tiers import TierInfo, all_tiers
 from kefu.grading.choices import ProposalStatus
 from kefu.grading.models import GradeProposal
-from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, ManagerLevel, Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
 from kefu.org.selectors import unit_ids_under
@@ -97,19 +99,21 @@ def book_managers_visible_to(user) -> QuerySet[User]:
     supervisor those of the units under their own, auditors and admins all; nobody else any.
     Managers who have left stay listed while they still hold customers (their book is what a
     re-assignment has to empty)."""
+    holding = Exists(Customer.objects.filter(account_manager=OuterRef("pk")))
+    return _managers_in_scope(user).filter(Q(is_active=True) | holding)
+
+
+def _managers_in_scope(user) -> QuerySet[User]:
     if not has_capability(user, "books.view"):
         return User.objects.none()
     managers = User.objects.filter(role=Role.ACCOUNT_MANAGER)
     if user.role == Role.ACCOUNT_MANAGER:
-        managers = managers.filter(pk=user.pk)
-    elif user.role in SUPERVISING_ROLES:
-        if not user.org_unit_id:
-            return User.objects.none()
-        managers = managers.filter(org_unit_id__in=unit_ids_under(user.org_unit.path))
-    elif user.role not in WHOLE_ORGANISATION_ROLES:
-        return User.objects.none()
-    holding = Exists(Customer.objects.filter(account_manager=OuterRef("pk")))
-    return managers.filter(Q(is_active=True) | holding)
+        return managers.filter(pk=user.pk)
+    if user.role in SUPERVISING_ROLES and user.org_unit_id:
+        return managers.filter(org_unit_id__in=unit_ids_under(user.org_unit.path))
+    if user.role in WHOLE_ORGANISATION_ROLES:
+        return managers
+    return User.objects.none()
 
 
 def own_book(user) -> User | None:
@@ -343,48 +347,82 @@ class Spread:
 MANAGER_ORDERINGS = ("name", "-customers", "customers", "-load")
 
 
+@dataclass(frozen=True)
+class ManagerRef:
+    """A manager as the overview lists them (read as plain values: two thousand model
+    instances with their units and profiles cost more than the rest of the page)."""
+
+    pk: int
+    full_name: str
+    username: str
+    is_active: bool
+    unit_name: str
+
+
+# How long a viewer's overview, worked out from one snapshot, is kept in Django's cache: it is
+# keyed by the snapshot's time and the profiles' last change, so a recount or an edited profile
+# is seen at once; a manager's renaming or leaving shows with the next recount.
+OVERVIEW_SECONDS = 15 * 60
+
+
 def books_overview(viewer, *, ordering: str = "name") -> dict:
     """The supervisors' page: every book in the viewer's scope with its load by tier, capacity
     and load against it; the spread of customers per manager overall and per grid (a grid's
     managers: those holding customers there and those whose profile serves it); customers
     without a manager, by tier. Read from the snapshot (counted when `refreshed_at` says); a
     snapshot never taken is taken first."""
-    if not BookLoad.objects.exists() and Customer.objects.exists():
-        books_refresh()
-    loads = list(book_loads_visible_to(viewer).values_list("manager_id", "grid", "tier", "customers", "refreshed_at"))
+    refreshed_at = BookLoad.objects.values_list("refreshed_at", flat=True).first()  # one refresh, one time
+    if refreshed_at is None and Customer.objects.exists():
+        refreshed_at = datetime.fromisoformat(books_refresh()["refreshed_at"])
+    profiles = ManagerProfile.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = profiles["changed"].timestamp() if profiles["changed"] else 0
+    counted = refreshed_at.timestamp() if refreshed_at else 0
+    key = f"books.overview:{viewer.pk}:{viewer.role}:{viewer.org_unit_id}:{counted}:{profiles['n']}:{changed}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = _overview(viewer, refreshed_at)
+        cache.set(key, overview, OVERVIEW_SECONDS)
+    return {**overview, "managers": sorted(overview["managers"], key=_manager_sort_key(ordering))}
+
+
+def _overview(viewer, refreshed_at) -> dict:
+    scoped = book_loads_visible_to(viewer)
+    loads = scoped.values_list("manager_id", "grid", "tier", "customers")
     tiers = [tier for tier in all_tiers() if tier.active]
-    refreshed_at = max((load[4] for load in loads), default=None)
     per_manager: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_grid: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     unassigned: dict[str, int] = defaultdict(int)
-    for manager_id, grid, tier, customers, _at in loads:
+    for manager_id, grid, tier, customers in loads:
         if manager_id is None:
             unassigned[tier] += customers
             continue
         per_manager[manager_id][tier] += customers
         per_grid[grid][manager_id] += customers
-    managers = {
-        user.pk: user
-        for user in User.objects.filter(
-            Q(pk__in=book_managers_visible_to(viewer).values("pk")) | Q(pk__in=list(per_manager))
-        )
-        .select_related("org_unit")
-        .only("id", "full_name", "username", "is_active", "org_unit__name")
-    }
-    profiles = {profile.user_id: profile for profile in ManagerProfile.objects.filter(user_id__in=list(managers))}
-    for manager_id, profile in profiles.items():
-        for grid in profile.grids:
-            per_grid[grid].setdefault(manager_id, 0)
+    # The active managers of the scope, and whoever holds customers the viewer sees (a manager
+    # who left, one of another unit): subqueries, not lists of two thousand ids.
+    active = _managers_in_scope(viewer).filter(is_active=True).values("pk")
+    holding = scoped.filter(manager__isnull=False).values("manager_id")
+    listed = User.objects.filter(Q(pk__in=active) | Q(pk__in=holding)).values_list(
+        "pk", "full_name", "username", "is_active", "org_unit__name",
+        "manager_profile__level", "manager_profile__capacity", "manager_profile__grids",
+    )  # fmt: skip
+    managers, profiles = {}, {}
+    for pk, full_name, username, is_active, unit_name, level, capacity, grids in listed:
+        managers[pk] = ManagerRef(pk, full_name, username, is_active, unit_name or "")
+        profiles[pk] = (level or "", capacity or 0)
+        for grid in grids or ():
+            per_grid[grid].setdefault(pk, 0)  # a grid the manager serves, holding none there yet
+    levels = dict(ManagerLevel.choices)
     rows = []
-    for manager_id, user in managers.items():
+    for manager_id, manager in managers.items():
         by_tier = per_manager.get(manager_id, {})
-        profile = profiles.get(manager_id)
+        level, capacity = profiles.get(manager_id, ("", 0))
         total = sum(by_tier.values())
-        capacity = profile.capacity if profile else 0
         rows.append(
             {
-                "manager": user,
-                "profile": profile,
+                "manager": manager,
+                "level": level or None,
+                "level_label": levels.get(level, ""),
                 "customers": total,
                 "by_tier": [by_tier.get(tier.code, 0) for tier in tiers],
                 "capacity": capacity,
@@ -392,7 +430,6 @@ def books_overview(viewer, *, ordering: str = "name") -> dict:
                 "over_capacity": bool(capacity) and total > capacity,
             }
         )
-    rows.sort(key=_manager_sort_key(ordering))
     grids = [{"grid": grid, "spread": Spread.of(list(counts.values()))} for grid, counts in per_grid.items() if grid]
     grids.sort(key=lambda row: (-row["spread"].spread, row["grid"]))
     return {

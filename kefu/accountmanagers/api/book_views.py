@@ -63,7 +63,7 @@ class ManagerLoadSerializer(serializers.Serializer):
     manager = serializers.IntegerField(source="manager.pk")
     manager_name = serializers.CharField(source="manager.full_name")
     active = serializers.BooleanField(source="manager.is_active")
-    level = serializers.CharField(source="profile.level", allow_null=True, default=None)
+    level = serializers.CharField(allow_null=True)
     customers = serializers.IntegerField()
     by_tier = serializers.SerializerMethodField()
     capacity = serializers.IntegerField()

@@ -157,7 +157,7 @@ def test_snapshot_agrees_with_the_live_scope_of_each_viewer(supervisor, admin_us
     for viewer in (supervisor, admin_user, manager):
         overview = books.books_overview(viewer)
         for row in overview["managers"]:
-            assert row["customers"] == books.book_customers(viewer, row["manager"]).count()
+            assert row["customers"] == books.book_customers(viewer, row["manager"].pk).count()
 
 
 def test_refresh_replaces_the_snapshot(supervisor, east_books, org):
@@ -183,3 +183,21 @@ def test_a_manager_who_left_stays_listed_while_holding_customers(supervisor, man
     own_customer.account_manager = None
     own_customer.save()
     assert list(books.book_managers_visible_to(supervisor)) == []
+
+
+def test_an_edited_profile_shows_at_once_without_a_recount(supervisor, east_books):
+    books.books_refresh()
+    assert books.books_overview(supervisor, ordering="-customers")["managers"][0]["capacity"] == 2
+    profile = ManagerProfile.objects.get(user=east_books["first"])
+    profile.capacity = 8
+    profile.save()
+    row = books.books_overview(supervisor, ordering="-customers")["managers"][0]
+    assert (row["capacity"], row["load_percent"], row["over_capacity"]) == (8, 50, False)
+
+
+def test_a_supervisor_moved_to_another_unit_sees_its_books_at_once(supervisor, east_books, other_manager, org):
+    books.books_refresh()
+    assert other_manager.pk not in [row["manager"].pk for row in books.books_overview(supervisor)["managers"]]
+    supervisor.org_unit = org["west"]
+    supervisor.save()
+    assert [row["manager"].pk for row in books.books_overview(supervisor)["managers"]] == [other_manager.pk]
