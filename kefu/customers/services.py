@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditEvent
-from kefu.audit.services import audit_record, diff, snapshot
+from kefu.audit.services import audit_entry, audit_record, audit_records, diff, snapshot
 from kefu.core.errors import ConflictError, ServiceError
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
@@ -335,3 +337,105 @@ def key_person_delete(*, actor, person: KeyPerson) -> None:
         changes={k: [v, None] for k, v in snapshot(person, KEY_PERSON_FIELDS).items() if v not in ("", None, False)},
     )
     person.delete()
+
+
+def customers_set_tier(*, actor, tiers: dict[int, str], summary: str = "") -> list[tuple[int, str, str]]:
+    """Give customers new tiers (`{customer_id: tier code}`), set-based: one UPDATE per tier and
+    one audit entry per customer whose tier changed. Grading's approvals and overrides write
+    through it (the caller checks scope and capability). Returns (id, before, after) of each
+    change; a code that is not an active tier is refused, naming the field `tier`."""
+    from .tiers import active_tiers
+
+    if not tiers:
+        return []
+    codes = {tier.code for tier in active_tiers()}
+    unknown = sorted(set(tiers.values()) - codes)
+    if unknown:
+        raise ValidationError({"tier": _("Not an active customer tier: %(codes)s") % {"codes": ", ".join(unknown)}})
+    with transaction.atomic():
+        current = {
+            pk: (tier, name)
+            for pk, tier, name in Customer.objects.select_for_update()
+            .filter(pk__in=list(tiers))
+            .values_list("pk", "tier", "name")
+        }
+        changed = [(pk, current[pk][0], tiers[pk]) for pk in sorted(current) if current[pk][0] != tiers[pk]]
+        by_tier: dict[str, list[int]] = {}
+        for pk, _before, after in changed:
+            by_tier.setdefault(after, []).append(pk)
+        for code, ids in by_tier.items():
+            for start in range(0, len(ids), 5000):
+                Customer.objects.filter(pk__in=ids[start : start + 5000]).update(
+                    tier=code, version=F("version") + 1, updated_at=timezone.now()
+                )
+        audit_records(
+            audit_entry(
+                actor=actor,
+                action=AuditAction.UPDATED,
+                target_type=Customer._meta.label_lower,
+                target_id=pk,
+                target_repr=current[pk][1],
+                customer_id=pk,
+                changes={"tier": [before, after]},
+                summary=summary,
+            )
+            for pk, before, after in changed
+        )
+        if changed:
+            hooks.tiers_changed([pk for pk, _before, _after in changed])
+    return changed
+
+
+
+def customers_set_managers(*, actor, moves, summary: str = "") -> list[tuple[int, int | None, int]]:
+    """Give customers their new account manager, set-based: a few UPDATEs per new manager and one
+    audit entry per customer moved. The account-manager assignment (plans, departures, manual
+    assignment) writes through it; the caller checks scope, roles and capability.
+
+    `moves` yields (customer id, expected manager id or None, new manager id, new service unit id
+    or None). A customer moves only if its manager is still the expected one: someone else's change
+    since the plan was worked out is kept, never overwritten (rows are locked, then checked). Its
+    service unit becomes the new manager's unit when there is one, and its version goes up, so an
+    edit form opened before answers "reload". Returns (customer id, before, after) of each move.
+    """
+    wanted = {pk: (before, after, unit) for pk, before, after, unit in moves}
+    moved, entries = [], []
+    targets: dict[tuple[int, int | None], list[int]] = {}
+    with transaction.atomic():
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 5000):
+            rows = (
+                Customer.objects.select_for_update()
+                .filter(pk__in=ids[start : start + 5000])
+                .values_list("pk", "account_manager_id", "org_unit_id", "name")
+            )
+            for pk, current, old_unit, name in rows:
+                before, after, unit = wanted[pk]
+                if current != before or current == after:
+                    continue
+                targets.setdefault((after, unit), []).append(pk)
+                changes = {"account_manager_id": [before, after]}
+                if unit is not None and unit != old_unit:
+                    changes["org_unit_id"] = [old_unit, unit]
+                entries.append(
+                    audit_entry(
+                        actor=actor,
+                        action=AuditAction.UPDATED,
+                        target_type="customers.customer",
+                        target_id=pk,
+                        target_repr=name,
+                        customer_id=pk,
+                        changes=changes,
+                        summary=summary,
+                    )
+                )
+                moved.append((pk, before, after))
+        at = timezone.now()
+        for (after, unit), pks in targets.items():
+            fields = {"account_manager_id": after, "version": F("version") + 1, "updated_at": at}
+            if unit is not None:
+                fields["org_unit_id"] = unit
+            for start in range(0, len(pks), 5000):
+                Customer.objects.filter(pk__in=pks[start : start + 5000]).update(**fields)
+        audit_records(entries)
+    return moved

@@ -237,3 +237,17 @@ def test_an_override_outside_the_scope_is_not_found(via, client_for, supervisor,
 def test_the_service_refuses_an_override_outside_the_scope(supervisor, west_customer):
     with pytest.raises(PermissionDeniedError):
         services.grade_override(actor=supervisor, customer=west_customer, tier="三星", reason="理由")
+
+
+@pytest.mark.django_db
+def test_a_grade_set_to_a_green_channel_tier_moves_the_customers_open_requests(supervisor, manager, east_customer):
+    from kefu.tickets.models import Ticket
+    from kefu.tickets.tests.factories import TicketFactory, install_workflows
+
+    install_workflows()
+    ticket = TicketFactory(customer=east_customer, owner=manager)
+    assert not Ticket.objects.get(pk=ticket.pk).green_channel
+
+    services.grade_override(actor=supervisor, customer=east_customer, tier="三星", reason="集团战略客户")
+
+    assert Ticket.objects.get(pk=ticket.pk).green_channel  # 三星 carries the green channel
