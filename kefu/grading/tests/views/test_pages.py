@@ -144,3 +144,11 @@ def test_a_run_from_the_page_makes_proposals(client_for, admin_user, graded):
     response = client_for(admin_user).post(reverse("grading:scheme_run", args=[scheme.pk]))
     assert response.status_code == 302
     assert GradeProposal.objects.filter(customer=graded, to_tier="三星").exists()
+
+
+@pytest.mark.django_db
+def test_the_workbench_counts_proposals_awaiting_the_supervisors_approval(client_for, supervisor, manager, graded):
+    cards = client_for(supervisor).get(reverse("workbench")).context["cards"]
+    assert {"title": "等级调整建议", "value": 1} in [{k: c[k] for k in ("title", "value")} for c in cards]
+    cards = client_for(manager).get(reverse("workbench")).context["cards"]
+    assert "等级调整建议" not in [c["title"] for c in cards]  # a manager does not approve
