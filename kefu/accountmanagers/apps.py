@@ -11,5 +11,7 @@ class AccountManagersConfig(AppConfig):
         from kefu.core.jobs import register_periodic_job
 
         from . import book_workbench  # noqa: F401  (registers the books' workbench cards)
+        from .handover import open_requests, register_handover_provider
 
+        register_handover_provider("requests", open_requests)
         register_periodic_job("books_refresh", "kefu.accountmanagers.book_tasks.books_refresh_task", every_seconds=600)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.models import TimeStampedModel, VersionedModel
 from kefu.org.choices import ManagerLevel
 
+from .choices import MoveReason, PlanKind, PlanStatus
+
 
 class ManagerProfile(TimeStampedModel, VersionedModel):
     """What assignment needs to know of an account manager (客户经理): level, capacity, where and
@@ -67,3 +69,121 @@ class BookLoad(models.Model):
 
     def __str__(self):
         return f"{self.manager_id or '-'} {self.grid or '-'} {self.tier or '-'}: {self.customers}"
+
+
+class AssignmentPlan(models.Model):
+    """A worked-out assignment of customers to managers, shown before anything is saved.
+
+    Running the automatic assignment (or a departure) writes a plan and its moves, never a
+    customer; applying it moves the customers through `customers.services` and, for a departure,
+    hands the leaving manager's open work over. A plan is applied once: its status is claimed with
+    a conditional update, so a double click or two supervisors at once apply it once.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.AUTOMATIC)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    leaving = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leaving account manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receives other open work"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    customers_considered = models.PositiveIntegerField(_("customers considered"), default=0)
+    moves_count = models.PositiveIntegerField(_("customers to move"), default=0)
+    unplaced = models.PositiveIntegerField(_("customers no manager fits"), default=0)
+    applied_count = models.PositiveIntegerField(_("customers moved"), default=0)
+    stale_count = models.PositiveIntegerField(_("moves skipped (changed since)"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment plan")
+        verbose_name_plural = _("assignment plans")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class AssignmentMove(models.Model):
+    """One customer's move in a plan: from whom, to whom and why (the preview lists these)."""
+
+    plan = models.ForeignKey(AssignmentPlan, on_delete=models.CASCADE, related_name="moves")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE)
+    from_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    to_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
+
+    class Meta:
+        verbose_name = _("assignment move")
+        verbose_name_plural = _("assignment moves")
+        indexes = [models.Index(fields=["plan", "id"], name="move_plan_idx")]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.from_manager_id} → {self.to_manager_id}"
+
+
+class Handover(models.Model):
+    """What a receiving manager took over from a leaving one (交接记录): customers, open requests,
+    and whatever later apps hand over (callbacks, visits, tasks through `handover.register_handover_provider`).
+
+    `items` lists each kind with its count and the first rows ({kind, label, count, refs: [[id, text, url]]});
+    the receiving manager acknowledges it (audited).
+    """
+
+    plan = models.ForeignKey(
+        AssignmentPlan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handed over by"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken over by"),
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    items = models.JSONField(_("items"), default=list, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["to_user", "-id"], name="handover_to_idx")]
+
+    def __str__(self):
+        return f"{self.from_user} → {self.to_user}"

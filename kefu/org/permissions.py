@@ -48,6 +48,18 @@ _GRADING = {
 }
 ROLE_CAPABILITIES = {role: capabilities | _GRADING.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
 
+# Account managers' profiles, assignment plans and handovers (kefu.accountmanagers): seen within
+# one's scope; supervisors (their subtree) and admins run the assignment, departures and hand assignment.
+_MANAGERS = {
+    Role.ACCOUNT_MANAGER: {"managers.view"},
+    Role.SUPERVISOR: {"managers.view", "managers.manage"},
+    Role.AUDITOR: {"managers.view"},
+    Role.ADMIN: {"managers.view", "managers.manage"},
+}
+ROLE_CAPABILITIES = {
+    role: capabilities | _MANAGERS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
+}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(

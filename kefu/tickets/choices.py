@@ -63,6 +63,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     REMINDED = "reminded", _("Reminder sent")
     CUSTOMER_LINKED = "customer_linked", _("Linked to a customer")
+    HANDED_OVER = "handed_over", _("Handed over by a leaving account manager")
 
 
 class TransferStatus(models.TextChoices):

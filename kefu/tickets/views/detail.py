@@ -40,6 +40,7 @@ EVENT_ICONS = {
     EventKind.REMINDED: "bell",
     EventKind.CUSTOMER_LINKED: "link-45deg",
     EventKind.SUPERVISION_LIFTED: "eye-slash",
+    EventKind.HANDED_OVER: "person-gear",
 }
 
 
