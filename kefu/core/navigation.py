@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem(_("New request"), "tickets:create", "plus-circle", "tickets.create"),
     NavItem(_("Customers"), "customers:list", "people", "customers.view"),
     NavItem(_("Books"), "accountmanagers:books_index", "briefcase", "books.view"),
+    NavItem(_("Account managers"), "accountmanagers:managers", "person-badge", "managers.view"),
     NavItem(_("Import customers"), "customers:import_start", "upload", "customers.import"),
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
     NavItem(_("Customer grading"), "grading:index", "award", "grading.view"),
