@@ -101,6 +101,8 @@ def _rfm(tiers: list[str]) -> dict:
 def _bands(tiers: list[str], key: str, limits: list[str]) -> list[dict]:
     """Three bands on the top three tiers; with fewer tiers the last one takes the rest."""
     used = tiers[: len(limits)]
+    if not used:
+        return []  # no active tier: the rulebook says so
     limits = limits[: len(used) - 1] + limits[-1:]
     return [{"tier": tier, key: limit} for tier, limit in zip(used, limits, strict=True)]
 
