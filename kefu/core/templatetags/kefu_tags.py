@@ -44,3 +44,22 @@ def _option(value: str, label, is_selected: bool) -> str:
     if is_selected:
         return format_html('<option value="{}" selected>{}</option>', value, label)
     return format_html('<option value="{}">{}</option>', value, label)
+
+
+# Bootstrap's class for each kind of input, for a widget whose form did not give one (Django's
+# login and password forms): every field drawn by components/field.html looks the same.
+_WIDGET_CLASSES = {"checkbox": "form-check-input", "select": "form-select", "radio": "form-check-input"}
+
+
+@register.filter
+def styled(field):
+    """The field's input with Bootstrap's class for its kind (unless the form gave one) and, when
+    refused, `is-invalid`: the red border goes with the error text below it."""
+    widget = field.field.widget
+    css = widget.attrs.get("class")
+    if not css:
+        kind = getattr(widget, "input_type", None) or ("select" if widget.__class__.__name__.endswith("Select") else "")
+        css = _WIDGET_CLASSES.get(kind, "form-control")
+    elif not field.errors:
+        return field
+    return field.as_widget(attrs={"class": f"{css} is-invalid" if field.errors else css})
