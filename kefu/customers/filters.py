@@ -10,6 +10,7 @@ from kefu.core.filters import FilterSet, IdFilter, codes
 from . import selectors
 from .choices import CustomerKind, CustomerStatus, SourceChannel
 from .models import Customer
+from .tiers import all_tiers
 
 
 class CustomerFilter(FilterSet):
@@ -18,7 +19,8 @@ class CustomerFilter(FilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("customer type"), choices=codes(CustomerKind))
     status = django_filters.ChoiceFilter(label=_("status"), choices=codes(CustomerStatus))
-    tier = django_filters.CharFilter(label=_("tier"))
+    # Any tier's code, retired ones too (customers may still have them); read when the filter checks.
+    tier = django_filters.ChoiceFilter(label=_("tier"), choices=lambda: [(t.code, t.code) for t in all_tiers()])
     region = django_filters.CharFilter(label=_("region"))
     grid = django_filters.CharFilter(label=_("grid"))
     industry = django_filters.CharFilter(label=_("industry"))

@@ -1,5 +1,7 @@
 """Forms render fields and parse input; the rules are in validation.py and services.py."""
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from kefu.core.masking import mask_id_number, mask_phone
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
+from .tiers import tier_choices
 from .validation import clean_customer_data, clean_key_person_data
 
 
@@ -56,6 +59,13 @@ class CustomerForm(forms.ModelForm):
         # The parent picker is a number box: a select over millions of customers would not load.
         self.fields["parent"].widget = forms.NumberInput()
         self.fields["parent"].help_text = _("Internal id of the parent organisation, if this is a member or branch.")
+        # The tiers as a list, top first, by label; a tier retired since stays on offer for the
+        # customer that has it, so that saving the form keeps it.
+        current_tier = self.instance.tier if self.instance.pk else ""
+        self.fields["tier"] = forms.ChoiceField(
+            label=_("tier"), required=False, choices=[("", "—"), *tier_choices(keep=current_tier)]
+        )
+        self.current_tier = current_tier
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -83,7 +93,7 @@ class CustomerForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _check_with_rulebook(self, clean_customer_data)
+        _check_with_rulebook(self, functools.partial(clean_customer_data, current_tier=self.current_tier))
         return cleaned
 
     def _post_clean(self):

@@ -15,6 +15,7 @@ from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_phone
 from kefu.core.text import check_text
 
 from .choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
+from .tiers import active_tiers
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
@@ -64,12 +65,14 @@ def _check_texts(clean: dict, errors: dict, *, multiline: tuple[str, ...]) -> No
         check_text(value, field, errors, multiline=field in multiline)
 
 
-def clean_customer_data(raw: dict) -> dict:
-    """Clean the customer fields present in `raw`; raise ValidationError naming each bad field."""
+def clean_customer_data(raw: dict, *, current_tier: str = "") -> dict:
+    """Clean the customer fields present in `raw`; raise ValidationError naming each bad field.
+
+    `current_tier` is the tier the customer has now: it may stay even if it was retired since."""
     errors: dict[str, str] = {}
     clean: dict = {}
     for field in (
-        "code", "name", "address", "region", "grid", "industry", "tier",
+        "code", "name", "address", "region", "grid", "industry",
         "contract_no", "competitor_info", "notes",
     ):  # fmt: skip
         if field in raw:
@@ -85,6 +88,8 @@ def clean_customer_data(raw: dict) -> dict:
         clean["source_channel"] = _choice(raw["source_channel"], SourceChannel.choices, "source_channel", errors)
     if "credit_rating" in raw:
         clean["credit_rating"] = _choice(raw["credit_rating"], CreditRating.choices, "credit_rating", errors)
+    if "tier" in raw:
+        clean["tier"] = _clean_tier(raw["tier"], current_tier, errors)
     _clean_phones(raw, clean, errors)
     _clean_identifiers(raw, clean, errors)
     if "email" in raw:
@@ -94,6 +99,23 @@ def clean_customer_data(raw: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _clean_tier(raw, current: str, errors) -> str:
+    """A tier's code or label, among the active tiers (Tier rows); the customer's present tier
+    may stay even if an admin retired it since."""
+    value = _text(raw)
+    if not value or value == current:
+        return value
+    for tier in active_tiers():
+        if value in (tier.code, tier.label):
+            return tier.code
+    allowed = "、".join(tier.label for tier in active_tiers())
+    errors["tier"] = _("“%(value)s” is not an active customer tier: %(allowed)s") % {
+        "value": value,
+        "allowed": allowed or "—",
+    }
+    return ""
 
 
 def _clean_phones(raw, clean, errors):

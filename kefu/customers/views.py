@@ -24,6 +24,7 @@ from .filters import CustomerFilter
 from .forms import CustomerForm, KeyPersonForm, NoteForm
 from .models import Tag
 from .panels import customer_panels
+from .tiers import all_tiers
 from .timeline import customer_timeline
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +51,7 @@ def customer_list(request):
         "channels": SourceChannel.choices,
         "managers": account_managers_visible_to(request.user).only("id", "full_name"),
         "tags": Tag.objects.all(),
+        "tiers": [(tier.code, tier.label) for tier in all_tiers()],
         "can_create": has_capability(request.user, "customers.create"),
         "can_export": has_capability(request.user, "customers.export"),
     }

@@ -5,7 +5,8 @@ from rest_framework import serializers
 from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
 from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
-from kefu.customers.models import Customer, KeyPerson
+from kefu.customers.models import Customer, KeyPerson, Tier
+from kefu.customers.tiers import is_green_channel
 from kefu.org.models import User
 from kefu.org.selectors import account_managers_visible_to
 
@@ -29,17 +30,21 @@ class CustomerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="masked_phone", read_only=True)
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
     account_manager_name = serializers.CharField(source="account_manager.full_name", read_only=True, default="")
+    green_channel = serializers.SerializerMethodField(help_text="Whether the customer's tier has the green channel.")
     tags = serializers.SerializerMethodField()
 
     class Meta:
         model = Customer
         fields = [
             "id", "code", "kind", "name", "status", "mobile", "phone", "email", "id_number", "org_code",
-            "address", "region", "grid", "industry", "source_channel", "tier", "credit_rating",
+            "address", "region", "grid", "industry", "source_channel", "tier", "green_channel", "credit_rating",
             "contract_no", "birthday", "notes", "competitor_info", "parent", "account_manager",
             "account_manager_name", "org_unit", "has_valid_phone", "tags", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_green_channel(self, customer) -> bool:
+        return is_green_channel(customer.tier)
 
     def get_tags(self, customer) -> list[str]:
         return [tag.name for tag in customer.tags.all()]
@@ -73,7 +78,9 @@ class CustomerWriteSerializer(serializers.Serializer):
     grid = serializers.CharField(required=False, allow_blank=True)
     industry = serializers.CharField(required=False, allow_blank=True)
     source_channel = text_choice(SourceChannel.choices, required=False, allow_blank=True)
-    tier = serializers.CharField(required=False, allow_blank=True)
+    tier = serializers.CharField(
+        required=False, allow_blank=True, help_text="An active tier's code or label (GET /api/v1/tiers/)."
+    )
     credit_rating = text_choice(CreditRating.choices, required=False, allow_blank=True)
     contract_no = serializers.CharField(required=False, allow_blank=True)
     birthday = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -126,3 +133,10 @@ class RevealSerializer(serializers.Serializer):
 class RevealedSerializer(serializers.Serializer):
     field = serializers.CharField()
     value = serializers.CharField()
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["code", "label", "rank", "green_channel", "required_manager_level", "active"]
+        read_only_fields = fields

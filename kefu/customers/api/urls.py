@@ -1,9 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import CustomerViewSet, KeyPersonViewSet
+from .views import CustomerViewSet, KeyPersonViewSet, TierViewSet
 
 # Ids are integers in the paths and the schema: `/customers/abc/` does not match (404).
 router = SimpleRouter(use_regex_path=False)
 router.register("customers", CustomerViewSet, basename="api-customer")
 router.register("key-persons", KeyPersonViewSet, basename="api-key-person")
+router.register("tiers", TierViewSet, basename="api-tier")
 urlpatterns = router.urls

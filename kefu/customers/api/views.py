@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from kefu.core.filters import IdField
 from kefu.customers import selectors, services
 from kefu.customers.filters import CustomerFilter
+from kefu.customers.models import Tier
 from kefu.org.permissions import require_capability
 
 from .serializers import (
@@ -22,6 +23,7 @@ from .serializers import (
     KeyPersonWriteSerializer,
     RevealedSerializer,
     RevealSerializer,
+    TierSerializer,
 )
 
 
@@ -162,3 +164,19 @@ class KeyPersonViewSet(viewsets.ViewSet):
         person = selectors.get_key_person_for_user(request.user, pk, capability="customers.change")
         services.key_person_delete(actor=request.user, person=person)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(summary="The customer tiers, top first (active and retired)"))
+class TierViewSet(viewsets.GenericViewSet):
+    """The customer tiers (客户等级): the codes `tier` accepts (the active ones), their labels, and
+    what each brings (green channel, the manager level it needs). Any signed-in user may read them:
+    they are configuration, like workflow states."""
+
+    serializer_class = TierSerializer
+    pagination_class = None  # a handful of rows
+
+    def get_queryset(self):
+        return Tier.objects.order_by("rank", "code")
+
+    def list(self, request):
+        return Response(TierSerializer(self.get_queryset(), many=True).data)
