@@ -47,6 +47,7 @@ def books_overview(request):
         **overview,
         "grids": grids,
         "grids_hidden": len(overview["grids"]) - len(grids),
+        "unassigned_tiers": [(tier, n) for tier, n in overview["unassigned_by_tier"] if n],
         "page_obj": page,
         "ordering": ordering,
         "can_refresh": has_capability(request.user, "books.refresh"),

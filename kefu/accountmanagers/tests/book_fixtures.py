@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from kefu.customers.models import CustomerNote
+from kefu.core import config_cache
+from kefu.customers.models import CustomerNote, Tier
 from kefu.grading.choices import ProposalStatus, RunTrigger
 from kefu.grading.models import GradeProposal, GradingRun, GradingScheme
 from kefu.tickets.tests.factories import TicketFactory, install_workflows
@@ -30,3 +31,11 @@ def request_of(customer, owner, *, closed_at=None, created_at=None):
     if created_at is not None:
         type(ticket).objects.filter(pk=ticket.pk).update(created_at=created_at)
     return ticket
+
+
+def default_tiers() -> None:
+    """The tiers data migration 0005 makes (三星 green channel, 二星, 一星): a browser test's
+    database is emptied after each test, data migrations included."""
+    for code, rank, green in (("三星", 1, True), ("二星", 2, False), ("一星", 3, False)):
+        Tier.objects.get_or_create(code=code, defaults={"label": code, "rank": rank, "green_channel": green})
+    config_cache.forget_here()
