@@ -85,6 +85,7 @@ class _Engine:
         self.origin: dict[int, int | None] = {}
         self.reason: dict[int, str] = {}
         self.start: dict[int, int] = {}  # each manager's customers before this run
+        self.fit_keys: dict[int, set] = {}  # the classes each manager fits (for chains)
 
     def fitting(self, key: tuple) -> list[Manager]:
         managers = self.classes.get(key)
@@ -150,12 +151,12 @@ class _Engine:
         """Move one customer at a time from a fuller to an emptier fitting manager (≥ 2 apart):
         first only customers that move anyway in this run (placed now, or already moved), then,
         if that cannot even the counts, customers who would otherwise stay."""
+        order = sorted(self.held, key=lambda k: (-k[2], k[0] or "", k[1] or ""))
         for free_only in (True, False):
             for _round in range(max_rounds):
-                moved = 0
-                for key in sorted(self.held, key=lambda k: (-k[2], k[0] or "", k[1] or "")):
-                    moved += self._balance_class(key, free_only)
-                moved += self._chains(free_only)
+                moved = sum(self._balance_class(key, free_only) for key in order)
+                if not moved:  # chains only once single moves are done: they cost far more to find
+                    moved = self._chains(free_only)
                 if not moved:
                     break
 
@@ -180,11 +181,12 @@ class _Engine:
                 moved += 1
         return moved
 
-    def _chain_once(self, managers: list[Manager], free_only: bool) -> bool:
-        takers = sorted((m for m in managers if m.has_room()), key=lambda m: (m.load, m.id))
+    def _chain_once(self, managers: list[Manager], free_only: bool, tries: int = 3) -> bool:
+        """One chain between the grid's fullest and emptiest managers (a few of each)."""
+        takers = sorted((m for m in managers if m.has_room()), key=lambda m: (m.load, m.id))[:tries]
         if not takers:
             return False
-        for giver in sorted(managers, key=lambda m: (-m.load, m.id)):
+        for giver in sorted(managers, key=lambda m: (-m.load, m.id))[:tries]:
             if giver.load - takers[0].load < 2:
                 return False
             for taker in takers:
@@ -194,7 +196,14 @@ class _Engine:
                     return True
         return False
 
+    def _fits_keys(self, manager: Manager) -> set:
+        keys = self.fit_keys.get(manager.id)
+        if keys is None:
+            keys = self.fit_keys[manager.id] = {key for key in self.held if manager.fits(*key)}
+        return keys
+
     def _pass_on(self, giver: Manager, taker: Manager, free_only: bool) -> bool:
+        taker_keys = self._fits_keys(taker)
         for key in self.keys_of[giver.id]:
             if not self._gives(key, giver.id, free_only):
                 continue
@@ -202,7 +211,7 @@ class _Engine:
                 if middle.id in (giver.id, taker.id):
                     continue
                 for other in self.keys_of[middle.id]:
-                    if taker.fits(*other) and (
+                    if other in taker_keys and (
                         self._gives(other, middle.id, free_only) or (other == key and free_only)
                     ):
                         first = self.held[key][giver.id].pop()
