@@ -51,3 +51,34 @@ PRESETS: dict[str, list[tuple]] = {
         ("其他请求", "", "", (24, H), None, (7, WD)),
     ],
 }
+
+# The green channel (绿色通道, seed 002: "优质、优惠、优先", shorter limits for key accounts): for
+# each active tier that carries it, `sla_install_preset` adds these policies keyed on that tier
+# (customer_tier), so a top-tier customer's request gets about half the time. Same entries as
+# above; a policy with type and tier is more specific than one with the type alone.
+GREEN_CHANNEL: dict[str, list[tuple]] = {
+    "utility": [
+        ("投诉（绿色通道）", "complaint", "", (2, H), None, (2, WD)),
+        ("故障报修（绿色通道）", "repair", "", (10, M), (30, M), (3, H)),
+        ("咨询（绿色通道）", "inquiry", "", (4, H), None, (3, WD)),
+        ("业务办理（绿色通道）", "service", "", (4, H), None, (2, WD)),
+    ],
+    "telecom": [
+        ("投诉（绿色通道）", "complaint", "", (4, H), None, (5, CD)),
+        ("故障报修（绿色通道）", "repair", "", (1, H), (4, H), (24, H)),
+        ("业务办理（绿色通道）", "service", "", (4, H), None, (1, WD)),
+    ],
+    "government": [
+        ("投诉（绿色通道）", "complaint", "", (1, WH), None, (3, WD)),
+        ("业务办理（绿色通道）", "service", "", (4, WH), None, (3, WD)),
+    ],
+    "hotel": [
+        ("投诉（绿色通道）", "complaint", "", (15, M), None, (12, H)),
+        ("客房报修（绿色通道）", "repair", "", (5, M), (10, M), (2, H)),
+    ],
+    "generic": [
+        ("投诉（绿色通道）", "complaint", "", (4, H), None, (3, WD)),
+        ("报修（绿色通道）", "repair", "", (2, H), (8, H), (2, WD)),
+        ("其他请求（绿色通道）", "", "", (8, H), None, (5, WD)),
+    ],
+}

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record, diff, snapshot
 from kefu.core import config_cache
+from kefu.customers.tiers import green_channel_codes
 
 from .choices import DaySource
 from .models import BusinessCalendar, CalendarDay, SlaPolicy
-from .presets import PRESETS
+from .presets import GREEN_CHANNEL, PRESETS
 from .validation import parse_schedule
 
 _DAY_FIELDS = ["is_workday", "name", "source"]
@@ -133,17 +134,22 @@ def default_calendar() -> BusinessCalendar:
 
 @transaction.atomic
 def sla_install_preset(*, preset: str, calendar: BusinessCalendar | None = None) -> int:
-    """Create the preset's policies (once per preset); returns how many were made."""
+    """Create the preset's policies (once per preset), and its green-channel policies for each
+    active tier that carries the green channel (presets.GREEN_CHANNEL); returns how many were made."""
     if preset not in PRESETS:
         raise ValidationError({"preset": _("Unknown preset “%(name)s”.") % {"name": preset}})
     if SlaPolicy.objects.filter(preset=preset).exists():
         return 0
     calendar = calendar or default_calendar()
-    for name, ticket_type, priority, first, arrival, resolution in PRESETS[preset]:
+    entries = [(entry, "") for entry in PRESETS[preset]]
+    for tier in sorted(green_channel_codes()):
+        entries += [(entry, tier) for entry in GREEN_CHANNEL.get(preset, [])]
+    for (name, ticket_type, priority, first, arrival, resolution), tier in entries:
         fields = {
-            "name": name,
+            "name": f"{name} {tier}" if tier else name,
             "preset": preset,
             "ticket_type": ticket_type,
+            "customer_tier": tier,
             "priority": priority,
             "calendar": calendar,
         }
@@ -151,4 +157,4 @@ def sla_install_preset(*, preset: str, calendar: BusinessCalendar | None = None)
             if limit:
                 fields[metric], fields[f"{metric}_unit"] = limit
         SlaPolicy.objects.create(**fields)
-    return len(PRESETS[preset])
+    return len(entries)

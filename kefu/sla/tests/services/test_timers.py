@@ -233,9 +233,23 @@ def test_an_extension_keeps_the_earlier_warning_on_the_timeline(policy, agent, s
 
 
 def test_installing_a_preset_makes_its_policies_once(db):
-    assert sla_install_preset(preset="utility") == 8
+    assert sla_install_preset(preset="utility") == 8 + 4  # and four for the green channel's tier 三星
     assert sla_install_preset(preset="utility") == 0
-    assert SlaPolicy.objects.get(preset="utility", ticket_type="repair", priority="").arrival == 45
+    assert SlaPolicy.objects.get(preset="utility", ticket_type="repair", priority="", customer_tier="").arrival == 45
+    assert SlaPolicy.objects.get(preset="utility", ticket_type="repair", customer_tier="三星").arrival == 30
+
+
+def test_a_green_channel_customers_request_gets_the_presets_shorter_limits(agent, own_customer, org, monkeypatch):
+    """Seed 002's green channel: the utility preset answers a top-tier complaint in 2 working days, not 4."""
+    from kefu.customers.tests.factories import CustomerFactory
+
+    sla_install_preset(preset="utility")
+    top = CustomerFactory(name="大客户", tier="三星", account_manager=own_customer.account_manager)
+    ordinary = register(agent, own_customer, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    green = register(agent, top, when=moment("2026-03-02", 9), monkeypatch=monkeypatch)
+    assert clock(ordinary).due_at == moment("2026-03-06", 17, 30)  # Monday + 4 working days, close of business
+    assert clock(green).due_at == moment("2026-03-04", 17, 30)
+    assert clock(green, "first_response").due_at == moment("2026-03-02", 11)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -274,7 +288,7 @@ def test_install_preset_command_sets_up_workflows_categories_and_policies(db):
 
     call_command("install_preset", "hotel")
     call_command("install_preset", "hotel")
-    assert SlaPolicy.objects.filter(preset="hotel").count() == 4
+    assert SlaPolicy.objects.filter(preset="hotel").count() == 4 + 2  # two for the green channel
 
 
 def test_the_sweep_writes_no_row_per_request_and_the_timeline_shows_its_stamps(
