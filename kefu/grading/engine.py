@@ -55,38 +55,42 @@ def graded_customers():
     return Customer.objects.exclude(status=CustomerStatus.CLOSED)
 
 
-def _customer_rows():
-    since = Coalesce(F("customer_since"), TruncDate("created_at"))
-    return (
-        graded_customers()
-        .annotate(g_since=since)
-        .annotate(
-            g_id=F("id"),
-            g_tier=F("tier"),
-            g_credit=F("credit_rating"),
-            g_potential=F("potential"),
-            g_year=ExtractYear("g_since"),
-            g_month=ExtractMonth("g_since"),
-            g_day=ExtractDay("g_since"),
-        )
-        .values("g_id", "g_tier", "g_credit", "g_potential", "g_year", "g_month", "g_day")
-        .order_by()
+def _customer_rows(*, years: bool):
+    """The graded customers' own columns; the customer-since date's parts only when a criterion reads the years."""
+    rows = graded_customers().annotate(
+        g_id=F("id"), g_tier=F("tier"), g_credit=F("credit_rating"), g_potential=F("potential")
     )
+    fields = ["g_id", "g_tier", "g_credit", "g_potential"]
+    if years:
+        rows = rows.annotate(g_since=Coalesce(F("customer_since"), TruncDate("created_at"))).annotate(
+            g_year=ExtractYear("g_since"), g_month=ExtractMonth("g_since"), g_day=ExtractDay("g_since")
+        )
+        fields += ["g_year", "g_month", "g_day"]
+    return rows.values(*fields).order_by()
 
 
-def _volume_rows(start: date, end: date):
+# Which aggregates of the period's volumes each source needs (only those are computed).
+_VOLUME_AGGREGATES = {
+    Source.VOLUME_TOTAL: "v_volume", Source.MONTHLY_VOLUME: "v_volume",
+    Source.REVENUE_TOTAL: "v_revenue", Source.MONTHLY_REVENUE: "v_revenue",
+    Source.RECENCY_MONTHS: "v_last", Source.ACTIVE_MONTHS: "v_active",
+}  # fmt: skip
+
+
+def _volume_rows(start: date, end: date, aggregates: set[str]):
     busy = Q(volume__gt=0) | Q(revenue__gt=0)
+    available = {
+        "v_volume": Sum("volume"),
+        "v_revenue": Sum("revenue"),
+        "v_last": Max("period", filter=busy),
+        "v_active": Count("id", filter=busy),
+    }
+    wanted = {name: aggregate for name, aggregate in available.items() if name in aggregates}
     return (
         CustomerVolume.objects.filter(period__gte=start, period__lt=end)
         .values("customer_id")
-        .annotate(
-            v_customer=F("customer_id"),
-            v_volume=Sum("volume"),
-            v_revenue=Sum("revenue"),
-            v_last=Max("period", filter=busy),
-            v_active=Count("id", filter=busy),
-        )
-        .values("v_customer", "v_volume", "v_revenue", "v_last", "v_active")
+        .annotate(v_customer=F("customer_id"), **wanted)
+        .values("v_customer", *wanted)
         .order_by()
     )
 
@@ -165,15 +169,16 @@ def score_insert_sql(run_id: int, rules: dict, as_of: date) -> tuple[str, list]:
     """The one INSERT … SELECT of a run: every graded customer's values, score and tier."""
     sources = {criterion["source"] for criterion in rules["criteria"]}
     start, end = period_bounds(as_of, rules["period_months"])
-    customers_sql, customers_params = _compiled(_customer_rows())
+    customers_sql, customers_params = _compiled(_customer_rows(years=Source.YEARS in sources))
     from_sql, from_params = f"({customers_sql}) c", list(customers_params)
     if sources & VOLUME_SOURCES:
-        volumes_sql, volumes_params = _compiled(_volume_rows(start, end))
-        # The last busy month as a month number, for recency (portable: no date arithmetic).
-        from_sql += (
-            " LEFT JOIN (SELECT vv.v_customer, vv.v_volume, vv.v_revenue, vv.v_active,"
-            f" {_month_index_sql('vv.v_last')} AS v_last_index FROM ({volumes_sql}) vv) v ON v.v_customer = c.g_id"
-        )
+        aggregates = {_VOLUME_AGGREGATES[source] for source in sources & VOLUME_SOURCES}
+        volumes_sql, volumes_params = _compiled(_volume_rows(start, end, aggregates))
+        if "v_last" in aggregates:
+            # The last busy month as a month number, for recency (portable: no date arithmetic).
+            columns = ", ".join(["vv.v_customer", *(f"vv.{name}" for name in sorted(aggregates - {"v_last"}))])
+            volumes_sql = f"SELECT {columns}, {_month_index_sql('vv.v_last')} AS v_last_index FROM ({volumes_sql}) vv"
+        from_sql += f" LEFT JOIN ({volumes_sql}) v ON v.v_customer = c.g_id"
         from_params += volumes_params
     if Source.COMPLAINTS in sources:
         complaints_sql, complaints_params = _compiled(_complaint_rows(as_of))
