@@ -25,6 +25,7 @@ from .selectors import proposals_visible_to
 from .validation import clean_rules
 
 logger = logging.getLogger(__name__)
+DECIDE_CHUNK = 5000
 
 
 def scheme_rules(scheme: GradingScheme) -> dict:
@@ -273,55 +274,58 @@ def proposals_decide(*, actor, ids: list[int] | None, approve: bool, note: str =
                 }
             )
         now = timezone.now()
-        status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
-        claimed = 0
-        for start in range(0, len(ids), 5000):  # the conditional update is the claim: a second click finds none
-            claimed += GradeProposal.objects.filter(
-                pk__in=ids[start : start + 5000], status=ProposalStatus.PENDING
-            ).update(status=status, decided_by=actor, decided_at=now, note=note)
-        if claimed != len(ids):
-            raise ConflictError(_("Someone decided some of these proposals at the same time. Reload the list."))
-        rows = list(
-            GradeProposal.objects.filter(pk__in=ids).values_list(
-                "pk", "customer_id", "from_tier", "to_tier", "score_id"
-            )
-        )
-        if approve:
-            summary = _("Grade change approved") + (f": {note}" if note else "")
-            changed = customers_set_tier(actor=actor, tiers={row[1]: row[3] for row in rows}, summary=summary)
-            before = {pk: old for pk, old, _new in changed}
-            GradeChange.objects.bulk_create(
-                (
-                    GradeChange(
-                        customer_id=customer_id,
-                        from_tier=before[customer_id],
-                        to_tier=to_tier,
-                        source=ChangeSource.PROPOSAL,
-                        proposal_id=pk,
-                        score_id=score_id,
-                        reason=note,
-                        actor=actor,
-                    )
-                    for pk, customer_id, _from, to_tier, score_id in rows
-                    if customer_id in before
-                ),
-                batch_size=2000,
-            )
-        else:
-            audit_records(
-                audit_entry(
-                    actor=actor,
-                    action=AuditAction.UPDATED,
-                    target_type=GradeProposal._meta.label_lower,
-                    target_id=pk,
-                    target_repr=f"{from_tier or '-'} → {to_tier}",
-                    customer_id=customer_id,
-                    changes={"status": [ProposalStatus.PENDING, ProposalStatus.REJECTED]},
-                    summary=_("Grade change rejected") + (f": {note}" if note else ""),
-                )
-                for pk, customer_id, from_tier, to_tier, _score in rows
-            )
+        for start in range(0, len(ids), DECIDE_CHUNK):
+            _decide_chunk(actor, ids[start : start + DECIDE_CHUNK], approve=approve, note=note, now=now)
     return len(ids)
+
+
+def _decide_chunk(actor, ids: list[int], *, approve: bool, note: str, now) -> None:
+    """Claim, apply and record one chunk of a decision (a bulk approval of half a million
+    proposals holds one chunk's rows and audit entries in memory at a time)."""
+    status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
+    # The conditional update is the claim: a second click (or a concurrent one) finds none.
+    claimed = GradeProposal.objects.filter(pk__in=ids, status=ProposalStatus.PENDING).update(
+        status=status, decided_by=actor, decided_at=now, note=note
+    )
+    if claimed != len(ids):
+        raise ConflictError(_("Someone decided some of these proposals at the same time. Reload the list."))
+    fields = ("pk", "customer_id", "from_tier", "to_tier", "score_id")
+    rows = list(GradeProposal.objects.filter(pk__in=ids).values_list(*fields))
+    if not approve:
+        audit_records(
+            audit_entry(
+                actor=actor,
+                action=AuditAction.UPDATED,
+                target_type=GradeProposal._meta.label_lower,
+                target_id=pk,
+                target_repr=f"{from_tier or '-'} → {to_tier}",
+                customer_id=customer_id,
+                changes={"status": [ProposalStatus.PENDING, ProposalStatus.REJECTED]},
+                summary=_("Grade change rejected") + (f": {note}" if note else ""),
+            )
+            for pk, customer_id, from_tier, to_tier, _score in rows
+        )
+        return
+    summary = _("Grade change approved") + (f": {note}" if note else "")
+    changed = customers_set_tier(actor=actor, tiers={row[1]: row[3] for row in rows}, summary=summary)
+    before = {pk: old for pk, old, _new in changed}
+    GradeChange.objects.bulk_create(
+        (
+            GradeChange(
+                customer_id=customer_id,
+                from_tier=before[customer_id],
+                to_tier=to_tier,
+                source=ChangeSource.PROPOSAL,
+                proposal_id=pk,
+                score_id=score_id,
+                reason=note,
+                actor=actor,
+            )
+            for pk, customer_id, _from, to_tier, score_id in rows
+            if customer_id in before
+        ),
+        batch_size=2000,
+    )
 
 
 def grade_override(*, actor, customer: Customer, tier: str, reason: str) -> GradeChange:

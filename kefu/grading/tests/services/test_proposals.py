@@ -251,3 +251,17 @@ def test_a_grade_set_to_a_green_channel_tier_moves_the_customers_open_requests(s
     services.grade_override(actor=supervisor, customer=east_customer, tier="三星", reason="集团战略客户")
 
     assert Ticket.objects.get(pk=ticket.pk).green_channel  # 三星 carries the green channel
+
+
+@pytest.mark.django_db
+def test_a_bulk_decision_is_taken_chunk_by_chunk_all_or_nothing(monkeypatch, admin_user, scheme, manager, org):
+    monkeypatch.setattr(services, "DECIDE_CHUNK", 1)
+    customers = [
+        graded_customer(
+            account_manager=manager, org_unit=org["east_team"], tier="一星", credit_rating="A", potential="high"
+        )
+        for _ in range(3)
+    ]
+    _run(admin_user, scheme)
+    assert services.proposals_decide(actor=admin_user, ids=None, approve=True) == 3
+    assert {_tier(c) for c in customers} == {"二星"} and GradeChange.objects.count() == 3
