@@ -6,11 +6,12 @@ Needs the profile of bench/generate_scale.py (1,000,000 customers, 2,016 account
 profiles, 200 grids; every password `bench-2026`). Starts gunicorn on 127.0.0.1:8767, logs in as:
 - account managers (the 20 holding the most customers): their own book, top tier first, then
   "longest without contact first" and "data to complete" (each reads the whole book);
-- a team's supervisor, a branch's supervisor and `scaleadmin` (the whole archive): the books
-  overview, pages 1-3 and sorted by load;
-and reports p50/p95 (ms) per page. The overview reads the BookLoad snapshot: the script counts
-it once first (books_refresh, timed) as the periodic job would have. The database is read into
-memory first (pg_prewarm, as on a server that has been running a while).
+- the supervisors above the busiest manager (team, department, branch) and `scaleadmin` (the
+  whole archive): the books overview, pages 1-3 and sorted by load;
+and reports p50/p95 (ms) per page with the CPU each request cost gunicorn and the rest of the
+machine (on a shared 2-core box the latency alone says little). The overview reads the BookLoad
+snapshot: the script counts it once first (books_refresh, timed) as the periodic job would.
+The database is read into memory first (pg_prewarm, as on a server that has been running a while).
 """
 
 import argparse
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import http_bench  # noqa: E402  (sets up Django)
-from common import machine_noise, stopwatch, warm_database  # noqa: E402
+from common import CpuAccount, machine_noise, stopwatch, warm_database  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
@@ -89,14 +90,16 @@ def main():
         ]
         variants = [("", "own book, top tier first"), ("?ordering=contact", "own book, longest without contact"),
                     ("?incomplete=true", "own book, data to complete")]  # fmt: skip
+        group = os.getpgid(server.pid)
         for query, name in variants:
-            timings = []
+            timings, cpu = [], CpuAccount(group)
             for i in range(args.rounds):
                 pk, client = sessions[i % len(sessions)]
                 if i < len(sessions):
                     client.request("GET", f"/managers/books/{pk}/{query}")  # warm up
                 timings.append(client.request("GET", f"/managers/books/{pk}/{query}")[0])
             results[name] = http_bench.summary(name, timings)
+            print("  ", cpu.per_request_ms(len(timings)), flush=True)
         for label, username in supervisors(managers[0][0]):
             cookie = http_bench.session_cookie(username, PASSWORD)
             client = http_bench.Client(cookie=cookie)
@@ -105,8 +108,10 @@ def main():
             for path in paths:
                 client.request("GET", path)  # warm up both workers
                 client.request("GET", path)
+            cpu = CpuAccount(group)
             timings = [client.request("GET", paths[i % len(paths)])[0] for i in range(args.rounds)]
             results[f"overview, {label}"] = http_bench.summary(f"books overview, {label} ({username})", timings)
+            print("  ", cpu.per_request_ms(len(timings)), flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
