@@ -210,10 +210,7 @@ def book_rows(pks: list[int]) -> list[Customer]:
 
 
 def _prepare(rows: list[Customer]) -> list[Customer]:
-    by_code = {tier.code: tier for tier in all_tiers()}
     for customer in rows:
-        customer.tier_row = by_code.get(customer.tier)
-        customer.proposed_tier_row = by_code.get(customer.proposed_tier) if customer.proposed_tier else None
         contacts = [at for at in (customer.last_request_at, customer.last_note_at) if at]
         customer.last_contact = max(contacts) if contacts else None
         applicable = [

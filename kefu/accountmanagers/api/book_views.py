@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kefu.core.pagination import CappedCountPaginator, CappedPageNumberPagination
+from kefu.customers.tiers import is_green_channel
 from kefu.org.permissions import require_capability
 
 from .. import books
@@ -52,8 +53,7 @@ class BookCustomerSerializer(serializers.Serializer):
     missing = serializers.SerializerMethodField()
 
     def get_green_channel(self, customer) -> bool:
-        tier = customer.tier_row
-        return bool(tier and tier.active and tier.green_channel)
+        return is_green_channel(customer.tier)
 
     def get_missing(self, customer) -> list[str]:
         return [check.code for check in customer.missing]
