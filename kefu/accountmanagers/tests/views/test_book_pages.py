@@ -90,3 +90,7 @@ def test_the_customer_list_filters_customers_without_a_manager(supervisor, own_c
     lonely = CustomerFactory(name="无人管", account_manager=None, org_unit=org["east_team"])
     response = login(supervisor).get(reverse("customers:list"), {"unassigned": "true"})
     assert [c.pk for c in response.context["page_obj"]] == [lonely.pk]
+    # The list shows the filter, so that it can be seen and lifted.
+    assert '<option value="true" selected>无客户经理</option>' in response.content.decode()
+    response = login(supervisor).get(reverse("customers:list"), {"unassigned": "false"})
+    assert [c.pk for c in response.context["page_obj"]] == [own_customer.pk]
