@@ -39,6 +39,14 @@ class TransitionEffect(models.TextChoices):
 
     MARK_VALID = "mark_valid", _("Marks the complaint valid")
     MARK_INVALID = "mark_invalid", _("Marks the complaint invalid")
+    # Taken by the callbacks app when a callback's result is recorded (kefu.callbacks.services):
+    # the customer was satisfied (满意/基本满意/一般), or unsatisfied and the request goes back.
+    CALLBACK_DONE = "callback_done", _("Completes the callback step")
+    CALLBACK_UNSATISFIED = "callback_unsatisfied", _("Callback unsatisfied: handle again")
+
+
+# The steps only a recorded callback result takes (never offered or taken by hand).
+CALLBACK_EFFECTS = frozenset({TransitionEffect.CALLBACK_DONE, TransitionEffect.CALLBACK_UNSATISFIED})
 
 
 class EventKind(models.TextChoices):

@@ -3,6 +3,9 @@
 The complaint process follows SPEC §5 / ISO 10002 (GB/T 19012-2019): register with the remedy
 wanted → acknowledge → assess valid or invalid → investigate and dispatch → resolution plan
 approved by a supervisor → implement → customer confirms → callback → archive with root cause.
+The callback is a task of the callbacks app: recording its result takes the step marked
+`CALLBACK_DONE` (or `CALLBACK_UNSATISFIED`) out of 待回访; archiving straight from 待回访 stays
+for organisations that record callbacks on the request itself.
 Names are stored in Chinese because they are data an admin edits, not program text.
 """
 
@@ -49,6 +52,7 @@ COMPLAINT = WorkflowSpec(
         StateSpec("implementing", "方案实施中"),
         StateSpec("awaiting_confirmation", "待客户确认", StateKind.WAITING),
         StateSpec("callback", "待回访"),
+        StateSpec("summary", "待总结归档"),
         StateSpec("archived", "已归档", StateKind.FINAL),
         StateSpec("invalid", "无效投诉已答复", StateKind.FINAL),
     ],
@@ -74,6 +78,16 @@ COMPLAINT = WorkflowSpec(
         TransitionSpec("customer_confirmed", "客户确认", "awaiting_confirmation", "callback"),
         TransitionSpec("customer_disputes", "客户不认可", "awaiting_confirmation", "investigating"),
         TransitionSpec("archive", "回访完成并归档", "callback", "archived", required=["root_cause", "cause_class"]),
+        # Taken by recording the callback task's result (kefu.callbacks), never offered by hand.
+        TransitionSpec("callback_done", "回访完成", "callback", "summary", effect=TransitionEffect.CALLBACK_DONE),
+        TransitionSpec(
+            "callback_unsatisfied",
+            "回访不满意，重新调查",
+            "callback",
+            "investigating",
+            effect=TransitionEffect.CALLBACK_UNSATISFIED,
+        ),
+        TransitionSpec("archive_summary", "总结归档", "summary", "archived", required=["root_cause", "cause_class"]),
         TransitionSpec("reopen", "重新打开", "archived", "investigating", capability="tickets.reopen"),
         TransitionSpec("reopen", "重新打开", "invalid", "acknowledged", capability="tickets.reopen"),
     ],

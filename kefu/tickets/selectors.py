@@ -19,7 +19,7 @@ from kefu.org.selectors import unit_ids_under
 from kefu.sla.selectors import clock_milestones, filter_time_limit_state, with_time_limit_state
 
 from . import workflows
-from .choices import EventKind, ExtensionStatus, TransferStatus
+from .choices import CALLBACK_EFFECTS, EventKind, ExtensionStatus, TransferStatus
 from .models import ExtensionRequest, Ticket, TicketEvent, Transfer, WorkflowTransition
 from .time_limits import milestone_events
 
@@ -140,7 +140,11 @@ def proposed_by(ticket: Ticket) -> int | None:
 def available_transitions(user, ticket: Ticket) -> list[WorkflowTransition]:
     """The moves the user may make from the request's current state; not the approval of their
     own proposal (the proposer is read only when such a step is on offer)."""
-    moves = [move for move in workflows.moves_from(ticket.state_id) if has_capability(user, move.capability)]
+    moves = [
+        move
+        for move in workflows.moves_from(ticket.state_id)
+        if has_capability(user, move.capability) and move.effect not in CALLBACK_EFFECTS
+    ]
     if any(move.capability == APPROVAL_CAPABILITY for move in moves) and proposed_by(ticket) == user.pk:
         moves = [move for move in moves if move.capability != APPROVAL_CAPABILITY]
     return moves

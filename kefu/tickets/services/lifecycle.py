@@ -13,7 +13,7 @@ from kefu.customers.models import Customer
 from kefu.org.permissions import has_capability
 
 from .. import hooks, workflows
-from ..choices import Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
+from ..choices import CALLBACK_EFFECTS, Channel, EventKind, Priority, StateKind, TicketType, TransitionEffect
 from ..models import Attachment, RootCause, Ticket, TicketEvent, Workflow, WorkflowState, WorkflowTransition
 from ..selectors import APPROVAL_CAPABILITY, proposed_by
 from .closing import withdraw_waiting
@@ -201,7 +201,14 @@ def _apply_step_fields(ticket: Ticket, transition: WorkflowTransition, fields: d
 
 @transaction.atomic
 def ticket_transition(
-    *, actor, ticket: Ticket, code: str, fields: dict | None = None, note: str = "", expected_version: int | None = None
+    *,
+    actor,
+    ticket: Ticket,
+    code: str,
+    fields: dict | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    by_callback: bool = False,
 ) -> Ticket:
     """Move the request along its workflow, or refuse with a message saying why.
 
@@ -217,7 +224,16 @@ def ticket_transition(
 
         raise ConflictError()
     transition = _find_transition(current, code)
-    if not has_capability(actor, transition.capability):
+    if transition.effect in CALLBACK_EFFECTS and not by_callback:
+        # The callback step is completed by recording the callback's result (kefu.callbacks).
+        raise IllegalTransitionError(
+            _("“%(action)s” is taken by recording the callback's result at the callback desk.")
+            % {"action": transition.name},
+            field=None,
+        )
+    # by_callback: a recorded callback result takes the step its rule names (kefu.callbacks),
+    # so the rule an admin configured decides, not the calling agent's role.
+    if not by_callback and not has_capability(actor, transition.capability):
         raise IllegalTransitionError(
             _("You are not allowed to “%(action)s”.") % {"action": transition.name}, field=None
         )

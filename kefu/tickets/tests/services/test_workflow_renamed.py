@@ -68,6 +68,8 @@ def test_the_presets_carry_the_effects():
     assert dict(WorkflowTransition.objects.exclude(effect="").values_list("code", "effect")) == {
         "assess_valid": TransitionEffect.MARK_VALID,
         "assess_invalid": TransitionEffect.MARK_INVALID,
+        "callback_done": TransitionEffect.CALLBACK_DONE,
+        "callback_unsatisfied": TransitionEffect.CALLBACK_UNSATISFIED,
     }
     assert list(WorkflowState.objects.filter(stops_arrival_clock=True).values_list("code", flat=True)) == ["on_site"]
 
