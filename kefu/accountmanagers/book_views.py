@@ -80,6 +80,7 @@ def book_detail(request, manager_id: int):
         "filters": filters_shown(filterset),
         "filter_errors": filter_errors(filterset),
         "is_own": manager.pk == request.user.pk,
+        "can_decide": has_capability(request.user, "grading.approve"),
     }
     return render_page_or_partial(
         request, "accountmanagers/book_detail.html", "accountmanagers/partials/book_table.html", context

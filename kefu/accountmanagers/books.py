@@ -46,6 +46,7 @@ from kefu.customers.selectors import customer_search, customers_visible_to
 from kefu.customers.tiers import TierInfo, all_tiers
 from kefu.grading.choices import ProposalStatus
 from kefu.grading.models import GradeProposal
+from kefu.grading.selectors import pending_proposals_for
 from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, ManagerLevel, Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
@@ -250,7 +251,7 @@ def book_summary(viewer, manager: User) -> dict:
         "tiers": tiers,
         "incomplete": sum(tier["incomplete"] for tier in tiers),
         "open_requests": Ticket.objects.filter(customer__in=in_book, closed_at__isnull=True).count(),
-        "awaiting_approval": GradeProposal.objects.filter(customer__in=in_book, status=ProposalStatus.PENDING).count(),
+        "awaiting_approval": pending_proposals_for(viewer).filter(customer__in=in_book).count(),
         "capacity": profile.capacity if profile else 0,
         "load_percent": _load_percent(total, profile.capacity if profile else 0),
     }

@@ -94,3 +94,10 @@ def test_the_customer_list_filters_customers_without_a_manager(supervisor, own_c
     assert '<option value="true" selected>无客户经理</option>' in response.content.decode()
     response = login(supervisor).get(reverse("customers:list"), {"unassigned": "false"})
     assert [c.pk for c in response.context["page_obj"]] == [own_customer.pk]
+
+
+def test_a_supervisor_is_led_from_a_book_to_the_grade_changes_to_decide(supervisor, manager, own_customer):
+    pending_proposal(own_customer, "三星")
+    url = reverse("accountmanagers:book", args=[manager.pk])
+    assert f"{reverse('grading:proposals')}?status=pending" in login(supervisor).get(url).content.decode()
+    assert reverse("grading:proposals") not in login(manager).get(url).content.decode()  # may not decide
