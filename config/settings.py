@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.grading",
     "kefu.accountmanagers",
+    "kefu.callbacks",
 ]
 
 MIDDLEWARE = [

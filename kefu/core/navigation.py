@@ -26,6 +26,8 @@ NAV_ITEMS = [
     NavItem(_("Import customers"), "customers:import_start", "upload", "customers.import"),
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
     NavItem(_("Customer grading"), "grading:index", "award", "grading.view"),
+    NavItem(_("Callback desk"), "callbacks:desk", "telephone-outbound", "callbacks.view"),
+    NavItem(_("Callback satisfaction"), "callbacks:satisfaction", "emoji-smile", "callbacks.report"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),

@@ -60,6 +60,19 @@ ROLE_CAPABILITIES = {
     role: capabilities | _MANAGERS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
 }
 
+# Callbacks and satisfaction (kefu.callbacks): agents, managers and supervisors make callbacks,
+# supervisors, auditors and admins read the satisfaction reports, admins keep the rules.
+_CALLBACKS = {
+    Role.AGENT: {"callbacks.view", "callbacks.make"},
+    Role.ACCOUNT_MANAGER: {"callbacks.view", "callbacks.make"},
+    Role.SUPERVISOR: {"callbacks.view", "callbacks.make", "callbacks.report"},
+    Role.AUDITOR: {"callbacks.view", "callbacks.report"},
+    Role.ADMIN: {"callbacks.view", "callbacks.make", "callbacks.report", "callbacks.configure"},
+}
+ROLE_CAPABILITIES = {
+    role: capabilities | _CALLBACKS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
+}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(

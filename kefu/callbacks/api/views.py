@@ -1,0 +1,127 @@
+"""Callback endpoints: the same selectors and services as the desk and the call screen."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kefu.org.permissions import require_capability
+
+from .. import selectors, services
+from ..models import CallbackRule
+from .serializers import (
+    CallbackAttemptSerializer,
+    CallbackDetailSerializer,
+    CallbackResultSerializer,
+    CallbackRuleSerializer,
+    CallbackSerializer,
+    SatisfactionQuerySerializer,
+    SatisfactionRowSerializer,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The callback desk: pending callbacks due today (show=all: every pending one)",
+        parameters=[OpenApiParameter("show", str, enum=["today", "all"], required=False)],
+    ),
+    retrieve=extend_schema(summary="One callback with its script"),
+)
+class CallbackViewSet(viewsets.GenericViewSet):
+    serializer_class = CallbackSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.callbacks_visible_to(self.request.user)
+
+    def list(self, request):
+        require_capability(request.user, "callbacks.view")
+        tasks = selectors.desk(request.user, include_later=request.query_params.get("show") == "all")
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(CallbackSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        task = selectors.get_callback_for_user(request.user, pk)
+        return Response(CallbackDetailSerializer(task, context={"request": request}).data)
+
+    @extend_schema(request=None, responses=CallbackSerializer, summary="Claim a callback (409 if another agent has it)")
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        task = services.callback_claim(actor=request.user, callback=selectors.get_callback_for_user(request.user, pk))
+        return Response(CallbackSerializer(task).data)
+
+    @extend_schema(request=None, responses=CallbackSerializer, summary="Give a claimed callback back to the desk")
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        task = services.callback_release(actor=request.user, callback=selectors.get_callback_for_user(request.user, pk))
+        return Response(CallbackSerializer(task).data)
+
+    @extend_schema(request=CallbackResultSerializer, responses=CallbackSerializer, summary="Record the result")
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        task = selectors.get_callback_for_user(request.user, pk)
+        incoming = CallbackResultSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        task = services.callback_record(
+            actor=request.user,
+            callback=task,
+            result=data["result"],
+            answers=data.get("answers") or {},
+            comment=data["comment"],
+            expected_version=data.get("version"),
+        )
+        return Response(CallbackSerializer(task).data)
+
+    @extend_schema(request=CallbackAttemptSerializer, responses=CallbackSerializer, summary="Record a failed attempt")
+    @action(detail=True, methods=["post"])
+    def attempt(self, request, pk=None):
+        task = selectors.get_callback_for_user(request.user, pk)
+        incoming = CallbackAttemptSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        task = services.callback_attempt_failed(
+            actor=request.user, callback=task, outcome=data["outcome"], note=data["note"], call_at=data["call_at"]
+        )
+        return Response(CallbackSerializer(task).data)
+
+    @extend_schema(
+        parameters=[SatisfactionQuerySerializer],
+        responses=SatisfactionRowSerializer(many=True),
+        summary="Satisfaction = (satisfied + basically satisfied) ÷ successful callbacks, grouped",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def satisfaction(self, request):
+        require_capability(request.user, "callbacks.report")
+        query = SatisfactionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        since = query.validated_data.get("since") or today - timedelta(days=30)
+        until = query.validated_data.get("until") or today
+        since, until = min(since, until), max(since, until)
+        rows = selectors.satisfaction(request.user, since, until, query.validated_data["by"])
+        return Response(SatisfactionRowSerializer([{**r, "group": str(r["group"])} for r in rows], many=True).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Callback rules"), create=extend_schema(summary="Add a callback rule"))
+class CallbackRuleViewSet(viewsets.GenericViewSet):
+    serializer_class = CallbackRuleSerializer
+    pagination_class = None
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return CallbackRule.objects.all()
+
+    def list(self, request):
+        require_capability(request.user, "callbacks.configure")
+        return Response(CallbackRuleSerializer(self.get_queryset(), many=True).data)
+
+    def create(self, request):
+        require_capability(request.user, "callbacks.configure")
+        incoming = CallbackRuleSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rule = services.callback_rule_save(actor=request.user, rule=CallbackRule(**incoming.validated_data))
+        return Response(CallbackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallbacksConfig(AppConfig):
+    name = "kefu.callbacks"
+    label = "callbacks"
+    verbose_name = _("Callbacks and satisfaction")
+
+    def ready(self):
+        from kefu.core.config_cache import clear_on_change
+        from kefu.core.jobs import register_periodic_job
+        from kefu.tickets import hooks
+
+        from . import (
+            timeline,  # noqa: F401 - registers the customer 360 timeline entries
+            workbench,  # noqa: F401 - registers the workbench card
+        )
+        from .models import CallbackRule
+        from .services import plan_on_state_changed
+
+        clear_on_change(CallbackRule)  # services._active_rules keeps the rules in each process
+
+        # A request reaching a final state, or a state a rule names (the complaint's 待回访),
+        # gets its callback tasks in the same transaction.
+        hooks.on_state_changed(plan_on_state_changed)
+        # Claims left by an agent who walked away go back to the desk; idempotent.
+        register_periodic_job("callbacks_release", "kefu.callbacks.tasks.callbacks_release_task", every_seconds=300)
+        try:
+            from kefu.accountmanagers.handover import register_handover_provider
+        except ImportError:  # the account-manager system not installed
+            return
+        from .services import hand_over_callbacks
+
+        register_handover_provider("callbacks", hand_over_callbacks)

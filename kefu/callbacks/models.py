@@ -1,0 +1,224 @@
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import VersionedModel
+
+from .choices import AttemptOutcome, CallbackStatus, DueUnit, OnUnsatisfied, RuleEvent, Satisfaction
+
+
+def default_quiet_hours() -> list[list[str]]:
+    """Seed 002 "避免在客户休息时打扰客户": the lunch rest and the night."""
+    return [["12:00", "14:00"], ["21:00", "08:00"]]
+
+
+def parse_quiet_hours(value) -> list[tuple[time, time]]:
+    """[["12:00", "14:00"], …] as (start, end) times; an end at or before the start wraps past
+    midnight. Raises ValueError naming the bad entry."""
+    periods = []
+    for entry in value or []:
+        try:
+            start, end = (time.fromisoformat(str(part)) for part in entry)
+        except (TypeError, ValueError):
+            raise ValueError(entry) from None
+        if start == end:
+            raise ValueError(entry)
+        periods.append((start, end))
+    return periods
+
+
+class CallbackRule(models.Model):
+    """Which event creates a callback task, when it is due, for whom, and how it is called.
+
+    An admin keeps these rows (SPEC §6 defaults in `presets.py`): a complaint reaching 待回访,
+    any request closed, an installation's handover (a state of its workflow) with repeats every
+    3 months. `full_coverage_rank`: customers of a tier ranked this high or higher (1 = top) always
+    get a callback; others a sampled share (`sample_percent`). Quiet hours and the rule's calendar
+    (working days, holidays, 调休) decide when a customer may be called.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    event = models.CharField(_("event"), max_length=20, choices=RuleEvent.choices, default=RuleEvent.CLOSED)
+    state = models.ForeignKey(
+        "tickets.WorkflowState",
+        verbose_name=_("workflow state"),
+        help_text=_("For “A request reaches a workflow state”: the state that creates the task."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ticket_types = models.JSONField(_("request types"), default=list, blank=True, help_text=_("Empty: every type."))
+    due_amount = models.PositiveSmallIntegerField(_("due within"), default=3)
+    due_unit = models.CharField(_("unit"), max_length=10, choices=DueUnit.choices, default=DueUnit.DAYS)
+    repeat_every_months = models.PositiveSmallIntegerField(_("then every (months)"), default=0)
+    repeat_times = models.PositiveSmallIntegerField(_("repeated (times)"), default=0)
+    full_coverage_rank = models.PositiveSmallIntegerField(
+        _("every customer of tiers up to rank"),
+        default=1,
+        help_text=_("Customers of a tier ranked this high or higher (1 = top tier) are always called back."),
+    )
+    sample_percent = models.PositiveSmallIntegerField(
+        _("share of other customers (%)"), default=100, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    quiet_hours = models.JSONField(_("quiet hours"), default=default_quiet_hours, blank=True)
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("calendar"),
+        help_text=_("Working days on which customers are called; empty: the standard calendar."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts before unreachable"), default=3, validators=[MinValueValidator(1)]
+    )
+    retry_after_minutes = models.PositiveSmallIntegerField(_("retry after (minutes)"), default=120)
+    on_unsatisfied = models.CharField(
+        _("when unsatisfied"), max_length=20, choices=OnUnsatisfied.choices, default=OnUnsatisfied.REOPEN
+    )
+    script = models.JSONField(_("script"), default=dict, blank=True, help_text=_("Empty: the standard script."))
+
+    class Meta:
+        verbose_name = _("callback rule")
+        verbose_name_plural = _("callback rules")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        try:
+            parse_quiet_hours(self.quiet_hours)
+        except ValueError as bad:
+            errors["quiet_hours"] = _('“%(value)s” is not a period such as ["21:00", "08:00"].') % {
+                "value": bad.args[0]
+            }
+        if self.event == RuleEvent.STATE_REACHED and not self.state_id:
+            errors["state"] = _("Name the state that creates the task.")
+        if not isinstance(self.ticket_types, list):
+            errors["ticket_types"] = _("A list of request types.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CallbackQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CallbackQuerySet":
+        from .selectors import callbacks_visible_to
+
+        return self & callbacks_visible_to(user)
+
+
+class Callback(VersionedModel):
+    """One callback task (回访任务): a customer to be called about a request, due at a time
+    outside their quiet hours. Claimed by one agent at a time (`claimed_by`, `claimed_until`);
+    each failed try is a `CallbackAttempt`; the result (满意 / 基本满意 / 一般 / 不满意) with the
+    customer's words is the callback record (回访记录表) and feeds satisfaction.
+
+    `(rule, ticket, sequence)` is unique among pending tasks: the rule's repeats are numbered, and
+    creating the tasks twice (a hook and a job, two workers) makes each once.
+    """
+
+    rule = models.ForeignKey(CallbackRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("service request"), on_delete=models.CASCADE, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # callback_customer_idx leads with it
+    )
+    # The staff member whose work is followed up (the request's handler, else its owner) and
+    # their unit: satisfaction per person and team, and whose supervisor hears of 不满意.
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff followed up"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sequence = models.PositiveSmallIntegerField(_("callback number"), default=1)
+    tier_rank = models.PositiveSmallIntegerField(_("tier rank"), default=999)  # desk order: top tier first
+    due_at = models.DateTimeField(_("due"))
+    next_try_at = models.DateTimeField(_("call from"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    result = models.CharField(_("result"), max_length=20, choices=Satisfaction.choices, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    completed_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    follow_up = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("follow-up complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CallbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        constraints = [
+            # One open task per rule, request and repeat: a hook and a job, or two workers, make it
+            # once; after its result a request that comes back (reopened, sent back) may get a new one.
+            models.UniqueConstraint(
+                fields=["rule", "ticket", "sequence"],
+                condition=Q(status="pending"),
+                name="callback_pending_once_per_rule_ticket",
+            ),
+        ]
+        indexes = [
+            # The desk: pending tasks in due order (tier first within a due time is a sort of the page).
+            models.Index(
+                fields=["due_at", "tier_rank"], name="callback_pending_due_idx", condition=Q(status="pending")
+            ),
+            models.Index(fields=["customer", "-id"], name="callback_customer_idx"),
+            models.Index(fields=["completed_at"], name="callback_completed_idx", condition=Q(status="done")),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}/{self.sequence}"
+
+
+class CallbackAttempt(models.Model):
+    """A call that did not reach the customer (or was put off at their request): the attempts
+    the rule allows before the task is marked unreachable."""
+
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="tries")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=AttemptOutcome.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.callback_id} {self.outcome}"

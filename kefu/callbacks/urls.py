@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "callbacks"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("<int:pk>/", views.call, name="call"),
+    path("<int:pk>/", views.call, name="detail"),
+    path("<int:pk>/claim/", views.claim, name="claim"),
+    path("<int:pk>/release/", views.release, name="release"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("<int:pk>/attempt/", views.attempt, name="attempt"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("satisfaction/summary.xlsx", views.summary_export, name="summary_export"),
+    path("satisfaction/records.xlsx", views.records_export, name="records_export"),
+]

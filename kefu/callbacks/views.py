@@ -1,0 +1,175 @@
+"""The callback desk, the call screen and the satisfaction reports: parse → selector/service → render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kefu.core.errors import ServiceError
+from kefu.core.filters import filter_errors
+from kefu.core.forms import apply_errors
+from kefu.core.pagination import CappedCountPaginator
+from kefu.org.permissions import require_capability
+
+from . import exports, selectors, services
+from .choices import CallbackStatus
+from .forms import AttemptForm, PeriodForm, ResultForm
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def desk(request):
+    require_capability(request.user, "callbacks.view")
+    later = request.GET.get("show") == "all"
+    tasks = selectors.desk(request.user, include_later=later)
+    page = CappedCountPaginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "later": later, "now": timezone.now(), "me": request.user.pk}
+    return render(request, "callbacks/desk.html", context)
+
+
+def _call_context(request, task, result_form=None, attempt_form=None) -> dict:
+    now = timezone.now()
+    mine = task.claimed_by_id == request.user.pk and task.claimed_until and task.claimed_until > now
+    return {
+        "task": task,
+        "ticket": task.ticket,
+        "script": selectors.script_for(task, request.user),
+        "attempts": task.tries.select_related("by"),
+        "mine": mine,
+        "taken": task.claimed_by_id and not mine and task.claimed_until and task.claimed_until > now,
+        "pending": task.status == CallbackStatus.PENDING,
+        "result_form": result_form or ResultForm(initial={"version": task.version}),
+        "attempt_form": attempt_form or AttemptForm(),
+    }
+
+
+@login_required
+@require_GET
+def call(request, pk: int):
+    task = selectors.get_callback_for_user(request.user, pk)
+    return render(request, "callbacks/call.html", _call_context(request, task))
+
+
+@login_required
+@require_POST
+def claim(request, pk: int):
+    task = selectors.get_callback_for_user(request.user, pk)
+    try:
+        services.callback_claim(actor=request.user, callback=task)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("callbacks:desk")
+    return redirect("callbacks:call", pk=task.pk)
+
+
+@login_required
+@require_POST
+def release(request, pk: int):
+    task = selectors.get_callback_for_user(request.user, pk)
+    try:
+        services.callback_release(actor=request.user, callback=task)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("callbacks:desk")
+
+
+@login_required
+@require_POST
+def result(request, pk: int):
+    task = selectors.get_callback_for_user(request.user, pk)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_record(
+                actor=request.user,
+                callback=task,
+                result=form.cleaned_data["result"],
+                answers=form.answers(),
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as refused:
+            apply_errors(form, refused)
+        except ServiceError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The callback result was recorded."))
+            return redirect("callbacks:desk")
+    task.refresh_from_db()
+    return render(request, "callbacks/call.html", _call_context(request, task, result_form=form), status=400)
+
+
+@login_required
+@require_POST
+def attempt(request, pk: int):
+    task = selectors.get_callback_for_user(request.user, pk)
+    form = AttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_attempt_failed(
+                actor=request.user,
+                callback=task,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                call_at=form.cleaned_data["call_at"],
+            )
+        except ValidationError as refused:
+            apply_errors(form, refused)
+        except ServiceError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The attempt was recorded."))
+            return redirect("callbacks:desk")
+    task.refresh_from_db()
+    return render(request, "callbacks/call.html", _call_context(request, task, attempt_form=form), status=400)
+
+
+@login_required
+@require_GET
+def satisfaction(request):
+    require_capability(request.user, "callbacks.report")
+    form = PeriodForm(request.GET)
+    since, until, by = form.period()
+    context = {
+        "form": form,
+        "since": since,
+        "until": until,
+        "by": by,
+        "groupings": [(key, label) for key, (_field, label) in selectors.GROUPINGS.items()],
+        "totals": selectors.satisfaction_totals(request.user, since, until),
+        "rows": selectors.satisfaction(request.user, since, until, by),
+        "filter_errors": filter_errors(form),
+    }
+    return render(request, "callbacks/satisfaction.html", context)
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def summary_export(request):
+    require_capability(request.user, "callbacks.report")
+    since, until, _by = PeriodForm(request.GET).period()
+    sections = {by: selectors.satisfaction(request.user, since, until, by) for by in selectors.GROUPINGS}
+    totals = selectors.satisfaction_totals(request.user, since, until)
+    return _xlsx(exports.summary_report_xlsx(totals, sections, since, until), f"callback-summary-{since}-{until}.xlsx")
+
+
+@login_required
+@require_GET
+def records_export(request):
+    require_capability(request.user, "callbacks.report")
+    since, until, _by = PeriodForm(request.GET).period()
+    tasks = selectors.record_sheet(request.user, since, until)
+    return _xlsx(exports.record_sheet_xlsx(tasks, since, until), f"callback-records-{since}-{until}.xlsx")
