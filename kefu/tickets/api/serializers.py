@@ -39,7 +39,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "id", "number", "ticket_type", "channel", "priority", "state", "state_name", "title", "description",
             "remedy_requested", "customer", "customer_name", "caller_name", "caller_phone", "category", "owner",
             "department", "assignee", "is_valid", "invalid_reason", "resolution_plan", "resolution", "root_cause",
-            "cause_class", "supervised", "merged_into", "reopen_count", "due_at", "sla_state", "closed_at",
+            "cause_class", "supervised", "green_channel", "merged_into", "reopen_count", "due_at", "sla_state",
+            "closed_at",
             "version", "created_at", "updated_at",
         ]  # fmt: skip
 
@@ -153,6 +154,7 @@ def ticket_answer(ticket: Ticket, transitions) -> dict:
         "root_cause": ticket.root_cause,
         "cause_class": ticket.cause_class_id,
         "supervised": ticket.supervised,
+        "green_channel": ticket.green_channel,
         "merged_into": ticket.merged_into_id,
         "reopen_count": ticket.reopen_count,
         "due_at": _when(ticket.due_at),

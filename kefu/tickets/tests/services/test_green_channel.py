@@ -87,6 +87,7 @@ def test_a_green_channel_request_outranks_an_older_ordinary_one_in_every_queue(
         else:
             response = api(supervisor).get(reverse("api-request-list"), params)
             ids = [row["id"] for row in response.json()["results"]]
+            assert [row["green_channel"] for row in response.json()["results"]] == [True, False]
         assert response.status_code == 200
         assert ids == [green.pk, ordinary.pk], (queue, ordering)
 
