@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kefu.audit.admin import AuditedAdmin
+from kefu.customers.tiers import all_tiers
 
 from . import selectors
 from .choices import DaySource
@@ -161,10 +162,34 @@ class CalendarDayAdmin(AuditedAdmin, admin.ModelAdmin):
             calendar_day_delete(actor=request.user, entry=entry)
 
 
+class SlaPolicyForm(forms.ModelForm):
+    """The customer tier is picked from the tier rows (a typed code that matches no tier would
+    silently never apply); a policy's tier retired since stays on offer."""
+
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "name", "preset", "ticket_type", "customer_tier", "priority", "channel", "calendar",
+            "first_response", "first_response_unit", "arrival", "arrival_unit", "resolution", "resolution_unit",
+            "warn_at_percent", "escalate_every_hours", "is_active",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.customer_tier if self.instance.pk else ""
+        choices = [(tier.code, tier.label) for tier in all_tiers()]
+        if current and current not in {code for code, _label in choices}:
+            choices.append((current, current))
+        self.fields["customer_tier"] = forms.ChoiceField(
+            label=_("customer tier"), required=False, choices=[("", _("any tier")), *choices]
+        )
+
+
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
+    form = SlaPolicyForm
     list_display = [
         "name", "preset", "ticket_type", "customer_tier", "priority", "channel", "resolution", "resolution_unit",
         "is_active",
     ]  # fmt: skip
-    list_filter = ["preset", "ticket_type", "is_active"]
+    list_filter = ["preset", "ticket_type", "customer_tier", "is_active"]

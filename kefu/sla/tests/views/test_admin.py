@@ -98,3 +98,26 @@ def test_days_edited_inline_on_the_calendar_go_through_the_services(calendar, ro
     assert cal.is_workday(calendar, date(2026, 3, 3)) and not cal.is_workday(calendar, date(2026, 3, 4))
     actions = list(AuditEvent.objects.filter(target_type="sla.calendarday").values_list("action", flat=True))
     assert sorted(actions) == ["created", "created", "created", "deleted"]
+
+
+def test_a_policys_customer_tier_is_picked_from_the_tiers(calendar, root):
+    """A typed tier code that matches no tier would never apply; the admin offers the tier rows."""
+    from kefu.sla.models import SlaPolicy
+
+    client, _user = root
+    form = client.get(reverse("admin:sla_slapolicy_add")).context["adminform"].form
+    assert list(form.fields["customer_tier"].choices)[:4] == [
+        ("", "不限等级"),
+        ("三星", "三星"),
+        ("二星", "二星"),
+        ("一星", "一星"),
+    ]
+    data = {
+        "name": "大客户投诉", "ticket_type": "complaint", "priority": "", "channel": "", "calendar": calendar.pk,
+        "first_response_unit": "calendar_hours", "arrival_unit": "calendar_minutes", "resolution": 2,
+        "resolution_unit": "working_days", "warn_at_percent": 75, "escalate_every_hours": 24, "is_active": "on",
+    }  # fmt: skip
+    refused = client.post(reverse("admin:sla_slapolicy_add"), {**data, "customer_tier": "五星"})
+    assert refused.status_code == 200 and "customer_tier" in refused.context["adminform"].form.errors
+    assert client.post(reverse("admin:sla_slapolicy_add"), {**data, "customer_tier": "三星"}).status_code == 302
+    assert SlaPolicy.objects.get(name="大客户投诉").customer_tier == "三星"
