@@ -164,7 +164,10 @@ class BookViewSet(viewsets.GenericViewSet):
         context = {"tiers": overview["tiers"]}
         return self.get_paginated_response(ManagerLoadSerializer(page, many=True, context=context).data)
 
-    @extend_schema(summary="Balance of the books: spread per manager overall and per grid, customers without a manager")
+    @extend_schema(
+        summary="Balance of the books: spread per manager overall and per grid, customers without a manager",
+        responses=BalanceSerializer,
+    )
     @action(detail=False, methods=["get"], pagination_class=None)
     def balance(self, request):
         require_capability(request.user, "books.view")
