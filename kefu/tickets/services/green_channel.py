@@ -22,10 +22,23 @@ def green_channel_for(customer: Customer | None) -> bool:
     return customer is not None and is_green_channel(customer.tier)
 
 
+# Ids per statement when a list is given: a grading approval may pass hundreds of thousands, more
+# than a statement may carry as parameters (PostgreSQL's protocol allows 65,535).
+IDS_PER_UPDATE = 5_000
+
+
 def tickets_follow_tiers(customer_ids) -> int:
     """Put the green channel of these customers' requests (open and closed) in step with their
-    tiers: two set-based UPDATEs touching only the requests whose flag is wrong. `customer_ids`
-    is a list of ids or a queryset of ids; returns how many requests changed."""
+    tiers: set-based UPDATEs touching only the requests whose flag is wrong. `customer_ids` is a
+    list of ids (taken IDS_PER_UPDATE at a time) or a queryset of ids (one subquery); returns how
+    many requests changed."""
+    if not isinstance(customer_ids, (list, tuple, set, frozenset)):
+        return _follow(customer_ids)
+    ids = list(customer_ids)
+    return sum(_follow(ids[start : start + IDS_PER_UPDATE]) for start in range(0, len(ids), IDS_PER_UPDATE))
+
+
+def _follow(customer_ids) -> int:
     green = Q(customer__tier__in=sorted(green_channel_codes()))
     tickets = Ticket.objects.filter(customer_id__in=customer_ids)
     changed = tickets.filter(green, green_channel=False).update(green_channel=True)

@@ -150,3 +150,19 @@ def test_the_workbench_lists_urgent_green_requests_first(supervisor, vip, plain)
     ordinary = TicketFactory(owner=supervisor, customer=plain, due_at=now + timedelta(hours=1))
     green = TicketFactory(owner=supervisor, customer=vip, due_at=now + timedelta(hours=5), green_channel=True)
     assert [ticket.pk for ticket in most_urgent(supervisor)] == [green.pk, ordinary.pk]
+
+
+def test_a_bulk_tier_change_moves_every_customers_requests(agent, admin_user, manager, org, monkeypatch):
+    """Grading's approvals change thousands of tiers at once (customers_set_tier); the follow-up
+    takes their ids a batch at a time and misses none."""
+    from kefu.tickets.services import green_channel
+
+    monkeypatch.setattr(green_channel, "IDS_PER_UPDATE", 2)
+    customers = [
+        CustomerFactory(name=f"客户{n}", tier=ORDINARY, account_manager=manager, org_unit=org["east_team"])
+        for n in range(5)
+    ]
+    tickets = [_register(agent, customer) for customer in customers]
+    customer_services.customers_set_tier(actor=admin_user, tiers={c.pk: GREEN for c in customers[:4]})
+    flags = dict(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("customer_id", "green_channel"))
+    assert flags == {c.pk: c in customers[:4] for c in customers}
