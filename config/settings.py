@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kefu.grading",
     "kefu.accountmanagers",
     "kefu.callbacks",
+    "kefu.visits",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ NAV_ITEMS = [
     NavItem(_("Customer grading"), "grading:index", "award", "grading.view"),
     NavItem(_("Callback desk"), "callbacks:desk", "telephone-outbound", "callbacks.view"),
     NavItem(_("Callback satisfaction"), "callbacks:satisfaction", "emoji-smile", "callbacks.report"),
+    NavItem(_("Visit plan"), "visits:plan", "calendar", "visits.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),

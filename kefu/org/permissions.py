@@ -73,6 +73,15 @@ ROLE_CAPABILITIES = {
     role: capabilities | _CALLBACKS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
 }
 
+# Visits (kefu.visits): managers visit their customers, supervisors their subtree's, admins plan.
+_VISITS = {
+    Role.ACCOUNT_MANAGER: {"visits.view", "visits.make"},
+    Role.SUPERVISOR: {"visits.view", "visits.make"},
+    Role.AUDITOR: {"visits.view"},
+    Role.ADMIN: {"visits.view", "visits.make", "visits.plan"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _VISITS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(
