@@ -274,6 +274,27 @@ class _Engine:
                     manager.load -= 1
         return shed
 
+    def shed_to_room(self) -> list[tuple[tuple, int, int]]:
+        """Customers of managers over capacity (placed there when nobody fitting had room) that
+        a fitting manager with room can now take, least demanding classes first, newest first."""
+        shed = []
+        for mid, manager in self.pool.items():
+            for key in sorted(self.keys_of[mid], key=lambda k: k[2]):
+                excess = manager.load - manager.capacity if manager.capacity else 0
+                if excess <= 0:
+                    break
+                room = 0
+                for other in self.fitting(key):
+                    if other.id != mid:
+                        room += (other.capacity - other.load) if other.capacity else excess
+                customers = self.held[key][mid]
+                for _n in range(min(excess, max(room, 0), len(customers))):
+                    customer = customers.pop()
+                    manager.load -= 1
+                    self.reason.setdefault(customer, MoveReason.CAPACITY)
+                    shed.append((key, customer, mid))
+        return shed
+
 
 def plan_assignment(
     managers: list[Manager],
@@ -342,6 +363,19 @@ def plan_assignment(
             plan.unplaced[customer] = engine.reason[customer]
     if balance:
         engine.balance()
+        # Balance may have made room where a customer was placed over someone's capacity.
+        for _round in range(10):
+            shed = engine.shed_to_room()
+            if not shed:
+                break
+            again: dict[tuple, list[int]] = defaultdict(list)
+            came_from = {}
+            for key, customer, mid in shed:
+                again[key].append(customer)
+                came_from[customer] = mid
+            for key, customer in engine.place_all(again):  # others took the room first: it stays
+                engine.keep(key, engine.pool[came_from[customer]], customer)
+            engine.balance()
     for holders in engine.held.values():
         for mid, held in holders.items():
             for customer in held:

@@ -92,6 +92,19 @@ def test_a_chain_through_a_third_manager_balances_what_no_single_move_can():
     assert plan.moves == {3: (1, 2, MoveReason.BALANCE), 4: (2, 3, MoveReason.BALANCE)}
 
 
+def test_a_top_customer_placed_on_a_full_chief_makes_the_chief_pass_on_an_ordinary_one():
+    """The only chief is full; a new 三星 customer can go nowhere else, so a 一星 customer of the
+    chief goes to a regular manager with room: the chief ends at capacity and a re-run is quiet."""
+    chief = Manager(id=1, rank=3, capacity=2)
+    regulars = [Manager(id=2, rank=1), Manager(id=3, rank=1)]
+    customers = [(1, "", "", "一星", 1), (2, "", "", "一星", 1), (3, "", "", "一星", 2), (4, "", "", "一星", 2)]
+    customers += [(6, "", "", "一星", 3), (7, "", "", "一星", 3), (5, "", "", "三星", None)]
+    plan = plan_assignment([chief, *regulars], customers, tier_rank=RANKS)
+    assert plan.moves[5] == (None, 1, MoveReason.NO_MANAGER) and chief.load == 2
+    assert [reason for *_ft, reason in plan.moves.values()].count(MoveReason.CAPACITY) == 1
+    assert plan_assignment(_fresh([chief, *regulars]), _apply(customers, plan), tier_rank=RANKS).moves == {}
+
+
 @pytest.fixture
 def district():
     """20 managers over 6 grids (each serves two neighbouring grids), a chief and a secondary
