@@ -71,7 +71,7 @@ class ManagerLoadSerializer(serializers.Serializer):
     over_capacity = serializers.BooleanField()
 
     def get_by_tier(self, row) -> dict[str, int]:
-        return dict(zip((tier.code for tier in self.context["tiers"]), row["by_tier"], strict=True))
+        return dict(zip((tier.code for tier in self.context["tiers"]), row.by_tier, strict=True))
 
 
 class SpreadSerializer(serializers.Serializer):

@@ -127,7 +127,7 @@ def east_books(org, manager):
 def test_overview_counts_load_per_manager_by_tier(supervisor, east_books, other_manager, foreign_customer):
     books.books_refresh()
     overview = books.books_overview(supervisor, ordering="-customers")
-    rows = [(row["manager"].pk, row["customers"], row["by_tier"], row["over_capacity"]) for row in overview["managers"]]
+    rows = [(row.manager.pk, row.customers, list(row.by_tier), row.over_capacity) for row in overview["managers"]]
     # Tiers as columns top first: 三星, 二星, 一星. The west manager is outside the subtree.
     assert rows == [(east_books["first"].pk, 4, [1, 1, 2], True), (east_books["second"].pk, 0, [0, 0, 0], False)]
     assert overview["over_capacity"] == 1 and overview["refreshed_at"] is not None
@@ -158,7 +158,7 @@ def test_snapshot_agrees_with_the_live_scope_of_each_viewer(supervisor, admin_us
     for viewer in (supervisor, admin_user, manager):
         overview = books.books_overview(viewer)
         for row in overview["managers"]:
-            assert row["customers"] == books.book_customers(viewer, row["manager"].pk).count()
+            assert row.customers == books.book_customers(viewer, row.manager.pk).count()
 
 
 def test_refresh_replaces_the_snapshot(supervisor, east_books, org):
@@ -188,17 +188,17 @@ def test_a_manager_who_left_stays_listed_while_holding_customers(supervisor, man
 
 def test_an_edited_profile_shows_at_once_without_a_recount(supervisor, east_books):
     books.books_refresh()
-    assert books.books_overview(supervisor, ordering="-customers")["managers"][0]["capacity"] == 2
+    assert books.books_overview(supervisor, ordering="-customers")["managers"][0].capacity == 2
     profile = ManagerProfile.objects.get(user=east_books["first"])
     profile.capacity = 8
     profile.save()
     row = books.books_overview(supervisor, ordering="-customers")["managers"][0]
-    assert (row["capacity"], row["load_percent"], row["over_capacity"]) == (8, 50, False)
+    assert (row.capacity, row.load_percent, row.over_capacity) == (8, 50, False)
 
 
 def test_a_supervisor_moved_to_another_unit_sees_its_books_at_once(supervisor, east_books, other_manager, org):
     books.books_refresh()
-    assert other_manager.pk not in [row["manager"].pk for row in books.books_overview(supervisor)["managers"]]
+    assert other_manager.pk not in [row.manager.pk for row in books.books_overview(supervisor)["managers"]]
     supervisor.org_unit = org["west"]
     supervisor.save()
-    assert [row["manager"].pk for row in books.books_overview(supervisor)["managers"]] == [other_manager.pk]
+    assert [row.manager.pk for row in books.books_overview(supervisor)["managers"]] == [other_manager.pk]
