@@ -126,7 +126,7 @@ class AssignmentMove(models.Model):
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE)
     from_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=_("moved from"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -134,7 +134,11 @@ class AssignmentMove(models.Model):
         db_constraint=False,
     )
     to_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     reason = models.CharField(_("reason"), max_length=20, choices=MoveReason.choices)
 
