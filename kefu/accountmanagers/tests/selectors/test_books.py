@@ -202,3 +202,13 @@ def test_a_supervisor_moved_to_another_unit_sees_its_books_at_once(supervisor, e
     supervisor.org_unit = org["west"]
     supervisor.save()
     assert [row.manager.pk for row in books.books_overview(supervisor)["managers"]] == [other_manager.pk]
+
+
+def test_the_periodic_job_counts_the_books_again(supervisor, east_books):
+    from django.utils.module_loading import import_string
+
+    from kefu.core.jobs import periodic_jobs
+
+    (job,) = [job for job in periodic_jobs() if job.name == "books_refresh"]
+    assert import_string(job.task)()["rows"] == BookLoad.objects.count() > 0
+    assert import_string(job.task)()["rows"] == BookLoad.objects.count()  # run twice: replaced, not added
