@@ -10,7 +10,10 @@ class AccountManagersConfig(AppConfig):
     def ready(self):
         from kefu.core.jobs import register_periodic_job
 
-        from . import book_workbench  # noqa: F401  (registers the books' workbench cards)
+        from . import (
+            book_workbench,  # noqa: F401  (registers the books' workbench cards)
+            workbench,  # noqa: F401  (registers the handovers' workbench card)
+        )
         from .handover import open_requests, register_handover_provider
 
         register_handover_provider("requests", open_requests)

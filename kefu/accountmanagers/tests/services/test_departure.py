@@ -147,3 +147,16 @@ def test_a_named_successor_without_a_profile_takes_regular_customers_as_a_regula
     ManagerProfile.objects.filter(user=newcomer).delete()
     plan = services.departure_preview(actor=supervisor, leaving=team["a"], successors=[newcomer])
     assert plan.unplaced == 0 and {m.to_manager_id for m in plan.moves.all()} == {newcomer.pk}
+
+
+def test_the_new_manager_finds_the_handover_on_the_workbench_until_acknowledged(supervisor, team, leaving_book):
+    from kefu.core.workbench import workbench_cards
+
+    services.plan_apply(
+        actor=supervisor, plan=services.departure_preview(actor=supervisor, leaving=team["a"], successors=[team["b"]])
+    )
+    cards = [card for card in workbench_cards(team["b"]) if card["icon"] == "arrow-left-right"]
+    assert [card["value"] for card in cards] == [1]
+    assert not [card for card in workbench_cards(team["chief"]) if card["icon"] == "arrow-left-right"]
+    services.handover_acknowledge(actor=team["b"], handover=Handover.objects.get(to_user=team["b"]))
+    assert not [card for card in workbench_cards(team["b"]) if card["icon"] == "arrow-left-right"]
