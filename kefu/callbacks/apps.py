@@ -25,6 +25,8 @@ class CallbacksConfig(AppConfig):
         # gets its callback tasks in the same transaction.
         hooks.on_state_changed(plan_on_state_changed)
         # Claims left by an agent who walked away go back to the desk; idempotent.
+        # Requests closed today without a task (bulk loads, a rule added later): set-based, idempotent.
+        register_periodic_job("callbacks_catch_up", "kefu.callbacks.tasks.callbacks_catch_up_task", every_seconds=3600)
         register_periodic_job("callbacks_release", "kefu.callbacks.tasks.callbacks_release_task", every_seconds=300)
         try:
             from kefu.accountmanagers.handover import register_handover_provider

@@ -97,6 +97,7 @@ def callbacks_plan(*, ticket, rules: list[CallbackRule], at) -> list[Callback]:
     staff_id = ticket.assignee_id or ticket.owner_id
     staff_unit = ticket.assignee.org_unit_id if ticket.assignee_id else ticket.owner.org_unit_id
     planned = []
+    at = at.replace(second=0, microsecond=0)  # due times per minute, as the set-based catch-up (generate.py)
     for rule in rules:
         if not rule_covers(rule, ticket, rank):
             continue

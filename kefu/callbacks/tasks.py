@@ -6,3 +6,16 @@ from .services import callbacks_release_expired
 @shared_task(acks_late=True)
 def callbacks_release_task() -> int:
     return callbacks_release_expired()
+
+
+@shared_task(acks_late=True)
+def callbacks_catch_up_task() -> int:
+    """Today's and yesterday's closed requests (a request closed just before midnight)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .generate import callbacks_generate_closed
+
+    today = timezone.localdate()
+    return callbacks_generate_closed(day=today - timedelta(days=1)) + callbacks_generate_closed(day=today)
