@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from kefu.accountmanagers import books
 from kefu.accountmanagers.models import ManagerProfile
 from kefu.accountmanagers.tests.book_fixtures import default_tiers, pending_proposal
+from kefu.core.testing.axe import axe_violations
 from kefu.core.testing.browser import log_in, screenshot
 from kefu.customers.choices import CustomerKind
 from kefu.customers.tests.factories import CustomerFactory
@@ -57,14 +58,15 @@ def test_a_managers_book_fits_the_screen_and_filters(browser, live_server, manag
     page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
     log_in(page, live_server, manager.username)
     page.goto(f"{live_server.url}/managers/books/")
-    page.wait_for_load_state("networkidle")  # htmx has taken up the filter form
+    page.wait_for_function("() => window.htmx !== undefined")  # htmx has taken up the filter form
     expect(page.locator("h1")).to_have_text("我的管户")
     expect(page.locator("#book-total")).to_have_text("7")
     expect(page.locator("#book-table")).to_contain_text("绿色通道")
     assert body_width(page) <= viewport["width"]
+    assert axe_violations(page) == []
     screenshot(page, f"{prefix}-book")
     page.select_option("select[name=incomplete]", "true")
-    expect(page.locator("#book-table tbody tr")).to_have_count(1)
+    expect(page.locator("#book-table tbody tr")).to_have_count(1, timeout=15_000)  # a loaded machine
     expect(page.locator("#book-table")).to_contain_text("北方机械制造有限责任公司第三分厂")
     expect(page.locator("#book-table")).to_contain_text("拟调整为：二星")
     screenshot(page, f"{prefix}-book-to-complete")
@@ -81,6 +83,7 @@ def test_the_books_overview_fits_the_screen(browser, live_server, supervisor, a_
     expect(page.locator("#books-unassigned")).to_have_text("1")
     expect(page.locator("#books-grids")).to_contain_text("城东二网格")
     assert body_width(page) <= viewport["width"]
+    assert axe_violations(page) == []
     screenshot(page, f"{prefix}-books-overview")
     page.click("#books-unassigned")
     expect(page.locator("#customer-table")).to_contain_text("无人负责的客户")
