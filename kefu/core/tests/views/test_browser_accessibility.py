@@ -126,5 +126,6 @@ def test_every_page_and_panel_meets_wcag_21_aa(browser, live_server, role, agent
     ]
     visited, found = crawl(page, base, start)
     context.close()
+    print(f"{role}: {len(visited)} pages checked:", *visited, sep="\n  ")  # shown with pytest -s
     assert len(visited) >= 5, visited
     assert found == [], f"{len(found)} WCAG 2.1 A/AA violations on {len(visited)} pages:\n" + "\n".join(found)
