@@ -222,3 +222,54 @@ class CallbackAttempt(models.Model):
 
     def __str__(self):
         return f"{self.callback_id} {self.outcome}"
+
+
+class Campaign(models.Model):
+    """A proactive service campaign (主动服务, seed 003 篇1): every site of a key account (the
+    member customers of its head office, e.g. the 200 hotels of a chain) is called, faults found
+    are recorded (each can become a request), and the result is reported to the head office."""
+
+    name = models.CharField(_("name"), max_length=100)
+    head_office = models.ForeignKey(
+        "customers.Customer", verbose_name=_("head office"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.CharField(
+        _("question"), max_length=200, default="请问贵店的设备近期运行是否正常？有没有需要我们处理的问题？"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service campaign")
+        verbose_name_plural = _("service campaigns")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignCall(VersionedModel):
+    """One site of a campaign: whether it was reached, the faults it reported (each as
+    {"text", "ticket"}: the request it became), the site's satisfaction and a note."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="calls")
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("site"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
+    )
+    result = models.CharField(_("result"), max_length=20, choices=Satisfaction.choices, blank=True)
+    faults = models.JSONField(_("faults found"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign call")
+        verbose_name_plural = _("campaign calls")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "customer"], name="campaign_call_once_per_site")]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.customer_id}"

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,8 +15,9 @@ from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
 from kefu.org.permissions import require_capability
 
+from . import campaigns as campaigns_module
 from . import exports, selectors, services
-from .choices import CallbackStatus
+from .choices import CallbackStatus, Satisfaction
 from .forms import AttemptForm, PeriodForm, ResultForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -173,3 +174,75 @@ def records_export(request):
     since, until, _by = PeriodForm(request.GET).period()
     tasks = selectors.record_sheet(request.user, since, until)
     return _xlsx(exports.record_sheet_xlsx(tasks, since, until), f"callback-records-{since}-{until}.xlsx")
+
+
+# Proactive service campaigns (主动服务): list and create, one page per campaign with its sites.
+
+
+@login_required
+def campaigns(request):
+    require_capability(request.user, "callbacks.view")
+    errors, name, head = {}, "", ""
+    if request.method == "POST":
+        name, head = request.POST.get("name", ""), request.POST.get("head_office", "")
+        try:
+            campaign = campaigns_module.campaign_create(
+                actor=request.user, name=name, head_office_id=int(head) if head.isdigit() else None
+            )
+        except ValidationError as refused:
+            errors = refused.message_dict
+        else:
+            return redirect("callbacks:campaign", pk=campaign.pk)
+    rows = campaigns_module.campaigns_visible_to(request.user).select_related("head_office")[:100]
+    context = {"campaigns": rows, "errors": errors, "name": name, "head": head}
+    return render(request, "callbacks/campaigns.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def campaign(request, pk: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    context = {"campaign": item, "report": campaigns_module.campaign_report(item), "results": Satisfaction.choices}
+    return render(request, "callbacks/campaign.html", context)
+
+
+@login_required
+@require_POST
+def campaign_call(request, pk: int, call_id: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    call = get_object_or_404(item.calls, pk=call_id)
+    try:
+        campaigns_module.campaign_call_record(
+            actor=request.user,
+            call=call,
+            reached=request.POST.get("reached") == "yes",
+            result=request.POST.get("result", ""),
+            faults=request.POST.get("faults", "").splitlines(),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("callbacks:campaign", pk=item.pk)
+
+
+@login_required
+@require_POST
+def campaign_fault(request, pk: int, call_id: int, index: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    call = get_object_or_404(item.calls, pk=call_id)
+    try:
+        ticket = campaigns_module.campaign_fault_to_request(actor=request.user, call=call, index=index)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Request %(number)s registered.") % {"number": ticket.number})
+    return redirect("callbacks:campaign", pk=item.pk)
+
+
+@login_required
+@require_GET
+def campaign_export(request, pk: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    return _xlsx(campaigns_module.campaign_report_xlsx(item), f"campaign-{item.pk}.xlsx")

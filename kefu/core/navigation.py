@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem(_("Data quality"), "customers:data_quality", "clipboard-check", "customers.view"),
     NavItem(_("Customer grading"), "grading:index", "award", "grading.view"),
     NavItem(_("Callback desk"), "callbacks:desk", "telephone-outbound", "callbacks.view"),
+    NavItem(_("Service campaigns"), "callbacks:campaigns", "telephone", "callbacks.make"),
     NavItem(_("Callback satisfaction"), "callbacks:satisfaction", "emoji-smile", "callbacks.report"),
     NavItem(_("Visit plan"), "visits:plan", "calendar", "visits.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),

@@ -108,3 +108,41 @@ class CallbackRuleSerializer(serializers.ModelSerializer):
             "on_unsatisfied",
             "script",
         ]
+
+
+class CampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=100)
+    head_office = serializers.IntegerField(source="head_office_id")
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class CampaignCallSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    status = serializers.CharField(read_only=True)
+    result = serializers.CharField(read_only=True)
+    faults = serializers.JSONField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class CampaignCallRecordSerializer(serializers.Serializer):
+    call = serializers.IntegerField()
+    reached = serializers.BooleanField()
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+    faults = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CampaignReportSerializer(serializers.Serializer):
+    sites = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    unreachable = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    faults = serializers.IntegerField()
+    sites_with_faults = serializers.IntegerField()
+    registered = serializers.IntegerField()
+    still_open = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    calls = CampaignCallSerializer(many=True)

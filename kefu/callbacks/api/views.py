@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from kefu.org.permissions import require_capability
 
-from .. import selectors, services
+from .. import campaigns, selectors, services
 from ..models import CallbackRule
 from .serializers import (
     CallbackAttemptSerializer,
@@ -18,6 +18,10 @@ from .serializers import (
     CallbackResultSerializer,
     CallbackRuleSerializer,
     CallbackSerializer,
+    CampaignCallRecordSerializer,
+    CampaignCallSerializer,
+    CampaignReportSerializer,
+    CampaignSerializer,
     SatisfactionQuerySerializer,
     SatisfactionRowSerializer,
 )
@@ -125,3 +129,57 @@ class CallbackRuleViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         rule = services.callback_rule_save(actor=request.user, rule=CallbackRule(**incoming.validated_data))
         return Response(CallbackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Proactive service campaigns (主动服务)"),
+    create=extend_schema(summary="Start a campaign calling every member site of a head office"),
+)
+class CampaignViewSet(viewsets.GenericViewSet):
+    serializer_class = CampaignSerializer
+    pagination_class = None
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return campaigns.campaigns_visible_to(self.request.user)
+
+    def list(self, request):
+        require_capability(request.user, "callbacks.view")
+        return Response(CampaignSerializer(self.get_queryset()[:100], many=True).data)
+
+    def create(self, request):
+        incoming = CampaignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        campaign = campaigns.campaign_create(
+            actor=request.user,
+            name=incoming.validated_data["name"],
+            head_office_id=incoming.validated_data["head_office_id"],
+        )
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CampaignReportSerializer, summary="The report for the head office")
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        report = campaigns.campaign_report(campaigns.get_campaign_for_user(request.user, pk))
+        return Response(CampaignReportSerializer(report).data)
+
+    @extend_schema(
+        request=CampaignCallRecordSerializer, responses=CampaignCallSerializer, summary="Record a site's call"
+    )
+    @action(detail=True, methods=["post"])
+    def call(self, request, pk=None):
+        from django.shortcuts import get_object_or_404
+
+        campaign = campaigns.get_campaign_for_user(request.user, pk)
+        incoming = CampaignCallRecordSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        call = campaigns.campaign_call_record(
+            actor=request.user,
+            call=get_object_or_404(campaign.calls, pk=data["call"]),
+            reached=data["reached"],
+            result=data["result"],
+            faults=data["faults"],
+            note=data["note"],
+        )
+        return Response(CampaignCallSerializer(call).data)

@@ -60,3 +60,27 @@ def test_a_callback_from_the_desk_to_its_result(browser, live_server, agent, sup
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-callback-satisfaction")
     page.context.close()
+
+
+@pytest.mark.parametrize(("prefix", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_a_service_campaign_page_fits_the_screen(browser, live_server, agent, manager, org, prefix, viewport):
+    from kefu.callbacks import campaigns
+    from kefu.customers.choices import CustomerKind
+
+    head = CustomerFactory(name="如家酒店集团总部", kind=CustomerKind.ORGANISATION, account_manager=manager)
+    for i in range(3):
+        CustomerFactory(name=f"如家酒店城东第{i + 1}分店（长途汽车站店）", parent=head, account_manager=manager)
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=head.pk)
+    page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
+    log_in(page, live_server, agent.username)
+    page.goto(f"{live_server.url}/callbacks/campaigns/{campaign.pk}/")
+    first = page.locator("li.list-group-item").first
+    first.locator("select[name=result]").select_option("average")
+    first.locator("textarea[name=faults]").fill("3号热水炉漏水")
+    first.get_by_role("button", name="记录").click()
+    page.get_by_role("button", name="登记为工单").click()
+    expect(page.locator("body")).to_contain_text("已登记工单")
+    expect(page.locator("#stat-faults")).to_have_text("1")
+    assert body_width(page) <= viewport["width"]
+    screenshot(page, f"{prefix}-callback-campaign")
+    page.context.close()

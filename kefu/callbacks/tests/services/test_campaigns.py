@@ -1,0 +1,107 @@
+"""Proactive service campaigns (seed 003 篇1): every site of a key account called, faults found
+turned into requests in one click, the report for the head office; through service, page and API."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from kefu.callbacks import campaigns
+from kefu.callbacks.models import Campaign, CampaignCall
+from kefu.customers.choices import CustomerKind
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+WAYS = ["service", "page", "api"]
+
+
+@pytest.fixture
+def chain(manager, org):
+    head = CustomerFactory(
+        name="如家酒店集团总部", kind=CustomerKind.ORGANISATION, account_manager=manager, org_unit=org["east_team"]
+    )
+    for i in range(5):
+        CustomerFactory(name=f"如家酒店{i + 1}号店", parent=head, account_manager=manager, org_unit=org["east_team"])
+    return head
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def start(way, user, head, client_for):
+    if way == "service":
+        return campaigns.campaign_create(actor=user, name="热水炉主动回访", head_office_id=head.pk)
+    if way == "page":
+        client_for(user).post(reverse("callbacks:campaigns"), {"name": "热水炉主动回访", "head_office": head.pk})
+    else:
+        api(user).post(reverse("api-campaign-list"), {"name": "热水炉主动回访", "head_office": head.pk}, format="json")
+    return Campaign.objects.get()
+
+
+def record(way, user, campaign, call, client_for, **data):
+    if way == "service":
+        return campaigns.campaign_call_record(actor=user, call=call, **data)
+    if way == "page":
+        form = {
+            "reached": "yes" if data["reached"] else "no",
+            "result": data.get("result", ""),
+            "faults": "\n".join(data.get("faults", [])),
+        }
+        client_for(user).post(reverse("callbacks:campaign_call", args=[campaign.pk, call.pk]), form)
+    else:
+        api(user).post(reverse("api-campaign-call", args=[campaign.pk]), {"call": call.pk, **data}, format="json")
+    return CampaignCall.objects.get(pk=call.pk)
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_campaign_calls_every_site_and_reports_faults_to_the_head_office(way, chain, agent, client_for):
+    campaign = start(way, agent, chain, client_for)
+    calls = list(campaign.calls.order_by("pk"))
+    assert len(calls) == 5
+    record(
+        way, agent, campaign, calls[0], client_for, reached=True, result="average", faults=["3号热水炉漏水", "温控失灵"]
+    )
+    record(way, agent, campaign, calls[1], client_for, reached=True, result="satisfied")
+    record(way, agent, campaign, calls[2], client_for, reached=False)
+    ticket = campaigns.campaign_fault_to_request(actor=agent, call=calls[0], index=0)
+    assert (ticket.ticket_type, ticket.customer_id, ticket.title) == ("repair", calls[0].customer_id, "3号热水炉漏水")
+    assert campaigns.campaign_fault_to_request(actor=agent, call=calls[0], index=0) == ticket
+    report = campaigns.campaign_report(campaign)
+    assert (report["sites"], report["reached"], report["unreachable"]) == (5, 2, 1)
+    assert (report["faults"], report["sites_with_faults"], report["registered"], report["still_open"]) == (2, 1, 1, 1)
+    assert report["rate"] == 50.0  # 满意 counts, 一般 does not
+    sheet = load_workbook(io.BytesIO(campaigns.campaign_report_xlsx(campaign))).active
+    assert "3号热水炉漏水；温控失灵" in [row[3] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("way", ["service", "api"])
+def test_a_head_office_out_of_scope_or_without_sites_is_refused(way, chain, other_manager, manager, client_for):
+    from django.core.exceptions import ValidationError
+
+    lone = CustomerFactory(name="单店", account_manager=manager)
+    for head, user in ((chain, other_manager), (lone, manager)):
+        if way == "service":
+            with pytest.raises(ValidationError) as refused:
+                campaigns.campaign_create(actor=user, name="回访", head_office_id=head.pk)
+            assert "head_office" in refused.value.message_dict
+        else:
+            response = api(user).post(
+                reverse("api-campaign-list"), {"name": "回访", "head_office": head.pk}, format="json"
+            )
+            assert response.status_code == 400 and "head_office" in response.json()
+    assert not Campaign.objects.exists() and not Ticket.objects.exists()
+
+
+def test_the_campaign_page_and_its_report(chain, agent, client_for):
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    page = client_for(agent).get(reverse("callbacks:campaign", args=[campaign.pk])).content.decode()
+    assert 'id="stat-sites">5<' in page and "如家酒店1号店" in page
+    export = client_for(agent).get(reverse("callbacks:campaign_export", args=[campaign.pk]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
