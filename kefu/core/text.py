@@ -9,6 +9,8 @@ outright). Single-line text (names, titles, codes) refuses them all; multi-line 
 new-request cleaning in tickets/services/lifecycle.py, so pages, API and imports agree.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 
 # Text-direction controls: LRM, RLM, ALM, the embeddings and overrides, the isolates.
@@ -25,9 +27,16 @@ def _refused(character: str, multiline: bool) -> bool:
     return False
 
 
+# The same rule as _refused, as one character class per kind of text: a search runs in C, which
+# matters for an import checking a million rows.
+_REFUSED_SINGLE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
+_REFUSED_MULTI = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
+
+
 def refused_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character `value` may not contain, or None."""
-    return next((c for c in value if _refused(c, multiline)), None)
+    match = (_REFUSED_MULTI if multiline else _REFUSED_SINGLE).search(value)
+    return match.group() if match else None
 
 
 def check_text(value: str, field: str, errors: dict, *, multiline: bool = False) -> None:

@@ -4,14 +4,17 @@ Every function takes raw values (strings from a form, a JSON body or a spreadshe
 returns clean ones or raises `ValidationError({field: message})` in the user's language.
 """
 
+import functools
 import re
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.dates import parse_date
-from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_phone
+from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_landline, normalise_phone
 from kefu.core.text import check_text
 
 from .choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
@@ -95,10 +98,32 @@ def clean_customer_data(raw: dict, *, current_tier: str = "") -> dict:
     if "email" in raw:
         clean["email"] = _clean_email(raw["email"], errors)
     if "birthday" in raw:
-        clean["birthday"] = _clean_date(raw["birthday"], "birthday", errors)
+        clean["birthday"] = _clean_birthday(raw["birthday"], errors)
+    _check_lengths("customer", clean, errors)
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _check_lengths(model_name: str, clean: dict, errors: dict) -> None:
+    """Each text within its column's length: a longer value would pass here, then fail the
+    database's check on PostgreSQL, or be stored on SQLite and refuse every later edit."""
+    limits = _max_lengths(model_name)
+    for field, value in clean.items():
+        limit = limits.get(field)
+        if limit and isinstance(value, str) and len(value) > limit and field not in errors:
+            errors[field] = _("At most %(limit)d characters (this has %(length)d).") % {
+                "limit": limit,
+                "length": len(value),
+            }
+
+
+@functools.cache
+def _max_lengths(model_name: str) -> dict[str, int]:
+    from django.apps import apps
+
+    model = apps.get_model("customers", model_name)
+    return {f.name: f.max_length for f in model._meta.get_fields() if getattr(f, "max_length", None)}
 
 
 def _clean_tier(raw, current: str, errors) -> str:
@@ -127,16 +152,25 @@ def _clean_phones(raw, clean, errors):
             }
         clean["mobile"] = mobile
     if "phone" in raw:
-        phone = normalise_phone(raw["phone"])
-        if phone and not is_valid_phone(phone):
-            errors["phone"] = _("“%(value)s” is not a valid phone number.") % {"value": _text(raw["phone"])}
-        clean["phone"] = phone
+        try:
+            clean["phone"] = normalise_landline(raw["phone"])
+        except ValueError:
+            errors["phone"] = _(
+                "“%(value)s” is not a valid phone number (a landline with its area code, such as "
+                "0591-87654321, an extension as 转801 or ext. 801)."
+            ) % {"value": _text(raw["phone"])}
+            clean["phone"] = normalise_phone(raw["phone"])
 
 
 def _clean_identifiers(raw, clean, errors):
     if "id_number" in raw:
         id_number = _text(raw["id_number"]).upper().replace(" ", "")
-        if id_number and not is_valid_resident_id(id_number):
+        if _excel_number(raw["id_number"]):
+            errors["id_number"] = _(
+                "“%(value)s” is an ID number that Excel turned into a number, losing its last digits. "
+                "Format the column as text, type the number again and upload the file again."
+            ) % {"value": id_number}
+        elif id_number and not is_valid_resident_id(id_number):
             errors["id_number"] = _("“%(value)s” is not a valid 18-digit resident ID number.") % {"value": id_number}
         clean["id_number"] = id_number
     if "org_code" in raw:
@@ -154,6 +188,21 @@ def _clean_email(raw, errors) -> str:
         except ValidationError:
             errors["email"] = _("“%(value)s” is not a valid email address.") % {"value": email}
     return email
+
+
+def _excel_number(raw) -> bool:
+    """A long number that went through a spreadsheet as a floating-point number: 3.601021980050303E+17,
+    or a float cell, whose digits past the fifteenth Excel has already dropped."""
+    if isinstance(raw, float):
+        return abs(raw) >= 1e15
+    return bool(re.fullmatch(r"\d(\.\d+)?E\+\d+", _text(raw).upper()))
+
+
+def _clean_birthday(raw, errors):
+    birthday = _clean_date(raw, "birthday", errors)
+    if birthday and birthday > datetime.now(timezone.get_default_timezone()).date():  # per row of an import
+        errors["birthday"] = _("%(value)s is in the future; a birthday cannot be.") % {"value": birthday.isoformat()}
+    return birthday
 
 
 def _clean_date(raw, field, errors):
@@ -177,9 +226,10 @@ def clean_key_person_data(raw: dict) -> dict:
     if "email" in raw:
         clean["email"] = _clean_email(raw["email"], errors)
     if "birthday" in raw:
-        clean["birthday"] = _clean_date(raw["birthday"], "birthday", errors)
+        clean["birthday"] = _clean_birthday(raw["birthday"], errors)
     if "is_primary" in raw:
         clean["is_primary"] = _text(raw["is_primary"]).lower() in {"1", "true", "yes", "是", "y", "on"}
+    _check_lengths("keyperson", clean, errors)
     if errors:
         raise ValidationError(errors)
     return clean

@@ -13,11 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_entry, audit_records
+from kefu.audit.services import audit_many
+from kefu.core.bulk import insert_rows
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
@@ -27,7 +30,6 @@ from ..selectors import customers_visible_to
 from ..validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
 from . import readers
 from .mapping import REQUIRED, fields_for
-from .writers import insert_rows
 
 BATCH = 5000
 MAX_REPORTED_ERRORS = 10_000
@@ -214,21 +216,26 @@ class RowChecker:
         if not self.customers:
             return
         staged = ImportRow.objects.filter(job=self.job)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the planner's figures for the rows just staged
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(ImportRow._meta.db_table)}")
         for key in DUPLICATE_KEYS:
-            with_key = staged.exclude(**{key: ""})
-            repeated = with_key.values(key).annotate(n=Count("id")).filter(n__gt=1).values(key)
-            first_row: dict[str, int] = {}
-            for number, value in (
-                with_key.filter(**{f"{key}__in": repeated}).order_by("number").values_list("number", key)
-            ):
-                if value in first_row:
-                    outcome.add_error(
-                        number,
-                        self.column_name(key),
-                        _("Same value as row %(row)d of this file.") % {"row": first_row[value]},
-                    )
-                else:
-                    first_row[value] = number
+            # One pass: each row with the first row and the count of its value (windows over the
+            # value), repeats kept; a join of the table to its own groups was planned as a nested
+            # loop over the freshly filled table.
+            by_value = {"partition_by": [F(key)]}
+            repeats = (
+                staged.exclude(**{key: ""})
+                .annotate(first=Window(Min("number"), **by_value), times=Window(Count("id"), **by_value))
+                .filter(times__gt=1)
+                .exclude(number=F("first"))
+                .order_by("number")
+                .values_list("number", "first")
+            )
+            for number, first in repeats.iterator(chunk_size=BATCH):
+                outcome.add_error(
+                    number, self.column_name(key), _("Same value as row %(row)d of this file.") % {"row": first}
+                )
         archive_clashes(self, outcome)
 
 
@@ -284,45 +291,94 @@ def dry_run(job, *, progress=None) -> Outcome:
     return outcome
 
 
+COMMIT_CHUNK = 50_000
+
+
 def commit_staged(job, *, progress=None) -> Outcome | int:
     """Inside the caller's transaction: the archive checked again, then every staged record
-    written with its audit entry. Returns the Outcome if a row clashes now, else the count."""
+    written with its audit entry. Returns the Outcome if a row clashes now, else the count.
+
+    The records go from the staging table into the archive's table in SQL (INSERT … SELECT,
+    RETURNING the new ids and names), a chunk of staged rows at a time; their audit entries are
+    written by `audit_many`, one COPY per chunk."""
     checker = RowChecker(job)
-    if checker.customers:
+    if checker.customers and _any_clash(job):
         outcome = Outcome()
         archive_clashes(checker, outcome)
         if outcome.error_rows:
             return outcome
     model = Customer if checker.customers else KeyPerson
-    target_type = model._meta.label_lower
+    staged = ImportRow.objects.filter(job=job)
+    first = staged.order_by("id").values_list("id", "data").first()
+    if first is None:
+        return 0
+    insert, params = _insert_from_staging(model, first[1])
     summary = (_("Imported from %(file)s") % {"file": job.original_name})[:300]
-    last_id, created = 0, 0
-    staged = ImportRow.objects.filter(job=job).order_by("id")
-    while True:
-        chunk = list(staged.filter(id__gt=last_id).values_list("id", "data")[:BATCH])
-        if not chunk:
-            break
-        last_id = chunk[-1][0]
-        records = [data for _id, data in chunk]
-        ids = insert_rows(model, records, with_ids=True)
-        customer_ids = ids if checker.customers else [record["customer_id"] for record in records]
-        audit_records(
-            audit_entry(
-                actor=job.created_by,
-                action=AuditAction.IMPORTED,
-                target_type=target_type,
-                target_id=pk,
-                target_repr=record["name"],
-                customer_id=customer_id,
-                summary=summary,
-            )
-            for pk, record, customer_id in zip(ids, records, customer_ids, strict=True)
+    last_id = first[0] - 1
+    highest = staged.order_by("-id").values_list("id", flat=True).first()
+    created = 0
+    while last_id < highest:
+        upto = last_id + COMMIT_CHUNK
+        with connection.cursor() as cursor:
+            cursor.execute(insert, [*params, job.pk, last_id, upto])
+            written = cursor.fetchall()
+        audit_many(
+            actor=job.created_by,
+            action=AuditAction.IMPORTED,
+            target_type=model._meta.label_lower,
+            targets=((pk, name, pk if checker.customers else customer_id) for pk, name, customer_id in written),
+            summary=summary,
         )
-        created += len(records)
+        created += len(written)
+        last_id = upto
         if progress:
             progress(created, created / max(job.total_rows, 1))
-    ImportRow.objects.filter(job=job).delete()
+    staged.delete()
     return created
+
+
+def _any_clash(job) -> bool:
+    """Whether any staged row's key is in the archive now: one pass that stops at the first."""
+    clash = Q()
+    for key in DUPLICATE_KEYS:
+        clash |= ~Q(**{key: ""}) & Q(Exists(Customer.objects.filter(**{key: OuterRef(key)})))
+    return ImportRow.objects.filter(job=job).filter(clash).exists()
+
+
+def _insert_from_staging(model, sample: dict) -> tuple[str, list]:
+    """INSERT INTO <model's table> (…) SELECT … FROM the staging table WHERE job, id range,
+    RETURNING id, name, customer id. Columns the staged records hold are read from their JSON
+    (cast to the column's type on PostgreSQL, whose ->> gives text); the others get the field's
+    default, worked out once."""
+    quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    columns, values, params = [], [], []
+    fields = [f for f in model._meta.get_fields() if f.concrete and not f.many_to_many and not f.primary_key]
+    defaults = _field_defaults(fields)
+    for column, default in zip(fields, defaults, strict=True):
+        columns.append(quote(column.column))
+        if column.attname in sample:
+            values.append(f"CAST(data ->> %s AS {column.db_type(connection)})" if postgres else "data ->> %s")
+            params.append(column.attname)
+        else:
+            values.append("%s")
+            params.append(column.get_db_prep_save(default, connection))
+    customer = quote("customer_id") if any(f.attname == "customer_id" for f in fields) else "NULL"
+    staging = quote(ImportRow._meta.db_table)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {staging} WHERE job_id = %s AND id > %s AND id <= %s ORDER BY id "
+        f"RETURNING {quote(model._meta.pk.column)}, {quote('name')}, {customer}"
+    )
+    return sql, params
+
+
+def _field_defaults(fields) -> list:
+    now = timezone.now()
+    return [
+        now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
+        for field in fields
+    ]
 
 
 def required_fields_missing(kind: str, mapping: dict) -> list[str]:

@@ -35,3 +35,26 @@ def test_a_bulk_writer_that_holds_only_keys_names_the_target_as_an_instance_woul
 def test_the_system_is_recorded_without_an_actor(own_customer):
     (event,) = audit_records([audit_entry(actor=None, action=AuditAction.UPDATED, target=own_customer)])
     assert AuditEvent.objects.get(pk=event.pk).actor_id is None
+
+
+def test_audit_many_writes_the_entries_audit_entry_builds_for_those_keys(manager, own_customer):
+    from kefu.audit.services import audit_many
+
+    by_keys = audit_entry(
+        actor=manager,
+        action=AuditAction.IMPORTED,
+        target_type="customers.customer",
+        target_id=own_customer.pk,
+        target_repr=own_customer.name,
+        customer_id=own_customer.pk,
+        summary="导入",
+    )
+    written = audit_many(
+        actor=manager,
+        action=AuditAction.IMPORTED,
+        target_type="customers.customer",
+        targets=[(own_customer.pk, own_customer.name, own_customer.pk)],
+        summary="导入",
+    )
+    assert written == 1
+    assert row(AuditEvent.objects.get(action=AuditAction.IMPORTED)) == row(by_keys)

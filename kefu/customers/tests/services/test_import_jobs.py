@@ -38,22 +38,22 @@ def test_the_dry_run_stages_clean_rows_and_the_commit_writes_them_without_cleani
 
 
 def test_a_failure_injected_mid_commit_leaves_no_row_and_a_failed_job_that_can_be_retried(manager, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer, "COMMIT_CHUNK", 2)
     job = dry_run(manager, csv_upload(FIVE_ROWS))
-    real, calls = importer.audit_records, []
+    real, calls = importer.audit_many, []
 
-    def breaks_on_the_second_batch(entries):
+    def breaks_on_the_second_chunk(**entries):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(entries)
+        return real(**entries)
 
-    monkeypatch.setattr(importer, "audit_records", breaks_on_the_second_batch)
+    monkeypatch.setattr(importer, "audit_many", breaks_on_the_second_chunk)
     job = confirm(manager, job)
     assert (job.status, job.failed_status) == ("failed", "importing")
     assert "意外错误" in job.failure and "RuntimeError" in job.failure  # in Chinese, naming the kind
     assert not Customer.objects.exists() and not AuditEvent.objects.filter(action="imported").exists()
-    monkeypatch.setattr(importer, "audit_records", real)
+    monkeypatch.setattr(importer, "audit_many", real)
     job = services.import_job_retry(actor=manager, job=job)
     assert job.status == "done" and job.imported_count == 5 and Customer.objects.count() == 5
 

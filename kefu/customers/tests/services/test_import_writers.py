@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from kefu.audit.models import AuditEvent
-from kefu.customers.imports.writers import insert_rows
+from kefu.core.bulk import insert_rows
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.tests.factories import UserFactory
