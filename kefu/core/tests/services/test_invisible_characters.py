@@ -51,3 +51,13 @@ def test_the_service_refuses_what_the_form_would(agent):
     with pytest.raises(ValidationError) as refused:
         ticket_create(actor=agent, data={**NEW, "title": "a\x00b", "caller_name": "陈先生"})
     assert "title" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_search_refuses_exactly_the_characters_the_rule_names(multiline):
+    from kefu.core.text import _refused, refused_character
+
+    for code in range(0x3000):
+        character = chr(code)
+        found = refused_character("张三" + character, multiline=multiline)
+        assert (found == character) == _refused(character, multiline), hex(code)
