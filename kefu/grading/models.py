@@ -101,10 +101,14 @@ class GradeScore(models.Model):
     same bands as the SQL. A column stays empty when the scheme has no criterion reading it.
     """
 
-    run = models.ForeignKey(GradingRun, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes: (run, customer) and (customer, -run) below serve both lookups,
+    # and every index is written a million times per run.
+    run = models.ForeignKey(GradingRun, on_delete=models.CASCADE, related_name="scores", db_index=False)
     # No database constraint: a run inserts a million rows at once; deleting a customer still
     # removes its scores through Django's collector.
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
     current_tier = models.CharField(_("tier before"), max_length=20, blank=True)
     tier = models.CharField(_("computed tier"), max_length=20, blank=True)
     score = models.DecimalField(_("score"), max_digits=16, decimal_places=4, null=True)

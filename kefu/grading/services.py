@@ -159,6 +159,7 @@ def grading_run(
             scheme=scheme, rules=rules, as_of=as_of, trigger=trigger, started_by=actor if actor else None
         )
         run.customers = engine.insert_scores(run.pk, rules, as_of)
+        engine.analyse_scores()
         scores = GradeScore.objects.filter(run=run)
         changed = scores.exclude(tier=F("current_tier"))
         run.changes = changed.count()
