@@ -59,3 +59,11 @@ def test_a_bad_book_filter_is_refused_naming_the_field_in_chinese(manager):
     assert response.status_code == 400
     assert list(response.json()) == ["ordering"]
     assert "有效" in response.json()["ordering"][0]
+
+
+def test_an_account_manager_gets_only_their_own_load_and_an_agent_nothing(manager, other_manager, agent, own_customer):
+    body = api(manager).get("/api/v1/books/").json()
+    assert [row["manager"] for row in body["results"]] == [manager.pk]
+    assert api(manager).get("/api/v1/books/balance/").json()["unassigned"] == 0
+    for path in ("/api/v1/books/", "/api/v1/books/balance/"):
+        assert api(agent).get(path).status_code == 403
