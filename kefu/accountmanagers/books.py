@@ -6,8 +6,9 @@ load is spread. Reads only, besides `books_refresh`, which replaces the supervis
   customers, so a book never shows a customer the viewer could not open.
 - Whose books a viewer may open: `book_managers_visible_to` (an account manager their own, a
   supervisor the managers of their subtree, auditors and admins all); another id answers 404.
-- The supervisors' page reads `BookLoad`, counted set-based by `books_refresh` (periodic job,
-  after assignment, or on demand) and narrowed by the same rule as the customer scope.
+- The supervisors' page reads `BookLoad`, counted set-based by `books_refresh` (the periodic job
+  every 10 minutes, the first view, or on demand) and narrowed by the same rule as the customer
+  scope: an assignment or a grade change shows there at the next count.
 """
 
 from collections import defaultdict
