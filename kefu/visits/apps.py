@@ -10,7 +10,10 @@ class VisitsConfig(AppConfig):
     def ready(self):
         from kefu.core.jobs import register_periodic_job
 
-        from . import timeline  # noqa: F401 - registers the customer 360 timeline entries
+        from . import (
+            timeline,  # noqa: F401 - registers the customer 360 timeline entries
+            workbench,  # noqa: F401 - registers the workbench card
+        )
 
         # Plans for the current periods (idempotent: one row per customer and period) and the
         # overdue notices (one per visit); hourly is plenty for plans counted in months.

@@ -77,3 +77,12 @@ def test_overdue_visits_are_flagged_to_the_manager_and_supervisor_once(book, man
     for person in (manager, supervisor):
         notice = Notification.objects.get(recipient=person, kind="visits_overdue")
         assert "1" in notice.text
+
+
+def test_the_workbench_shows_the_months_visits_and_the_overdue_ones(book, manager, client_for):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    services.visits_plan(today=timezone.localdate())
+    page = client_for(manager).get(reverse("workbench")).content.decode()
+    assert "本月应走访" in page and "逾期 0 个" in page
