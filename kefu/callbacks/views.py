@@ -30,7 +30,9 @@ def desk(request):
     require_capability(request.user, "callbacks.view")
     later = request.GET.get("show") == "all"
     tasks = selectors.desk(request.user, include_later=later)
-    page = CappedCountPaginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted without an order: the pending-due index answers "due by tonight" (newest first, the
+    # count walked every pending task created after today's).
+    page = CappedCountPaginator(tasks, PAGE_SIZE, count_newest_first=False).get_page(request.GET.get("page"))
     context = {"page_obj": page, "later": later, "now": timezone.now(), "me": request.user.pk}
     return render(request, "callbacks/desk.html", context)
 

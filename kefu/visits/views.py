@@ -26,7 +26,8 @@ STATUSES = ("open", "overdue", "done")
 def plan(request):
     require_capability(request.user, "visits.view")
     status = request.GET.get("status") if request.GET.get("status") in STATUSES else "open"
-    page = CappedCountPaginator(selectors.visit_plan(request.user, status=status), 25).get_page(request.GET.get("page"))
+    visits = selectors.visit_plan(request.user, status=status)
+    page = CappedCountPaginator(visits, 25, count_newest_first=False).get_page(request.GET.get("page"))
     return render(request, "visits/plan.html", {"page_obj": page, "status": status, "today": timezone.localdate()})
 
 

@@ -1,10 +1,13 @@
 """Visit endpoints: the same selectors and services as the pages."""
 
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kefu.core.pagination import CappedCountPaginator, CappedPageNumberPagination
 from kefu.org.permissions import require_capability
 
 from .. import selectors, services
@@ -18,6 +21,15 @@ from .serializers import (
 )
 
 
+class UnorderedCountPagination(CappedPageNumberPagination):
+    """Pages counted without an order, so the list's own index answers the capped count (a
+    newest-first count walked every row newer than the matches)."""
+
+    @property
+    def django_paginator_class(self):
+        return partial(CappedCountPaginator, count_newest_first=False)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Visit plan: open visits (no valid phone first), overdue ones or those made",
@@ -27,6 +39,7 @@ from .serializers import (
 )
 class VisitViewSet(viewsets.GenericViewSet):
     serializer_class = VisitSerializer
+    pagination_class = UnorderedCountPagination
     lookup_value_converter = "int"
 
     def get_queryset(self):
