@@ -52,3 +52,36 @@ def test_login_form_refuses_a_wrong_password(page, live_server, manager):
     page.click("button[type=submit]")
     expect(page.locator(".alert-danger")).to_be_visible()
     screenshot(page, "login-error")
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_manager_imports_an_office_file_with_a_title_above_the_header(page, live_server, manager, width):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in [
+        ["2026年城东供电所客户台账"],
+        [],
+        ["户名", "联系电话", "用电地址", "台区"],
+        ["张伟", "13800000001", "中山路1号", "1号台区"],
+    ]:
+        workbook.active.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/customers/import/")
+    page.set_input_files(
+        "#id_file", files=[{"name": "台账.xlsx", "mimeType": "application/octet-stream", "buffer": data.getvalue()}]
+    )
+    page.click("form.card button[type=submit]")
+    expect(page.locator("#import-preview tr.table-primary")).to_contain_text("户名")
+    expect(page.locator("#column_0")).to_have_value("name")
+    screenshot(page, f"import-mapping-{width}")
+    page.locator("form.card button.btn-primary").click()
+    expect(page.locator("#import-summary")).to_contain_text("1")
+    page.locator("#import-summary ~ form button[type=submit]").first.click()
+    expect(page.locator("#import-status")).to_have_class(re.compile("text-bg-success"))
+    screenshot(page, f"import-done-{width}")
