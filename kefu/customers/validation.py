@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.dates import parse_date
 from kefu.core.phones import is_valid_mobile, is_valid_phone, normalise_landline, normalise_phone
-from kefu.core.text import check_text
+from kefu.core.text import check_text, refused_character
 
 from .choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
 from .tiers import active_tiers
@@ -63,7 +63,11 @@ def _choice(raw, choices, field, errors, labels_too=True):
 
 
 def _check_texts(clean: dict, errors: dict, *, multiline: tuple[str, ...]) -> None:
-    """No control or text-direction characters in the text fields (kefu.core.text)."""
+    """No control or text-direction characters in the text fields (kefu.core.text). One search
+    over the whole row first (the single-line rule refuses the most); each field's only if it
+    finds something."""
+    if refused_character(" ".join(clean.values())) is None:
+        return
     for field, value in clean.items():
         check_text(value, field, errors, multiline=field in multiline)
 
