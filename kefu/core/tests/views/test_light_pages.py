@@ -108,3 +108,9 @@ def test_pages_are_sent_compressed_to_a_browser_that_accepts_gzip(client, agent)
     packed = client.get("/requests/", headers={"accept-encoding": "gzip"})
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert len(packed.content) < len(plain.content) / 3
+
+
+def test_api_answers_are_not_compressed_for_clients_that_do_not_decode_them(client, agent):
+    client.force_login(agent)
+    response = client.get("/api/v1/requests/", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response
