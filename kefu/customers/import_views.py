@@ -131,7 +131,7 @@ def _detail_context(job, request) -> dict:
 @require_GET
 def import_detail(request, pk):
     job = _own_job(request, pk)
-    if job.status == ImportStatus.UPLOADED:
+    if job.status == ImportStatus.UPLOADED and job.file_format:  # a job from before the reading step has none
         return redirect("customers:import_mapping", job.pk)
     return render(request, "customers/import_detail.html", _detail_context(job, request))
 

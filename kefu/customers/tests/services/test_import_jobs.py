@@ -195,3 +195,18 @@ def test_the_progress_bar_shows_the_commits_progress_from_the_cache(client_for, 
     services._progress(job.pk)(2, 0.4)
     body = client_for(manager).get(reverse("customers:import_progress", args=[job.pk])).content.decode()
     assert 'aria-valuenow="40"' in body and 'id="import-rows"' in body
+
+
+def test_a_job_uploaded_before_the_reading_step_shows_its_page_and_can_be_discarded(client_for, manager):
+    job = dry_run(manager, csv_upload(FIVE_ROWS))
+    ImportJob.objects.filter(pk=job.pk).update(status="uploaded", file_format="")  # as the migration left it
+    client = client_for(manager)
+    response = client.get(reverse("customers:import_detail", args=[job.pk]))
+    assert (
+        response.status_code == 200 and reverse("customers:import_discard", args=[job.pk]) in response.content.decode()
+    )
+    assert client.get(reverse("customers:import_mapping", args=[job.pk])).url == reverse(
+        "customers:import_detail", args=[job.pk]
+    )
+    client.post(reverse("customers:import_discard", args=[job.pk]))
+    assert not ImportJob.objects.exists()
