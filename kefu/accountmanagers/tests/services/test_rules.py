@@ -194,3 +194,14 @@ def test_the_pages_show_for_each_role(client_for, supervisor, manager, auditor, 
     # An account manager sees only their own row.
     rows = client_for(manager).get(reverse("accountmanagers:managers")).context["page_obj"].object_list
     assert [row.pk for row in rows] == [manager.pk]
+
+
+def test_the_api_lists_the_managers_of_ones_scope(manager, supervisor, admin_user, team, other_manager):
+    def listed(user):
+        return {row["id"] for row in api(user).get(reverse("api-account-manager-list")).json()["results"]}
+
+    assert listed(manager) == {manager.pk}
+    assert listed(supervisor) == {manager.pk, *(m.pk for m in team.values())}
+    assert other_manager.pk in listed(admin_user)
+    assert api(manager).get(reverse("api-account-manager-detail", args=[other_manager.pk])).status_code == 404
+    assert api(manager).post(reverse("api-assignment-plan-list")).status_code == 403
