@@ -34,6 +34,17 @@
     if (step) lastOpener = step;
   });
 
+  // The language switch changes nothing until its button is pressed: a list's filter form that
+  // listens to every select of the page (hx-trigger "change from:select") must not reload the
+  // list when the language select moves either.
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.target && trigger.target.closest && trigger.target.closest("[data-language-switch]")
+        && !event.detail.elt.closest("[data-language-switch]")) {
+      event.preventDefault();
+    }
+  });
+
   // After htmx puts content into the page: keyboard and screen-reader users are told and land
   // where the work goes on (WCAG 2.4.3, 4.1.3).
   var lastOpener = null;

@@ -132,3 +132,30 @@ def test_a_filtered_queue_says_how_many_rows_it_shows(page, live_server, agent):
     page.goto(f"{live_server.url}/requests/?queue=all_open")
     page.fill("#id_q", "电压")
     expect(page.locator("#kefu-announcer")).to_have_text("已显示结果：1 条")
+
+
+def test_a_list_listening_to_every_select_does_not_reload_when_the_language_select_moves(page, live_server, agent):
+    """A filter form written with hx-trigger="change from:select" (any select of the page) is
+    held back by kefu.js when the change comes from the language switch."""
+    log_in(page, live_server, "agent")
+    page.goto(f"{live_server.url}/")
+    page.evaluate(
+        """() => {
+        const form = document.createElement('form');
+        form.id = 'greedy-filter';
+        form.setAttribute('hx-get', '/requests/');
+        form.setAttribute('hx-target', '#greedy-result');
+        form.setAttribute('hx-trigger', 'change from:select');
+        form.innerHTML = '<select name="x"><option>1</option><option>2</option></select><div id="greedy-result"></div>';
+        document.querySelector('main').appendChild(form);
+        htmx.process(form);
+    }"""
+    )
+    requests = []
+    page.on("request", lambda request: "/requests/" in request.url and requests.append(request.url))
+    page.locator("#language-select").select_option("en")
+    page.wait_for_timeout(500)
+    assert requests == []
+    page.locator("#greedy-filter select").select_option("2")  # its own select still filters
+    page.wait_for_timeout(500)
+    assert len(requests) == 1
