@@ -283,10 +283,15 @@ def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
         gained: dict[int, int] = defaultdict(int)
         for _customer, _before, after in moved:
             gained[after] += 1
-        url = reverse("accountmanagers:plan", args=[plan.pk])
+        customers = reverse("customers:list")  # the manager's own customers: plans are not theirs to see
         notify_each(
             messages=[
-                (manager_id, _("%(count)d customer(s) were assigned to you.") % {"count": count}, None, url)
+                (
+                    manager_id,
+                    _("%(count)d customer(s) were assigned to you.") % {"count": count},
+                    None,
+                    f"{customers}?account_manager={manager_id}",
+                )
                 for manager_id, count in sorted(gained.items())
             ],
             kind="customers_assigned",

@@ -7,6 +7,7 @@ from kefu.accountmanagers import services
 from kefu.accountmanagers.choices import MoveReason, PlanStatus
 from kefu.accountmanagers.models import AssignmentMove
 from kefu.audit.models import AuditEvent
+from kefu.conftest import login
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.inbox.models import Notification
@@ -48,7 +49,9 @@ def test_applying_moves_the_customers_audits_each_and_tells_the_managers(supervi
         entry = AuditEvent.objects.get(target_type="customers.customer", target_id=customer.pk)
         assert entry.changes["account_manager_id"] == [move.from_manager_id, move.to_manager_id]
         assert entry.actor == supervisor and entry.customer_id == customer.pk
-    assert Notification.objects.filter(recipient=team["chief"], kind="customers_assigned").exists()
+    notice = Notification.objects.get(recipient=team["chief"], kind="customers_assigned")
+    # It leads the manager to their customers (the plan itself is their supervisor's).
+    assert login(team["chief"]).get(notice.url).status_code == 200
     # A re-run right after finds nothing to move.
     assert services.assignment_preview(actor=supervisor).moves_count == 0
 
