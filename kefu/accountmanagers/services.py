@@ -428,7 +428,7 @@ def customers_assign(*, actor, customer_ids: list[int], manager: User) -> int:
             recipients=[manager],
             kind="customers_assigned",
             text=_("%(count)d customer(s) were assigned to you.") % {"count": len(moved)},
-            dedupe_key=f"assigned_by_hand:{actor.pk}:{manager.pk}:{moved[0][0]}:{len(moved)}:{timezone.now():%s%f}",
+            dedupe_key=f"assigned_by_hand:{manager.pk}:{timezone.now().isoformat()}",  # each assignment its notice
             url=reverse("customers:list") + f"?account_manager={manager.pk}",
         )
     return len(moved)
