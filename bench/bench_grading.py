@@ -118,6 +118,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months-share", type=int, default=60, help="percent of customer-months with business")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only-weighted", action="store_true", help="skip the ABC and RFM runs")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("PostgreSQL only (set DATABASE_URL)", file=sys.stderr)
@@ -153,7 +154,7 @@ def main() -> int:
             report["ratio run / baseline"] = round(statistics.median(run_times) / statistics.median(base_times), 2)
             report["customers graded"] = run.customers
             report["proposals in the run"] = run.proposals
-            for preset in (presets.ABC, presets.RFM):
+            for preset in () if args.only_weighted else (presets.ABC, presets.RFM):
                 other = scheme_install_preset(actor=admin, preset=preset)
                 with stopwatch() as elapsed:
                     other_run = grading_run(actor=admin, scheme=other, as_of=as_of)

@@ -244,10 +244,8 @@ def analyse_scores() -> None:
     """Refresh PostgreSQL's statistics of the score and proposal tables after a run's insert.
 
     A million new rows in one statement leave the planner with the counts of before (none, once
-    the tables were vacuumed empty), which it uses to plan the next statements of the run (the
-    changes' count, superseding, the proposals' INSERT … SELECT with its anti-join); in
-    bench_grading.py that INSERT ran for more than nine minutes on such counts. ANALYZE reads a
-    sample (30,000 rows).
+    the tables were vacuumed empty), which it would use to plan the next statements of the run
+    (the changes' count, superseding contradicted proposals). ANALYZE reads a sample (30,000 rows).
     """
     if connection.vendor != "postgresql":
         return
