@@ -1,5 +1,6 @@
 import pytest
 
+from kefu.customers.models import Tier
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.org.choices import ManagerLevel
 
@@ -7,7 +8,18 @@ from .factories import make_manager
 
 
 @pytest.fixture
-def team(org):
+def tiers(db):
+    """The tiers of data migration 0005 with the manager level each needs (a transactional
+    test, such as a browser test, empties the database after it, data migrations included)."""
+    for code, rank, level in (("三星", 1, "chief"), ("二星", 2, "secondary"), ("一星", 3, "regular")):
+        Tier.objects.update_or_create(
+            code=code,
+            defaults={"label": code, "rank": rank, "green_channel": rank == 1, "required_manager_level": level},
+        )
+
+
+@pytest.fixture
+def team(org, tiers):
     """Three managers of the east team serving grid 东1 (and a chief also 东2), each with a profile."""
     unit = org["east_team"]
     return {
