@@ -259,7 +259,8 @@ class RowChecker:
                 outcome.add_error(
                     number, self.column_name(key), _("Same value as row %(row)d of this file.") % {"row": first}
                 )
-        archive_clashes(self, outcome)
+        if _any_clash(self.job):  # one pass when nothing clashes (the usual case), the report per key otherwise
+            archive_clashes(self, outcome)
 
 
 def archive_clashes(checker: RowChecker, outcome: Outcome) -> None:
