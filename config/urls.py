@@ -3,13 +3,11 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kefu.core.api import not_found
-from kefu.core.views import workbench
+from kefu.core.views import favicon, workbench
 
 # The API first, requests first in it: Django tries the patterns in order, and each include whose
 # prefix does not match raises (and catches) an exception; hotline systems call the API most.
@@ -33,13 +31,13 @@ urlpatterns = [
     path("audit/", include("kefu.audit.urls")),
     path("notifications/", include("kefu.inbox.urls")),
     path("reports/", include("kefu.reports.urls")),
-    path("managers/", include("kefu.accountmanagers.urls")),
     path("grading/", include("kefu.grading.urls")),
+    path("managers/", include("kefu.accountmanagers.urls")),
     path("callbacks/", include("kefu.callbacks.urls")),
     path("visits/", include("kefu.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its script as a file: no inline script for the Content-Security-Policy.
