@@ -56,7 +56,7 @@ class CallbackViewSet(viewsets.GenericViewSet):
     def list(self, request):
         require_capability(request.user, "callbacks.view")
         tasks = selectors.desk(request.user, include_later=request.query_params.get("show") == "all")
-        page = self.paginate_queryset(tasks)
+        page = self.paginate_queryset(tasks.select_related("ticket", "customer"))
         return self.get_paginated_response(CallbackSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
