@@ -239,7 +239,34 @@ def grading_scheduled_run() -> dict:
     if GradingRun.objects.filter(scheme=scheme, as_of=today, status=RunStatus.DONE).exists():
         return {"ran": False, "reason": "already ran today"}
     run = grading_run(actor=None, scheme=scheme, trigger=RunTrigger.SCHEDULE, as_of=today)
-    return {"ran": True, "run": run.pk, "customers": run.customers, "proposals": run.proposals}
+    pruned = scores_prune()
+    return {"ran": True, "run": run.pk, "customers": run.customers, "proposals": run.proposals, "pruned": pruned}
+
+
+KEEP_RUNS = 2  # per scheme: the latest run explains today's grades, the one before shows what changed
+
+
+@transaction.atomic
+def scores_prune(*, keep: int = KEEP_RUNS) -> int:
+    """Delete the scores of each scheme's older runs (a run writes one row per customer, a
+    million a day), except those a proposal or a grade change points at: they explain a grade
+    that was proposed or given, for the history and the customer's export. The runs themselves
+    (rules, counts) stay. One DELETE on the app's own tables."""
+    old_runs = []
+    for scheme_id in GradingRun.objects.values_list("scheme_id", flat=True).distinct().order_by():
+        runs = list(GradingRun.objects.filter(scheme_id=scheme_id).order_by("-id").values_list("pk", flat=True))
+        old_runs += runs[keep:]
+    if not old_runs:
+        return 0
+    scores, proposals, changes = (m._meta.db_table for m in (GradeScore, GradeProposal, GradeChange))
+    sql = (
+        f"DELETE FROM {scores} WHERE run_id IN ({', '.join(['%s'] * len(old_runs))})"
+        f" AND NOT EXISTS (SELECT 1 FROM {proposals} p WHERE p.score_id = {scores}.id)"
+        f" AND NOT EXISTS (SELECT 1 FROM {changes} c WHERE c.score_id = {scores}.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, old_runs)
+        return cursor.rowcount
 
 
 def proposals_decide(*, actor, ids: list[int] | None, approve: bool, note: str = "", scheme: int | None = None) -> int:

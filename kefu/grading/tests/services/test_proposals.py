@@ -265,3 +265,21 @@ def test_a_bulk_decision_is_taken_chunk_by_chunk_all_or_nothing(monkeypatch, adm
     _run(admin_user, scheme)
     assert services.proposals_decide(actor=admin_user, ids=None, approve=True) == 3
     assert {_tier(c) for c in customers} == {"二星"} and GradeChange.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_pruning_keeps_the_latest_runs_and_every_score_that_explains_a_grade(admin_user, supervisor, scheme):
+    from kefu.grading.models import GradeScore
+
+    proposed = graded_customer(tier="一星", credit_rating="A", potential="high")  # proposed 二星 by the first run
+    plain = graded_customer(tier="一星")  # 一星 as computed: no proposal
+    first = _run(admin_user, scheme)
+    services.proposals_decide(actor=admin_user, ids=None, approve=True)
+    second, third = _run(admin_user, scheme), _run(admin_user, scheme)
+
+    assert services.scores_prune() == 1  # the first run's score of `plain`
+
+    kept = set(GradeScore.objects.values_list("run_id", "customer_id"))
+    assert (first.pk, plain.pk) not in kept and (first.pk, proposed.pk) in kept  # explains the approved grade
+    assert {(run.pk, c.pk) for run in (second, third) for c in (proposed, plain)} <= kept
+    assert GradeChange.objects.get().score.run_id == first.pk
