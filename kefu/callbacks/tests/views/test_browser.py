@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.callbacks.models import Callback
+from kefu.core.testing.axe import axe_violations
 from kefu.core.testing.browser import log_in, screenshot
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.tests.factories import TicketFactory, walk_to_callback
@@ -41,6 +42,7 @@ def test_a_callback_from_the_desk_to_its_result(browser, live_server, agent, sup
     expect(page.locator("tbody tr")).to_have_count(3)
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-callback-desk")
+    assert axe_violations(page) == []
     page.locator("tbody tr").first.get_by_role("button", name="回访").click()
     expect(page.locator("h1")).to_contain_text("回访")
     expect(page.locator(".kefu-script")).to_contain_text("您好，我是孙坐席")
@@ -48,6 +50,7 @@ def test_a_callback_from_the_desk_to_its_result(browser, live_server, agent, sup
     page.fill("textarea[name=question]", "挺好的，处理得很及时")
     page.get_by_label("基本满意", exact=True).check()
     screenshot(page, f"{prefix}-callback-call")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="记录回访结果").click()
     expect(page.locator("body")).to_contain_text("回访结果已记录。")
     page.goto(f"{live_server.url}/callbacks/?show=all")
@@ -59,6 +62,7 @@ def test_a_callback_from_the_desk_to_its_result(browser, live_server, agent, sup
     expect(page.locator("#stat-rate")).to_have_text("100.0%")
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-callback-satisfaction")
+    assert axe_violations(page) == []
     page.context.close()
 
 
@@ -83,4 +87,5 @@ def test_a_service_campaign_page_fits_the_screen(browser, live_server, agent, ma
     expect(page.locator("#stat-faults")).to_have_text("1")
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-callback-campaign")
+    assert axe_violations(page) == []
     page.context.close()

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from kefu.core.testing.axe import axe_violations
 from kefu.core.testing.browser import log_in, screenshot
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.visits import services
@@ -45,10 +46,12 @@ def test_the_visit_pages_fit_the_screen(browser, live_server, manager, plan, pre
     expect(page.locator("tbody tr").first).to_contain_text("无有效电话")  # no valid phone first
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-visit-plan")
+    assert axe_violations(page) == []
     page.goto(f"{live_server.url}/visits/calendar/")
     expect(page.locator("main")).to_contain_text("15:00 城东实验小学")
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-visit-calendar")
+    assert axe_violations(page) == []
     page.goto(f"{live_server.url}/visits/{plan.pk}/")
     page.fill("textarea[name=outcome]", "设备运行正常，客户满意")
     page.fill("textarea[name=issues]", "配电房照明损坏")
@@ -58,4 +61,5 @@ def test_the_visit_pages_fit_the_screen(browser, live_server, manager, plan, pre
     expect(page.locator("body")).to_contain_text("已登记工单")
     assert body_width(page) <= viewport["width"]
     screenshot(page, f"{prefix}-visit-record")
+    assert axe_violations(page) == []
     page.context.close()
