@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "CustomerKindEnum": "kefu.customers.choices.CustomerKind",
         "CustomerStatusEnum": "kefu.customers.choices.CustomerStatus",
         "EventKindEnum": "kefu.tickets.choices.EventKind",
+        "ManagerLevelEnum": "kefu.org.choices.ManagerLevel",
     },
 }
 

@@ -78,7 +78,7 @@ class MoveSerializer(serializers.ModelSerializer):
         fields = ["customer", "customer_name", "from_manager", "to_manager", "reason"]
 
 
-class AssignSerializer(serializers.Serializer):
+class CustomerAssignSerializer(serializers.Serializer):
     customers = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
     manager = ScopedPrimaryKeyRelatedField(queryset=User.objects.all(), scope=_managers)
 

@@ -11,7 +11,7 @@ from kefu.org.permissions import require_capability
 from .. import selectors, services
 from .serializers import (
     AssignedSerializer,
-    AssignSerializer,
+    CustomerAssignSerializer,
     DepartureSerializer,
     HandoverSerializer,
     ManagerSerializer,
@@ -125,12 +125,12 @@ class AssignmentPlanViewSet(viewsets.GenericViewSet):
 
 
 class AssignmentViewSet(viewsets.GenericViewSet):
-    serializer_class = AssignSerializer
+    serializer_class = CustomerAssignSerializer
 
-    @extend_schema(request=AssignSerializer, responses=AssignedSerializer, summary="Assign customers by hand")
+    @extend_schema(request=CustomerAssignSerializer, responses=AssignedSerializer, summary="Assign customers by hand")
     def create(self, request):
         require_capability(request.user, "managers.manage")
-        incoming = AssignSerializer(data=request.data, context={"request": request})
+        incoming = CustomerAssignSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         moved = services.customers_assign(
             actor=request.user,
