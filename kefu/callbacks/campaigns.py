@@ -208,3 +208,61 @@ def campaign_report_xlsx(campaign: Campaign) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def campaign_report_pdf(campaign: Campaign) -> bytes:
+    """The same report as a PDF for the head office, in Chinese with reportlab's built-in CID font
+    STSong-Light (a font the PDF reader supplies, so nothing is embedded)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=16, leading=22)
+    report = campaign_report(campaign)
+
+    def cell(value) -> Paragraph:
+        return Paragraph(escape(str(value if value is not None else "")), body)
+
+    rate = f"{report['rate']}%" if report["rate"] is not None else "—"
+    summary = [
+        [cell(_("Sites")), cell(report["sites"]), cell(_("Reached")), cell(report["reached"])],
+        [cell(_("Unreachable")), cell(report["unreachable"]), cell(_("Satisfaction (%)")), cell(rate)],
+        [
+            cell(_("Sites with faults")),
+            cell(report["sites_with_faults"]),
+            cell(_("Faults found")),
+            cell(report["faults"]),
+        ],
+        [cell(_("Still open")), cell(report["still_open"]), cell(""), cell("")],
+    ]
+    lines = [[cell(_("Site")), cell(_("Status")), cell(_("Result")), cell(_("Faults found"))]]
+    for call in report["calls"]:
+        lines.append(
+            [
+                cell(call.customer.name),
+                cell(call.get_status_display()),
+                cell(call.get_result_display() if call.result else ""),
+                cell("；".join(f["text"] for f in call.faults)),
+            ]
+        )
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, title=campaign.name)
+    document.build(
+        [
+            Paragraph(escape(f"{_('Service campaign report')}：{campaign.name}"), title),
+            Paragraph(escape(f"{campaign.head_office.name} · {timezone.localdate():%Y-%m-%d}"), body),
+            Spacer(1, 8),
+            Table(summary, style=grid),
+            Spacer(1, 12),
+            Table(lines, colWidths=[150, 60, 70, 220], style=grid, repeatRows=1),
+        ]
+    )
+    return out.getvalue()

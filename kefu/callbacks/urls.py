@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
     path("campaigns/<int:pk>/report.xlsx", views.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/report.pdf", views.campaign_pdf, name="campaign_pdf"),
     path("campaigns/<int:pk>/calls/<int:call_id>/", views.campaign_call, name="campaign_call"),
     path(
         "campaigns/<int:pk>/calls/<int:call_id>/faults/<int:index>/request/",

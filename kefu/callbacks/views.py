@@ -251,3 +251,12 @@ def campaign_fault(request, pk: int, call_id: int, index: int):
 def campaign_export(request, pk: int):
     item = campaigns_module.get_campaign_for_user(request.user, pk)
     return _xlsx(campaigns_module.campaign_report_xlsx(item), f"campaign-{item.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def campaign_pdf(request, pk: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    response = HttpResponse(campaigns_module.campaign_report_pdf(item), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{item.pk}.pdf"'
+    return response

@@ -105,3 +105,34 @@ def test_the_campaign_page_and_its_report(chain, agent, client_for):
     assert 'id="stat-sites">5<' in page and "如家酒店1号店" in page
     export = client_for(agent).get(reverse("callbacks:campaign_export", args=[campaign.pk]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    pdf = client_for(agent).get(reverse("callbacks:campaign_pdf", args=[campaign.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn on an uncompressed reportlab page: its (…) Tj strings, UTF-16 with octal escapes."""
+    import re
+
+    def unescape(match) -> bytes:
+        code = match.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8)])
+        return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(code, code)
+
+    return "".join(
+        re.sub(rb"\\([0-7]{1,3}|.)", unescape, found.group(1)).decode("utf-16-be", errors="replace")
+        for found in re.finditer(rb"\(((?:\\.|[^\\)])*)\) Tj", data)
+    )
+
+
+def test_the_pdf_report_carries_the_sites_and_faults_in_chinese(chain, agent, monkeypatch):
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "pageCompression", 0)  # to read the page's text back
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    call = campaign.calls.order_by("pk").first()
+    campaigns.campaign_call_record(actor=agent, call=call, reached=True, result="average", faults=["3号热水炉漏水"])
+    data = campaigns.campaign_report_pdf(campaign)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "如家酒店1号店" in text and "3号热水炉漏水" in text and "热水炉主动回访" in text
