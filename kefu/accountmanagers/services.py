@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record, plain_value
+from kefu.core.background import run_after_commit
 from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
 from kefu.customers.choices import CustomerStatus
@@ -30,6 +31,7 @@ from kefu.org.permissions import require_capability
 
 from . import selectors
 from .assignment import Plan, level_rank, plan_assignment, spread_per_grid
+from .book_tasks import books_refresh_task
 from .choices import MoveReason, PlanKind, PlanStatus
 from .handover import HandedOver, hand_over_open_work
 from .models import AssignmentMove, AssignmentPlan, Handover, ManagerProfile
@@ -268,6 +270,7 @@ def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
     moved = customers_set_managers(
         actor=actor, moves=moves.iterator(chunk_size=20000), summary=_("Assignment plan #%(id)d") % {"id": plan.pk}
     )
+    _recount_books(moved)
     plan.applied_count = len(moved)
     plan.stale_count = plan.moves_count - len(moved)
     plan.save(update_fields=["applied_count", "stale_count"])
@@ -298,6 +301,13 @@ def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
             dedupe_key=f"assignment_plan:{plan.pk}",
         )
     return plan
+
+
+def _recount_books(moved) -> None:
+    """Customers changed hands: recount the supervisors' books once this commits, in the
+    background, so that the overview shows the new loads instead of waiting for the periodic job."""
+    if moved:
+        run_after_commit(books_refresh_task)
 
 
 @transaction.atomic
@@ -423,6 +433,7 @@ def customers_assign(*, actor, customer_ids: list[int], manager: User) -> int:
         unit_id=Value(manager.org_unit_id, output_field=IntegerField()),
     ).values_list("pk", "account_manager_id", "to_id", "unit_id")
     moved = customers_set_managers(actor=actor, moves=moves, summary=_("Assigned by hand"))
+    _recount_books(moved)
     if moved:
         notify(
             recipients=[manager],

@@ -97,3 +97,29 @@ def test_an_account_manager_may_not_run_the_assignment(manager, book):
 
     with pytest.raises(PermissionDeniedError):
         services.assignment_preview(actor=manager)
+
+
+def test_the_books_overview_is_recounted_once_a_plan_moves_customers(supervisor, book, team):
+    from kefu.accountmanagers.books import books_refresh
+    from kefu.accountmanagers.models import BookLoad
+
+    books_refresh()
+    plan = services.assignment_preview(actor=supervisor)
+    services.plan_apply(actor=supervisor, plan=plan)
+    counted = {}
+    for manager_id, customers in BookLoad.objects.values_list("manager_id", "customers"):
+        counted[manager_id] = counted.get(manager_id, 0) + customers
+    held = {}
+    for manager_id in _managers().values():
+        held[manager_id] = held.get(manager_id, 0) + 1
+    assert counted == held
+
+
+def test_the_books_overview_is_recounted_after_a_hand_assignment(supervisor, book, team):
+    from kefu.accountmanagers.books import books_refresh
+    from kefu.accountmanagers.models import BookLoad
+
+    books_refresh()
+    services.customers_assign(actor=supervisor, customer_ids=[book["top"].pk], manager=team["chief"])
+    chief = BookLoad.objects.filter(manager=team["chief"]).values_list("customers", flat=True)
+    assert sum(chief) == Customer.objects.filter(account_manager=team["chief"]).count()
