@@ -7,8 +7,9 @@ load is spread. Reads only, besides `books_refresh`, which replaces the supervis
 - Whose books a viewer may open: `book_managers_visible_to` (an account manager their own, a
   supervisor the managers of their subtree, auditors and admins all); another id answers 404.
 - The supervisors' page reads `BookLoad`, counted set-based by `books_refresh` (the periodic job
-  every 10 minutes, the first view, or on demand) and narrowed by the same rule as the customer
-  scope: an assignment or a grade change shows there at the next count.
+  every 10 minutes, the first view, on demand, and in the background after an assignment plan or
+  a hand assignment moves customers) and narrowed by the same rule as the customer scope; a
+  grade change shows there at the next count.
 """
 
 from collections import defaultdict
