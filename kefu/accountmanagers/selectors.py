@@ -9,12 +9,14 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer, Tier
 from kefu.customers.selectors import customers_visible_to
-from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from kefu.customers.tiers import all_tiers
+from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, ManagerLevel, Role
 from kefu.org.models import User
 from kefu.org.permissions import has_capability
 
@@ -183,3 +185,22 @@ def assignment_customers(actor, *, manager_id: int | None = None, include_closed
 
 def customers_of(manager: User) -> QuerySet[Customer]:
     return Customer.objects.filter(account_manager=manager)
+
+
+def manager_fit_error(manager: User, tier_code: str) -> str | None:
+    """Why `manager` may not serve a customer of this tier (their level, a regular one without a
+    profile, is below the tier's required level), or None. The customers services ask it
+    (customers.hooks) when a customer's manager or tier changes, as assignment does."""
+    tier = next((t for t in all_tiers() if t.code == tier_code), None)
+    if tier is None:
+        return None
+    profile = profile_of(manager)
+    level = profile.level if profile else ManagerLevel.REGULAR
+    if level_rank(level) >= level_rank(tier.required_manager_level):
+        return None
+    return _("Customers of tier %(tier)s need a %(required)s or above; %(manager)s is a %(level)s.") % {
+        "tier": tier.label,
+        "required": ManagerLevel(tier.required_manager_level).label,
+        "manager": str(manager),
+        "level": ManagerLevel(level).label,
+    }

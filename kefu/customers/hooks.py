@@ -22,3 +22,20 @@ def tiers_changed(customer_ids: Iterable[int]) -> None:
     bulk change passes a queryset of ids so that the listeners work set-based)."""
     for listener in _tier_listeners:
         listener(customer_ids)
+
+
+# Whether a manager may serve a customer of a tier: the manager's level lives with the account
+# managers (above customers), the tier's required level here. One checker at most.
+_manager_fit: list[Callable] = []
+
+
+def set_manager_fit_check(check: Callable) -> None:
+    """`check(manager, tier_code)` returns a message when `manager` may not serve a customer of
+    that tier (their level is below what the tier requires), else None."""
+    _manager_fit[:] = [check]
+
+
+def manager_fit_error(manager, tier_code: str) -> str | None:
+    if manager is None or not tier_code or not _manager_fit:
+        return None
+    return _manager_fit[0](manager, tier_code)

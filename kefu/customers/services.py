@@ -80,6 +80,16 @@ def _resolve_relations(*, actor, relations: dict, instance: Customer | None = No
     return resolved
 
 
+def _check_manager_fits(manager, tier: str) -> None:
+    """The tier → manager level rule (`Tier.required_manager_level`), checked when a customer is
+    given a manager here, as the account managers' hand assignment checks it. A tier change
+    alone is not refused (grading changes tiers too): the next assignment plan moves a customer
+    whose manager no longer fits."""
+    message = hooks.manager_fit_error(manager, tier)
+    if message:
+        raise ValidationError({"account_manager": message})
+
+
 def _defaults_for_actor(actor, resolved: dict) -> dict:
     if actor.role == Role.ACCOUNT_MANAGER and not resolved.get("account_manager"):
         resolved["account_manager"] = actor
@@ -100,6 +110,7 @@ def customer_create(*, actor, data: dict, relations: dict | None = None, tags: l
     clean = clean_customer_data({**{"name": ""}, **data})
     _check_duplicates(clean, actor=actor)
     resolved = _defaults_for_actor(actor, _resolve_relations(actor=actor, relations=relations or {}))
+    _check_manager_fits((relations or {}).get("account_manager"), clean.get("tier", ""))
     customer = Customer(**clean, **resolved, created_by=actor)
     customer.has_valid_phone = phone_is_valid_for_quality(customer.mobile, customer.phone)
     customer.save()
@@ -134,6 +145,9 @@ def customer_update(
     clean = clean_customer_data(data, current_tier=current.tier)
     _check_duplicates(clean, actor=actor, exclude_id=current.pk)
     resolved = _resolve_relations(actor=actor, relations=relations or {}, instance=current)
+    manager = resolved.get("account_manager")
+    if manager is not None and manager.pk != current.account_manager_id:
+        _check_manager_fits(manager, clean.get("tier", current.tier))
     # 3. Apply, bump the version, and audit only what changed.
     before = snapshot(current, AUDITED_FIELDS)
     before_tags = sorted(current.tags.values_list("name", flat=True))
@@ -384,7 +398,6 @@ def customers_set_tier(*, actor, tiers: dict[int, str], summary: str = "") -> li
         if changed:
             hooks.tiers_changed([pk for pk, _before, _after in changed])
     return changed
-
 
 
 def customers_set_managers(*, actor, moves, summary: str = "") -> list[tuple[int, int | None, int]]:
