@@ -352,3 +352,6 @@ class ImportRow(models.Model):
     class Meta:
         verbose_name = _("checked import row")
         verbose_name_plural = _("checked import rows")
+
+    def __str__(self):
+        return f"{self.job_id}:{self.number}"
