@@ -8,9 +8,15 @@ class PlanKind(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
+    COMPUTING = "computing", _("Being worked out")
     DRAFT = "draft", _("Preview (nothing saved yet)")
+    APPLYING = "applying", _("Being applied")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
+    FAILED = "failed", _("Failed")
+
+
+WORKING_STATUSES = frozenset({PlanStatus.COMPUTING, PlanStatus.APPLYING})
 
 
 class MoveReason(models.TextChoices):

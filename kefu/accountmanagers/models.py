@@ -78,6 +78,11 @@ class AssignmentPlan(models.Model):
     customer; applying it moves the customers through `customers.services` and, for a departure,
     hands the leaving manager's open work over. A plan is applied once: its status is claimed with
     a conditional update, so a double click or two supervisors at once apply it once.
+
+    Both steps are background jobs (a million customers take longer than a web request may):
+    the plan is created `computing` and becomes `draft` once worked out; applying marks it
+    `applying`, and the job makes it `applied`. A job that fails leaves it `failed` with the reason
+    in `failure` and nothing half-written.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.AUTOMATIC)
@@ -109,6 +114,9 @@ class AssignmentPlan(models.Model):
     applied_count = models.PositiveIntegerField(_("customers moved"), default=0)
     stale_count = models.PositiveIntegerField(_("moves skipped (changed since)"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # The successors named for a departure, kept for the background job that works the plan out.
+    successor_ids = models.JSONField(_("successors named"), default=list, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
 
     class Meta:
         verbose_name = _("assignment plan")

@@ -6,19 +6,21 @@ entry per customer) and requests change owner only through `tickets.services.han
 app writes its own tables and audits them in the same transaction.
 """
 
+import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, Value
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record, plain_value
 from kefu.core.background import run_after_commit
-from kefu.core.errors import ConflictError
+from kefu.core.errors import ConflictError, ServiceError
 from kefu.core.text import check_text
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer
@@ -35,6 +37,9 @@ from .book_tasks import books_refresh_task
 from .choices import MoveReason, PlanKind, PlanStatus
 from .handover import HandedOver, hand_over_open_work
 from .models import AssignmentMove, AssignmentPlan, Handover, ManagerProfile
+from .plan_tasks import plan_apply_task, plan_compute_task
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = ["level", "capacity", "grids", "regions", "industries", "accepting"]
 MAX_CAPACITY = 1_000_000
@@ -159,18 +164,20 @@ def _summary(result: Plan, pool) -> dict:
     }
 
 
-def _save_plan(actor, kind: str, result: Plan, pool, *, leaving=None, successor=None) -> AssignmentPlan:
+def _write_plan(plan: AssignmentPlan, result: Plan, pool) -> bool:
+    """Save what the job worked out on the plan, if it is still being worked out (a second run of
+    the same job finds it done and writes nothing). Returns whether it wrote."""
     with transaction.atomic():
-        plan = AssignmentPlan.objects.create(
-            kind=kind,
-            created_by=actor,
-            leaving=leaving,
-            successor=successor,
-            customers_considered=result.considered,
-            moves_count=len(result.moves),
-            unplaced=len(result.unplaced),
-            summary=_summary(result, pool),
-        )
+        if not AssignmentPlan.objects.select_for_update().filter(pk=plan.pk, status=PlanStatus.COMPUTING).exists():
+            return False
+        plan.customers_considered = result.considered
+        plan.moves_count = len(result.moves)
+        plan.unplaced = len(result.unplaced)
+        plan.summary = _summary(result, pool)
+        if plan.successor_ids:
+            plan.summary["successors"] = plan.successor_ids
+        plan.status = PlanStatus.DRAFT
+        plan.save(update_fields=["customers_considered", "moves_count", "unplaced", "summary", "status"])
         AssignmentMove.objects.bulk_create(
             (
                 AssignmentMove(plan=plan, customer_id=customer, from_manager_id=before, to_manager_id=after, reason=why)
@@ -179,18 +186,44 @@ def _save_plan(actor, kind: str, result: Plan, pool, *, leaving=None, successor=
             batch_size=5000,
         )
         audit_record(
-            actor=actor,
-            action=AuditAction.CREATED,
+            actor=plan.created_by,
+            action=AuditAction.UPDATED,
             target=plan,
-            changes={"moves_count": [None, plan.moves_count], "unplaced": [None, plan.unplaced]},
+            changes={
+                "status": [PlanStatus.COMPUTING, PlanStatus.DRAFT],
+                "moves_count": [0, plan.moves_count],
+                "unplaced": [0, plan.unplaced],
+            },
         )
+    return True
+
+
+def _start_plan(actor, kind: str, *, leaving=None, successor=None, successors=()) -> AssignmentPlan:
+    """Create the plan row (being worked out) and hand the work to the background: working out
+    a million customers takes longer than a web request may. In tests (sync) the job has run on return."""
+    with transaction.atomic():
+        plan = AssignmentPlan.objects.create(
+            kind=kind,
+            status=PlanStatus.COMPUTING,
+            created_by=actor,
+            leaving=leaving,
+            successor=successor,
+            successor_ids=[s.pk for s in successors],
+        )
+        audit_record(actor=actor, action=AuditAction.CREATED, target=plan, changes={"status": [None, plan.status]})
+        run_after_commit(plan_compute_task, plan_id=plan.pk)
+    plan.refresh_from_db()
     return plan
 
 
 def assignment_preview(*, actor) -> AssignmentPlan:
-    """Work out the automatic assignment of every customer in the actor's scope and save it as
-    a plan to look at: no customer changes until it is applied."""
+    """Start working out the automatic assignment of every customer in the actor's scope, to be
+    saved as a plan to look at (`plan_compute`, in the background): no customer changes until it is applied."""
     require_capability(actor, "managers.manage")
+    return _start_plan(actor, PlanKind.AUTOMATIC)
+
+
+def _compute_automatic(actor) -> tuple[Plan, list]:
     pool = selectors.assignment_pool(actor)
     result = plan_assignment(
         pool,
@@ -198,7 +231,7 @@ def assignment_preview(*, actor) -> AssignmentPlan:
         tier_rank=selectors.tier_ranks(),
         unavailable=selectors.unavailable_managers(),
     )
-    return _save_plan(actor, PlanKind.AUTOMATIC, result, pool)
+    return result, pool
 
 
 def departure_preview(*, actor, leaving: User, successors=(), other_work_to: User | None = None) -> AssignmentPlan:
@@ -206,7 +239,8 @@ def departure_preview(*, actor, leaving: User, successors=(), other_work_to: Use
     customer to one whose level its tier requires; grids left aside, since they were chosen by
     hand), or by the automatic rules among the other managers in the actor's scope. Nothing
     else moves. Open work goes with each customer to their new manager; work of no moved
-    customer goes to `other_work_to` (default: the first successor, else the actor)."""
+    customer goes to `other_work_to` (default: the first successor, else the actor).
+    The choices are checked here; the plan is worked out in the background (`plan_compute`)."""
     require_capability(actor, "managers.manage")
     if not selectors.managers_visible_to(actor, include_inactive=True).filter(pk=leaving.pk).exists():
         raise ValidationError({"leaving": _("You cannot hand over this account manager's customers.")})
@@ -217,8 +251,16 @@ def departure_preview(*, actor, leaving: User, successors=(), other_work_to: Use
     other_work_to = other_work_to or (successors[0] if successors else actor)
     if not other_work_to.is_active or (other_work_to.pk not in in_scope and other_work_to.pk != actor.pk):
         raise ValidationError({"other_work_to": _("Choose an active account manager in your scope, or yourself.")})
-    if successors:
-        pool = selectors.assignment_pool(actor, exclude={leaving.pk}, only=[s.pk for s in successors], anywhere=True)
+    return _start_plan(actor, PlanKind.DEPARTURE, leaving=leaving, successor=other_work_to, successors=successors)
+
+
+def _compute_departure(actor, plan: AssignmentPlan) -> tuple[Plan, list]:
+    leaving = plan.leaving
+    if plan.successor_ids:
+        in_scope = set(selectors.managers_visible_to(actor).values_list("pk", flat=True))
+        if not set(plan.successor_ids) <= in_scope:
+            raise ValidationError(_("A successor named is no longer an active account manager in your scope."))
+        pool = selectors.assignment_pool(actor, exclude={leaving.pk}, only=plan.successor_ids, anywhere=True)
     else:
         pool = selectors.assignment_pool(actor, exclude={leaving.pk})
     loads = dict(
@@ -238,32 +280,111 @@ def departure_preview(*, actor, leaving: User, successors=(), other_work_to: Use
         forced={row[0]: MoveReason.LEAVING for row in customers},
         balance=False,
     )
-    return _save_plan(actor, PlanKind.DEPARTURE, result, pool, leaving=leaving, successor=other_work_to)
+    return result, pool
+
+
+def _failure_reason(error: Exception) -> str:
+    """The reason a job failed, in the site's language (a background job has no request's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if isinstance(error, ValidationError):
+            return " ".join(error.messages)
+        if isinstance(error, ServiceError):
+            return str(error.message)
+        return _("An unexpected error stopped the job (%(error)s); nothing was changed.") % {
+            "error": type(error).__name__
+        }
+
+
+def _fail(plan_id: int, working: str, error: Exception) -> None:
+    """Mark a plan failed (only if it is still in the step that failed) and say why; audited."""
+    reason = _failure_reason(error)
+    with transaction.atomic():
+        plan = AssignmentPlan.objects.select_related("created_by").get(pk=plan_id)
+        if not AssignmentPlan.objects.filter(pk=plan_id, status=working).update(
+            status=PlanStatus.FAILED, failure=reason
+        ):
+            return
+        audit_record(
+            actor=plan.created_by,
+            action=AuditAction.UPDATED,
+            target=plan,
+            changes={"status": [working, PlanStatus.FAILED], "failure": [None, reason]},
+        )
+
+
+def plan_compute(*, plan_id: int) -> None:
+    """The background job of a preview: work the plan out as its creator and save it (draft).
+    Idempotent: a plan no longer being worked out is left alone. A failure marks it failed."""
+    plan = AssignmentPlan.objects.select_related("created_by", "leaving", "successor").get(pk=plan_id)
+    if plan.status != PlanStatus.COMPUTING:
+        return
+    try:
+        with transaction.atomic():
+            if plan.kind == PlanKind.DEPARTURE:
+                result, pool = _compute_departure(plan.created_by, plan)
+            else:
+                result, pool = _compute_automatic(plan.created_by)
+            _write_plan(plan, result, pool)
+    except Exception as error:
+        logger.exception("Assignment plan %s could not be worked out", plan_id)
+        _fail(plan_id, PlanStatus.COMPUTING, error)
 
 
 # ── Plans: apply or discard ─────────────────────────────────────────────────────────────────
 
 
-def _claim(plan: AssignmentPlan, status: str) -> None:
-    claimed = AssignmentPlan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
+def _claim(plan: AssignmentPlan, status: str, *, frm: str = PlanStatus.DRAFT) -> bool:
+    claimed = AssignmentPlan.objects.filter(pk=plan.pk, status=frm).update(
         status=status, applied_at=timezone.now() if status == PlanStatus.APPLIED else None
     )
-    if not claimed:
-        raise ValidationError(_("This plan was already applied or discarded."))
     plan.refresh_from_db()
+    return bool(claimed)
 
 
-@transaction.atomic
 def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
-    """Move the plan's customers (those whose manager is still the one the plan saw, to managers
-    still active), and for a departure hand the leaving manager's open work over."""
+    """Start applying the plan: it is claimed (draft → applying, once) and the moves are made in
+    the background (`plan_apply_run`). In tests (sync) the job has run on return."""
     require_capability(actor, "managers.manage")
     if plan.kind == PlanKind.DEPARTURE and plan.unplaced:
         raise ValidationError(
             _("%(count)d customer(s) fit none of the successors: name a successor of the level their tier needs.")
             % {"count": plan.unplaced}
         )
-    _claim(plan, PlanStatus.APPLIED)
+    with transaction.atomic():
+        if not _claim(plan, PlanStatus.APPLYING):
+            if plan.status == PlanStatus.COMPUTING:
+                raise ValidationError(_("This plan is still being worked out."))
+            raise ValidationError(_("This plan was already applied or discarded."))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=plan,
+            changes={"status": [PlanStatus.DRAFT, PlanStatus.APPLYING]},
+        )
+        run_after_commit(plan_apply_task, plan_id=plan.pk, actor_id=actor.pk)
+    plan.refresh_from_db()
+    return plan
+
+
+def plan_apply_run(*, plan_id: int, actor_id: int) -> None:
+    """The background job of applying: move the plan's customers (those whose manager is still
+    the one the plan saw, to managers still active), and for a departure hand the leaving
+    manager's open work over, all in one transaction. The plan is claimed (applying → applied)
+    with a conditional update inside it, so two runs apply once; a failure undoes everything
+    and marks the plan failed with the reason."""
+    try:
+        _apply(plan_id, actor_id)
+    except Exception as error:
+        logger.exception("Assignment plan %s could not be applied", plan_id)
+        _fail(plan_id, PlanStatus.APPLYING, error)
+
+
+@transaction.atomic
+def _apply(plan_id: int, actor_id: int) -> None:
+    plan = AssignmentPlan.objects.select_related("leaving", "successor").get(pk=plan_id)
+    if not _claim(plan, PlanStatus.APPLIED, frm=PlanStatus.APPLYING):
+        return  # another run applied it (or it failed)
+    actor = User.objects.get(pk=actor_id)
     moves = plan.moves.filter(to_manager__is_active=True, to_manager__role=Role.ACCOUNT_MANAGER).values_list(
         "customer_id", "from_manager_id", "to_manager_id", "to_manager__org_unit_id"
     )
@@ -278,7 +399,7 @@ def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
         actor=actor,
         action=AuditAction.UPDATED,
         target=plan,
-        changes={"status": [PlanStatus.DRAFT, PlanStatus.APPLIED], "applied_count": [0, plan.applied_count]},
+        changes={"status": [PlanStatus.APPLYING, PlanStatus.APPLIED], "applied_count": [0, plan.applied_count]},
     )
     if plan.kind == PlanKind.DEPARTURE:
         _hand_over(actor, plan, moved)
@@ -300,7 +421,6 @@ def plan_apply(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
             kind="customers_assigned",
             dedupe_key=f"assignment_plan:{plan.pk}",
         )
-    return plan
 
 
 def _recount_books(moved) -> None:
@@ -313,7 +433,8 @@ def _recount_books(moved) -> None:
 @transaction.atomic
 def plan_discard(*, actor, plan: AssignmentPlan) -> AssignmentPlan:
     require_capability(actor, "managers.manage")
-    _claim(plan, PlanStatus.DISCARDED)
+    if not _claim(plan, PlanStatus.DISCARDED):
+        raise ValidationError(_("This plan was already applied or discarded."))
     audit_record(
         actor=actor, action=AuditAction.UPDATED, target=plan, changes={"status": [PlanStatus.DRAFT, plan.status]}
     )

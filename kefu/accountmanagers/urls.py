@@ -11,6 +11,7 @@ urlpatterns = [
     path("assignment/", views.assignment_run, name="assignment_run"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/progress/", views.plan_progress, name="plan_progress"),
     path("plans/<int:plan_id>/apply/", views.plan_apply, name="plan_apply"),
     path("plans/<int:plan_id>/discard/", views.plan_discard, name="plan_discard"),
     path("handovers/", views.handover_list, name="handovers"),

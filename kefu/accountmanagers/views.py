@@ -15,7 +15,7 @@ from kefu.org.models import User
 from kefu.org.permissions import has_capability, require_capability
 
 from . import selectors, services
-from .choices import MoveReason, PlanKind
+from .choices import WORKING_STATUSES, MoveReason, PlanKind, PlanStatus
 from .forms import AssignForm, DepartureForm, ProfileForm
 
 PAGE_SIZE = 50
@@ -136,8 +136,21 @@ def plan_detail(request, plan_id):
         "summary": summary,
         "may_manage": has_capability(request.user, "managers.manage"),
         "is_departure": plan.kind == PlanKind.DEPARTURE,
+        "working": plan.status in WORKING_STATUSES,
     }
     return render(request, "accountmanagers/plan_detail.html", context)
+
+
+@login_required
+@require_GET
+def plan_progress(request, plan_id):
+    """Polled by htmx while the plan is worked out or applied; once done the page reloads itself."""
+    plan = selectors.get_plan_for_user(request.user, plan_id)
+    working = plan.status in WORKING_STATUSES
+    response = render(request, "accountmanagers/partials/plan_progress.html", {"plan": plan, "working": working})
+    if not working:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -149,11 +162,14 @@ def plan_apply(request, plan_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(moved)d customer(s) moved; %(stale)d changed since the preview and were left as they are.")
-            % {"moved": plan.applied_count, "stale": plan.stale_count},
-        )
+        if plan.status == PlanStatus.APPLIED:
+            messages.success(
+                request,
+                _("%(moved)d customer(s) moved; %(stale)d changed since the preview and were left as they are.")
+                % {"moved": plan.applied_count, "stale": plan.stale_count},
+            )
+        elif plan.status == PlanStatus.APPLYING:
+            messages.info(request, _("The plan is being applied; this page shows when it is done."))
     return redirect("accountmanagers:plan", plan_id=plan.pk)
 
 

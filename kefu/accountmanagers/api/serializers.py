@@ -67,6 +67,7 @@ class PlanSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "status", "created_by", "created_at", "applied_at", "leaving", "successor",
             "customers_considered", "moves_count", "unplaced", "applied_count", "stale_count", "summary",
+            "failure",
         ]  # fmt: skip
 
 

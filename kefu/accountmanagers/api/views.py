@@ -62,8 +62,9 @@ class AccountManagerViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=DepartureSerializer,
-        responses={201: PlanSerializer},
-        summary="Preview a leaving manager's handover (a plan; nothing moves until it is applied)",
+        responses={202: PlanSerializer},
+        summary="Preview a leaving manager's handover (a plan worked out in the background: read it again "
+        "until its status leaves computing; nothing moves until it is applied)",
     )
     @action(detail=True, methods=["post"])
     def departure(self, request, pk=None):
@@ -77,7 +78,7 @@ class AccountManagerViewSet(viewsets.GenericViewSet):
             successors=incoming.validated_data.get("successors", []),
             other_work_to=incoming.validated_data.get("other_work_to"),
         )
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(
@@ -99,10 +100,15 @@ class AssignmentPlanViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(PlanSerializer(selectors.get_plan_for_user(request.user, pk)).data)
 
-    @extend_schema(request=None, responses={201: PlanSerializer}, summary="Work out the automatic assignment (preview)")
+    @extend_schema(
+        request=None,
+        responses={202: PlanSerializer},
+        summary="Work out the automatic assignment (preview), in the background: read the plan again "
+        "until its status leaves computing (draft, or failed with the reason in failure)",
+    )
     def create(self, request):
         plan = services.assignment_preview(actor=request.user)
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=MoveSerializer(many=True), summary="The plan's moves: who, from whom, to whom, why")
     @action(detail=True, methods=["get"])
@@ -111,11 +117,17 @@ class AssignmentPlanViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.plan_moves(plan))
         return self.get_paginated_response(MoveSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=PlanSerializer, summary="Apply the plan (once)")
+    @extend_schema(
+        request=None,
+        responses={202: PlanSerializer},
+        summary="Apply the plan (once), in the background: read the plan again until its status "
+        "leaves applying (applied, or failed with the reason in failure)",
+    )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         plan = selectors.get_plan_for_user(request.user, pk, capability="managers.manage")
-        return Response(PlanSerializer(services.plan_apply(actor=request.user, plan=plan)).data)
+        plan = services.plan_apply(actor=request.user, plan=plan)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=PlanSerializer, summary="Discard the plan: nothing changes")
     @action(detail=True, methods=["post"])

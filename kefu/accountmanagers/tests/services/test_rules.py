@@ -135,11 +135,11 @@ def test_preview_then_apply(via, client_for, supervisor, book, team):
         client_for(supervisor).post(reverse("accountmanagers:plan_apply", args=[plan.pk]))
     else:
         created = api(supervisor).post(reverse("api-assignment-plan-list"))
-        assert created.status_code == 201
+        assert created.status_code == 202
         plan_id = created.json()["id"]
         moves = api(supervisor).get(reverse("api-assignment-plan-moves", args=[plan_id])).json()
         assert moves["count"] == created.json()["moves_count"] > 0
-        assert api(supervisor).post(reverse("api-assignment-plan-apply", args=[plan_id])).status_code == 200
+        assert api(supervisor).post(reverse("api-assignment-plan-apply", args=[plan_id])).status_code == 202
         assert api(supervisor).post(reverse("api-assignment-plan-apply", args=[plan_id])).status_code == 400
     assert Customer.objects.get(pk=book["top"].pk).account_manager == team["chief"]
 
@@ -168,7 +168,7 @@ def test_a_departure_through_page_and_api(via, client_for, supervisor, team, boo
     else:
         url = reverse("api-account-manager-departure", args=[team["a"].pk])
         created = api(supervisor).post(url, {"successors": [team["b"].pk]}, format="json")
-        assert created.status_code == 201
+        assert created.status_code == 202
         api(supervisor).post(reverse("api-assignment-plan-apply", args=[created.json()["id"]]))
     assert not Customer.objects.filter(account_manager=team["a"]).exists()
     handover = Handover.objects.get(to_user=team["b"])
