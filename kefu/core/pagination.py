@@ -175,3 +175,12 @@ class CappedPageNumberPagination(PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_is_capped"] = {"type": "boolean", "example": False}
         return response
+
+
+class UnorderedCountPagination(CappedPageNumberPagination):
+    """Pages counted without an order, so the list's own index answers the capped count (a
+    newest-first count walked every row newer than the matches)."""
+
+    @property
+    def django_paginator_class(self):
+        return partial(CappedCountPaginator, count_newest_first=False)

@@ -33,6 +33,10 @@ def get_visit_for_user(user, pk: int) -> Visit:
     return get_object_or_404(visits_visible_to(user).select_related("customer", "manager"), pk=pk)
 
 
+# The visit plan's views (page tabs and the API's `status`).
+PLAN_STATUSES = ("open", "overdue", "done")
+
+
 def visit_plan(user, *, status: str = "open", today: date | None = None) -> QuerySet[Visit]:
     """The visits to make: customers without a valid phone first (seed 000 篇8), then by date;
     `status` open (default), overdue or done."""

@@ -18,14 +18,12 @@ from kefu.org.permissions import require_capability
 from . import selectors, services
 from .forms import BookForm, RecordForm
 
-STATUSES = ("open", "overdue", "done")
-
 
 @login_required
 @require_GET
 def plan(request):
     require_capability(request.user, "visits.view")
-    status = request.GET.get("status") if request.GET.get("status") in STATUSES else "open"
+    status = request.GET.get("status") if request.GET.get("status") in selectors.PLAN_STATUSES else "open"
     visits = selectors.visit_plan(request.user, status=status)
     page = CappedCountPaginator(visits, 25, count_newest_first=False).get_page(request.GET.get("page"))
     return render(request, "visits/plan.html", {"page_obj": page, "status": status, "today": timezone.localdate()})

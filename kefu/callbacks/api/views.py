@@ -1,7 +1,6 @@
 """Callback endpoints: the same selectors and services as the desk and the call screen."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -9,7 +8,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kefu.core.pagination import CappedCountPaginator, CappedPageNumberPagination
+from kefu.core.pagination import UnorderedCountPagination
 from kefu.org.permissions import require_capability
 
 from .. import campaigns, selectors, services
@@ -27,15 +26,6 @@ from .serializers import (
     SatisfactionQuerySerializer,
     SatisfactionRowSerializer,
 )
-
-
-class UnorderedCountPagination(CappedPageNumberPagination):
-    """Pages counted without an order, so the list's own index answers the capped count (a
-    newest-first count walked every row newer than the matches)."""
-
-    @property
-    def django_paginator_class(self):
-        return partial(CappedCountPaginator, count_newest_first=False)
 
 
 @extend_schema_view(

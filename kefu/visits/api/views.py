@@ -1,13 +1,13 @@
 """Visit endpoints: the same selectors and services as the pages."""
 
-from functools import partial
-
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kefu.core.pagination import CappedCountPaginator, CappedPageNumberPagination
+from kefu.core.pagination import UnorderedCountPagination
 from kefu.org.permissions import require_capability
 
 from .. import selectors, services
@@ -19,15 +19,6 @@ from .serializers import (
     RecordSerializer,
     VisitSerializer,
 )
-
-
-class UnorderedCountPagination(CappedPageNumberPagination):
-    """Pages counted without an order, so the list's own index answers the capped count (a
-    newest-first count walked every row newer than the matches)."""
-
-    @property
-    def django_paginator_class(self):
-        return partial(CappedCountPaginator, count_newest_first=False)
 
 
 @extend_schema_view(
@@ -48,10 +39,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     def list(self, request):
         require_capability(request.user, "visits.view")
         status = request.query_params.get("status", "open")
-        if status not in ("open", "overdue", "done"):
-            from django.core.exceptions import ValidationError
-            from django.utils.translation import gettext as _
-
+        if status not in selectors.PLAN_STATUSES:
             raise ValidationError({"status": _("Choose open, overdue or done.")})
         page = self.paginate_queryset(selectors.visit_plan(request.user, status=status))
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
