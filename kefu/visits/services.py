@@ -19,7 +19,6 @@ from kefu.core.text import check_text
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_update
-from kefu.customers.tiers import all_tiers
 from kefu.inbox.services import notify_each
 from kefu.org.permissions import require_capability
 from kefu.org.selectors import supervisors_above
@@ -31,15 +30,6 @@ from .models import Visit, VisitFrequency
 
 # What a visit may correct in the archive, as the customer wishes (seed 000 篇8 根据客户意愿).
 CORRECTABLE = ("mobile", "phone", "email", "address")
-
-
-def visit_frequencies_install_defaults() -> int:
-    """Seed 000 篇8: the top tier monthly, everyone else at least once a year."""
-    made = 0
-    top = [tier.code for tier in all_tiers() if tier.active and tier.rank == 1]
-    for code, months in [*[(code, 1) for code in top], ("", 12)]:
-        made += VisitFrequency.objects.get_or_create(tier=code, defaults={"every_months": months})[1]
-    return made
 
 
 def period_of(day: date, months: int) -> tuple[date, date]:
