@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_entry, audit_record, audit_records
 from kefu.core import config_cache
-from kefu.core.errors import ConflictError, PermissionDeniedError
+from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
 from kefu.customers.tiers import all_tiers
 from kefu.inbox.services import notify
@@ -442,9 +442,3 @@ def hand_over_callbacks(*, actor, leaving, receiver_for):
             )
         )
     return items
-
-
-def ensure_may(actor, capability: str) -> None:
-    if not actor or not actor.is_authenticated:
-        raise PermissionDeniedError()
-    require_capability(actor, capability)
