@@ -111,3 +111,11 @@ def test_a_bad_phone_correction_is_refused_by_the_archive_and_the_visit_stays_op
     assert "mobile" in refused.value.message_dict
     visit.refresh_from_db()
     assert visit.status == "planned"
+
+
+def test_the_api_plan_refuses_an_unknown_status_naming_the_field(visit, manager):
+    response = api(manager).get(reverse("api-visit-list"), {"status": "later"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert "请选择" in str(response.json()["status"])
+    listed = api(manager).get(reverse("api-visit-list"), {"status": "open"}).json()
+    assert [row["id"] for row in listed["results"]] == [visit.pk]
