@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.customers.choices import CustomerStatus
-from kefu.customers.models import Customer, Tier
+from kefu.customers.models import Customer
 from kefu.customers.selectors import customers_visible_to
 from kefu.customers.tiers import all_tiers
 from kefu.org.choices import SUPERVISING_ROLES, WHOLE_ORGANISATION_ROLES, ManagerLevel, Role
@@ -126,8 +126,9 @@ def unacknowledged_handovers(user) -> QuerySet[Handover]:
 
 
 def tier_ranks() -> dict[str, int]:
-    """The manager level rank each tier code requires (`Tier.required_manager_level`)."""
-    return {code: level_rank(level) for code, level in Tier.objects.values_list("code", "required_manager_level")}
+    """The manager level rank each tier code requires (`Tier.required_manager_level`), from the
+    tiers the configuration cache keeps (kefu.customers.tiers)."""
+    return {tier.code: level_rank(tier.required_manager_level) for tier in all_tiers()}
 
 
 def _as_set(values) -> frozenset | None:
