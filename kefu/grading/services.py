@@ -382,7 +382,6 @@ def grade_override(*, actor, customer: Customer, tier: str, reason: str) -> Grad
         GradeProposal.objects.filter(customer=customer, status=ProposalStatus.PENDING).update(
             status=ProposalStatus.SUPERSEDED, decided_by=actor, decided_at=timezone.now(), note=_("Grade set by hand")
         )
-        current = Customer.objects.filter(pk=customer.pk).values_list("tier", flat=True).first() or ""
         changed = customers_set_tier(
             actor=actor, tiers={customer.pk: tier}, summary=_("Grade set by hand: %(reason)s") % {"reason": reason}
         )
@@ -390,7 +389,7 @@ def grade_override(*, actor, customer: Customer, tier: str, reason: str) -> Grad
             raise ValidationError({"tier": _("The customer has this tier already.")})
         return GradeChange.objects.create(
             customer=customer,
-            from_tier=current,
+            from_tier=changed[0][1],  # the tier read under customers_set_tier's row lock
             to_tier=tier,
             source=ChangeSource.OVERRIDE,
             reason=reason,
