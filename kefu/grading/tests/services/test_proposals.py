@@ -221,8 +221,33 @@ def test_an_override_with_a_reason_sets_the_grade_and_supersedes_the_proposal(
     assert _tier(east_customer) == "三星"
     assert GradeProposal.objects.get().status == ProposalStatus.SUPERSEDED
     change = GradeChange.objects.get()
-    assert (change.source, change.reason, change.actor_id) == (ChangeSource.OVERRIDE, "集团战略客户", supervisor.pk)
+    assert (change.from_tier, change.to_tier, change.source, change.reason, change.actor_id) == (
+        "一星",
+        "三星",
+        ChangeSource.OVERRIDE,
+        "集团战略客户",
+        supervisor.pk,
+    )
     assert AuditEvent.objects.filter(target_id=east_customer.pk, changes={"tier": ["一星", "三星"]}).exists()
+
+
+@pytest.mark.parametrize("via", VIA)
+@pytest.mark.django_db
+def test_an_override_to_the_present_tier_is_refused_on_tier(
+    via, client_for, admin_user, supervisor, scheme, east_customer
+):
+    _run(admin_user, scheme)
+    if via == "service":
+        with pytest.raises(ValidationError) as error:
+            _override(via, supervisor, client_for, east_customer, "一星", "理由")
+        assert set(error.value.message_dict) == {"tier"}
+    else:
+        response = _override(via, supervisor, client_for, east_customer, "一星", "理由")
+        assert response.status_code == 400
+        errors = response.json() if via == "api" else response.context["form"].errors
+        assert set(errors) == {"tier"}
+    # Nothing half-written: the pending proposal is still pending, no history row.
+    assert GradeProposal.objects.get().status == ProposalStatus.PENDING and not GradeChange.objects.exists()
 
 
 @pytest.mark.parametrize("via", ["page", "api"])
