@@ -1,6 +1,6 @@
 """A manager's visit plan, month calendar and the visit record: parse → selector/service → render."""
 
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +37,8 @@ def month(request):
     try:
         year, number = (int(part) for part in request.GET.get("month", "").split("-"))
         first = date(year, number, 1)
+        if not MINYEAR < year < MAXYEAR:  # the month before and after, and the calendar's weeks, must exist
+            raise ValueError(year)
     except ValueError:
         first = today.replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kefu.audit.models import AuditEvent
@@ -119,3 +120,10 @@ def test_the_api_plan_refuses_an_unknown_status_naming_the_field(visit, manager)
     assert "请选择" in str(response.json()["status"])
     listed = api(manager).get(reverse("api-visit-list"), {"status": "open"}).json()
     assert [row["id"] for row in listed["results"]] == [visit.pk]
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "soon"])
+def test_a_month_out_of_range_shows_this_month_instead_of_failing(month, visit, manager, client_for):
+    response = client_for(manager).get(reverse("visits:month"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["first"] == timezone.localdate().replace(day=1)
