@@ -190,9 +190,10 @@ def campaigns(request):
     errors, name, head = {}, "", ""
     if request.method == "POST":
         name, head = request.POST.get("name", ""), request.POST.get("head_office", "")
+        # isdecimal, not isdigit: isdigit() accepts "²", which int() refuses.
         try:
             campaign = campaigns_module.campaign_create(
-                actor=request.user, name=name, head_office_id=int(head) if head.isdigit() else None
+                actor=request.user, name=name, head_office_id=int(head) if head.isdecimal() else None
             )
         except ValidationError as refused:
             errors = refused.message_dict

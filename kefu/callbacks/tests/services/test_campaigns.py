@@ -136,3 +136,10 @@ def test_the_pdf_report_carries_the_sites_and_faults_in_chinese(chain, agent, mo
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "如家酒店1号店" in text and "3号热水炉漏水" in text and "热水炉主动回访" in text
+
+
+@pytest.mark.parametrize("head", ["²", "99999999999999999999999", "abc", ""])
+def test_an_unreadable_head_office_is_refused_on_the_field(head, agent, client_for):
+    response = client_for(agent).post(reverse("callbacks:campaigns"), {"name": "回访", "head_office": head})
+    assert response.status_code == 400
+    assert "head_office" in response.context["errors"]
