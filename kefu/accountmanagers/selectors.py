@@ -76,6 +76,12 @@ def profile_of(user: User) -> ManagerProfile | None:
     return ManagerProfile.objects.filter(user=user).first()
 
 
+def manager_level(manager: User) -> str:
+    """The manager's level: their profile's, regular without a profile."""
+    profile = profile_of(manager)
+    return profile.level if profile else ManagerLevel.REGULAR
+
+
 def plans_visible_to(user) -> QuerySet[AssignmentPlan]:
     if not has_capability(user, "managers.manage") and not (has_capability(user, "managers.view") and _whole(user)):
         return AssignmentPlan.objects.none()
@@ -195,8 +201,7 @@ def manager_fit_error(manager: User, tier_code: str) -> str | None:
     tier = next((t for t in all_tiers() if t.code == tier_code), None)
     if tier is None:
         return None
-    profile = profile_of(manager)
-    level = profile.level if profile else ManagerLevel.REGULAR
+    level = manager_level(manager)
     if level_rank(level) >= level_rank(tier.required_manager_level):
         return None
     return _("Customers of tier %(tier)s need a %(required)s or above; %(manager)s is a %(level)s.") % {

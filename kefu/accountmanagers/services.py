@@ -538,8 +538,7 @@ def customers_assign(*, actor, customer_ids: list[int], manager: User) -> int:
         raise ValidationError(
             {"customers": _("Not customers you may see: %(ids)s") % {"ids": ", ".join(map(str, missing[:20]))}}
         )
-    profile = selectors.profile_of(manager)
-    rank = level_rank(profile.level if profile else ManagerLevel.REGULAR)
+    rank = level_rank(selectors.manager_level(manager))
     ranks = selectors.tier_ranks()
     too_senior = sorted(pk for pk, tier in found.items() if ranks.get(tier, 1) > rank)
     if too_senior:
