@@ -353,6 +353,11 @@ def key_person_delete(*, actor, person: KeyPerson) -> None:
     person.delete()
 
 
+# Ids per statement in the set-based writes below: a grading approval or an assignment plan may
+# pass hundreds of thousands, more than a statement may carry as parameters (PostgreSQL: 65,535).
+IDS_PER_STATEMENT = 5_000
+
+
 def customers_set_tier(*, actor, tiers: dict[int, str], summary: str = "") -> list[tuple[int, str, str]]:
     """Give customers new tiers (`{customer_id: tier code}`), set-based: one UPDATE per tier and
     one audit entry per customer whose tier changed. Grading's approvals and overrides write
@@ -378,8 +383,8 @@ def customers_set_tier(*, actor, tiers: dict[int, str], summary: str = "") -> li
         for pk, _before, after in changed:
             by_tier.setdefault(after, []).append(pk)
         for code, ids in by_tier.items():
-            for start in range(0, len(ids), 5000):
-                Customer.objects.filter(pk__in=ids[start : start + 5000]).update(
+            for start in range(0, len(ids), IDS_PER_STATEMENT):
+                Customer.objects.filter(pk__in=ids[start : start + IDS_PER_STATEMENT]).update(
                     tier=code, version=F("version") + 1, updated_at=timezone.now()
                 )
         audit_records(
@@ -416,10 +421,10 @@ def customers_set_managers(*, actor, moves, summary: str = "") -> list[tuple[int
     targets: dict[tuple[int, int | None], list[int]] = {}
     with transaction.atomic():
         ids = sorted(wanted)
-        for start in range(0, len(ids), 5000):
+        for start in range(0, len(ids), IDS_PER_STATEMENT):
             rows = (
                 Customer.objects.select_for_update()
-                .filter(pk__in=ids[start : start + 5000])
+                .filter(pk__in=ids[start : start + IDS_PER_STATEMENT])
                 .values_list("pk", "account_manager_id", "org_unit_id", "name")
             )
             for pk, current, old_unit, name in rows:
@@ -448,7 +453,7 @@ def customers_set_managers(*, actor, moves, summary: str = "") -> list[tuple[int
             fields = {"account_manager_id": after, "version": F("version") + 1, "updated_at": at}
             if unit is not None:
                 fields["org_unit_id"] = unit
-            for start in range(0, len(pks), 5000):
-                Customer.objects.filter(pk__in=pks[start : start + 5000]).update(**fields)
+            for start in range(0, len(pks), IDS_PER_STATEMENT):
+                Customer.objects.filter(pk__in=pks[start : start + IDS_PER_STATEMENT]).update(**fields)
         audit_records(entries)
     return moved
