@@ -47,6 +47,11 @@ def campaign_create(*, actor, name: str, head_office_id) -> Campaign:
     name = (name or "").strip()
     if not name:
         errors["name"] = _("Name the campaign.")
+    else:
+        try:  # the column's length (PostgreSQL refuses a longer name with a 500)
+            Campaign._meta.get_field("name").run_validators(name)
+        except ValidationError as refused:
+            errors["name"] = refused.messages
     check_text(name, "name", errors)
     head = Customer.objects.visible_to(actor).filter(pk=head_office_id).first() if head_office_id else None
     if head is None:

@@ -4,6 +4,7 @@ turned into requests in one click, the report for the head office; through servi
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -143,3 +144,16 @@ def test_an_unreadable_head_office_is_refused_on_the_field(head, agent, client_f
     response = client_for(agent).post(reverse("callbacks:campaigns"), {"name": "回访", "head_office": head})
     assert response.status_code == 400
     assert "head_office" in response.context["errors"]
+
+
+@pytest.mark.parametrize("way", ["service", "page"])
+def test_a_campaign_name_longer_than_100_characters_is_refused_on_the_field(way, chain, agent, client_for):
+    name = "回" * 101
+    if way == "service":
+        with pytest.raises(ValidationError) as refused:
+            campaigns.campaign_create(actor=agent, name=name, head_office_id=chain.pk)
+        assert "name" in refused.value.message_dict
+    else:
+        response = client_for(agent).post(reverse("callbacks:campaigns"), {"name": name, "head_office": chain.pk})
+        assert response.status_code == 400 and "name" in response.context["errors"]
+    assert not Campaign.objects.exists()
