@@ -37,8 +37,8 @@ class BookSerializer(serializers.Serializer):
 
 
 class RecordSerializer(serializers.Serializer):
-    purpose = serializers.CharField(required=False, allow_blank=True, default="")
-    people_met = serializers.CharField(required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    people_met = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
     needs_found = serializers.CharField(required=False, allow_blank=True, default="")
     issues = serializers.ListField(child=serializers.CharField(), required=False, default=list)

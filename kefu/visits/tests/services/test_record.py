@@ -127,3 +127,10 @@ def test_a_month_out_of_range_shows_this_month_instead_of_failing(month, visit, 
     response = client_for(manager).get(reverse("visits:month"), {"month": month})
     assert response.status_code == 200
     assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+def test_the_api_refuses_a_purpose_longer_than_200_characters_on_the_field(visit, manager):
+    body = {"outcome": "谈妥", "purpose": "访" * 201}
+    response = api(manager).post(reverse("api-visit-record", args=[visit.pk]), body, format="json")
+    assert response.status_code == 400 and "purpose" in response.json()
+    assert Visit.objects.get(pk=visit.pk).status == "planned"
