@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -163,9 +164,9 @@ def proposals(request):
 def decide(request):
     require_capability(request.user, "grading.approve")
     form = DecisionForm(request.POST)
-    back = request.POST.get("next") or reverse("grading:proposals")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("grading:proposals")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("grading:proposals")  # never off the site ("//host", "/\\host", "https://host")
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject and the proposals."))
         return redirect(back)

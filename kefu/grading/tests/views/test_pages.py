@@ -152,3 +152,21 @@ def test_the_workbench_counts_proposals_awaiting_the_supervisors_approval(client
     assert {"title": "等级调整建议", "value": 1} in [{k: c[k] for k in ("title", "value")} for c in cards]
     cards = client_for(manager).get(reverse("workbench")).context["cards"]
     assert "等级调整建议" not in [c["title"] for c in cards]  # a manager does not approve
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/grading/proposals/?status=pending", "/grading/proposals/?status=pending"),
+        ("//evil.example/", None),
+        ("/\\evil.example/", None),  # browsers read "/\" as "//": another site
+        ("https://evil.example/", None),
+    ],
+)
+@pytest.mark.django_db
+def test_a_decision_returns_only_to_a_page_of_this_site(next_url, lands_on, client_for, supervisor, graded):
+    proposal = GradeProposal.objects.get()
+    body = {"decision": "reject", "ids": [proposal.pk], "next": next_url}
+    response = client_for(supervisor).post(reverse("grading:decide"), body)
+    assert response.status_code == 302
+    assert response["Location"] == (lands_on or reverse("grading:proposals"))
