@@ -161,6 +161,31 @@ def test_a_supervisor_cannot_decide_proposals_outside_their_scope(
     assert _tier(east_customer) == "一星" and _tier(west_customer) == "一星"
 
 
+@pytest.mark.parametrize("via", ["api", "service"])
+@pytest.mark.django_db
+def test_approving_a_change_to_a_tier_retired_since_the_run_is_refused_on_tier(
+    via, client_for, admin_user, supervisor, scheme, east_customer
+):
+    from kefu.customers.models import Tier
+
+    _run(admin_user, scheme)
+    retired = Tier.objects.get(code="二星")
+    retired.active = False
+    retired.save()  # the save tells the configuration cache
+    proposal = GradeProposal.objects.get()
+
+    if via == "service":
+        with pytest.raises(ValidationError) as error:
+            _decide(via, supervisor, client_for, [proposal.pk])
+        assert set(error.value.message_dict) == {"tier"}
+    else:
+        response = _decide(via, supervisor, client_for, [proposal.pk])
+        assert response.status_code == 400 and set(response.json()) == {"tier"}
+    # Nothing half-written: the proposal stays pending, the grade and the history unchanged.
+    assert GradeProposal.objects.get().status == ProposalStatus.PENDING
+    assert _tier(east_customer) == "一星" and not GradeChange.objects.exists()
+
+
 @pytest.mark.django_db
 def test_approving_all_pending_takes_only_those_in_scope(admin_user, supervisor, scheme, east_customer, west_customer):
     _run(admin_user, scheme)
