@@ -17,6 +17,7 @@ class CallbacksConfig(AppConfig):
             workbench,  # noqa: F401 - registers the workbench card
         )
         from .models import CallbackRule
+        from .presets import callback_rules_install_defaults
         from .services import plan_on_state_changed
 
         clear_on_change(CallbackRule)  # services._active_rules keeps the rules in each process
@@ -24,6 +25,9 @@ class CallbacksConfig(AppConfig):
         # A request reaching a final state, or a state a rule names (the complaint's 待回访),
         # gets its callback tasks in the same transaction.
         hooks.on_state_changed(plan_on_state_changed)
+        # An industry preset (or the demo) installed its workflows: the default rules that point
+        # at their callback states (投诉回访, 服务回访), once; an admin edits them from then on.
+        hooks.on_preset_installed(callback_rules_install_defaults)
         # Claims left by an agent who walked away go back to the desk; idempotent.
         # Requests closed today without a task (bulk loads, a rule added later): set-based, idempotent.
         register_periodic_job("callbacks_catch_up", "kefu.callbacks.tasks.callbacks_catch_up_task", every_seconds=3600)

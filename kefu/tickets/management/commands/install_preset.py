@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kefu.sla.presets import PRESETS
 from kefu.sla.services import sla_install_preset
+from kefu.tickets import hooks
 from kefu.tickets.services.setup import categories_install_defaults, workflows_install_defaults
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         workflows = workflows_install_defaults()
         categories = categories_install_defaults()
         policies = sla_install_preset(preset=preset)
+        hooks.preset_installed()  # defaults of the apps above tickets (callback rules)
         self.stdout.write(
             f"Preset {preset}: {workflows} workflows, {categories} categories, {policies} time-limit policies added."
         )

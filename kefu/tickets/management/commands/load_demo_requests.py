@@ -20,7 +20,7 @@ from kefu.org.models import OrgUnit, User
 from kefu.sla.models import SlaClock
 from kefu.sla.services import sla_install_preset
 from kefu.sla.timers import sla_sweep
-from kefu.tickets import services
+from kefu.tickets import hooks, services
 from kefu.tickets.models import Category, Ticket, TicketEvent
 from kefu.tickets.services.setup import categories_install_defaults, workflows_install_defaults
 
@@ -67,6 +67,7 @@ class Command(BaseCommand):
         workflows_install_defaults()
         categories_install_defaults()
         sla_install_preset(preset="utility")
+        hooks.preset_installed()  # defaults of the apps above tickets (callback rules)
         cast = self._cast()
         rng = random.Random(seed)
         customers = list(Customer.objects.filter(status="active").values_list("id", flat=True))
