@@ -8,6 +8,7 @@ class CallbacksConfig(AppConfig):
     verbose_name = _("Callbacks and satisfaction")
 
     def ready(self):
+        from kefu.accountmanagers.handover import register_handover_provider
         from kefu.core.config_cache import clear_on_change
         from kefu.core.jobs import register_periodic_job
         from kefu.tickets import hooks
@@ -18,7 +19,7 @@ class CallbacksConfig(AppConfig):
         )
         from .models import CallbackRule
         from .presets import callback_rules_install_defaults
-        from .services import plan_on_state_changed
+        from .services import hand_over_callbacks, plan_on_state_changed
 
         clear_on_change(CallbackRule)  # services._active_rules keeps the rules in each process
 
@@ -28,14 +29,9 @@ class CallbacksConfig(AppConfig):
         # An industry preset (or the demo) installed its workflows: the default rules that point
         # at their callback states (投诉回访, 服务回访), once; an admin edits them from then on.
         hooks.on_preset_installed(callback_rules_install_defaults)
-        # Claims left by an agent who walked away go back to the desk; idempotent.
         # Requests closed today without a task (bulk loads, a rule added later): set-based, idempotent.
         register_periodic_job("callbacks_catch_up", "kefu.callbacks.tasks.callbacks_catch_up_task", every_seconds=3600)
+        # Claims left by an agent who walked away go back to the desk; idempotent.
         register_periodic_job("callbacks_release", "kefu.callbacks.tasks.callbacks_release_task", every_seconds=300)
-        try:
-            from kefu.accountmanagers.handover import register_handover_provider
-        except ImportError:  # the account-manager system not installed
-            return
-        from .services import hand_over_callbacks
-
+        # A leaving account manager's open callbacks go to their customers' new managers.
         register_handover_provider("callbacks", hand_over_callbacks)

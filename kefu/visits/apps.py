@@ -19,10 +19,9 @@ class VisitsConfig(AppConfig):
         # overdue notices (one per visit); hourly is plenty for plans counted in months.
         register_periodic_job("visits_plan", "kefu.visits.tasks.visits_plan_task", every_seconds=3600)
         register_periodic_job("visits_overdue", "kefu.visits.tasks.visits_overdue_task", every_seconds=3600)
-        try:
-            from kefu.accountmanagers.handover import register_handover_provider
-        except ImportError:
-            return
+        from kefu.accountmanagers.handover import register_handover_provider
+
         from .services import hand_over_visits
 
+        # A leaving account manager's open visits go to their customers' new managers.
         register_handover_provider("visits", hand_over_visits)
