@@ -69,6 +69,13 @@ INSTALLED_APPS = [
     "kefu.accountmanagers",
     "kefu.callbacks",
     "kefu.visits",
+    "kefu.outbox",
+    "kefu.care",
+    "kefu.churn",
+    "kefu.contacts",
+    "kefu.keyaccounts",
+    "kefu.sales",
+    "kefu.collection",
 ]
 
 MIDDLEWARE = [
