@@ -82,6 +82,29 @@ _VISITS = {
 }
 ROLE_CAPABILITIES = {role: capabilities | _VISITS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
 
+# Sales (kefu.sales): competitor records are part of the business file (managers and supervisors
+# record them for customers they may read; auditors read); prospects, campaigns, price requests
+# and targets are the managers' and supervisors' work, admins keep the targets.
+_SALES = {
+    Role.ACCOUNT_MANAGER: {"competitors.view", "competitors.record", "sales.view", "sales.work"},
+    Role.SUPERVISOR: {"competitors.view", "competitors.record", "sales.view", "sales.work", "sales.targets"},
+    Role.AUDITOR: {"competitors.view", "sales.view"},
+    Role.ADMIN: {"competitors.view", "competitors.record", "sales.view", "sales.work", "sales.targets"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _SALES.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
+# Fee collection (kefu.collection): managers work their customers' arrears, supervisors their
+# subtree's and set targets, admins (the billing interface) import bills and payments, auditors read.
+_COLLECTION = {
+    Role.ACCOUNT_MANAGER: {"collection.view", "collection.work"},
+    Role.SUPERVISOR: {"collection.view", "collection.work", "collection.targets"},
+    Role.AUDITOR: {"collection.view"},
+    Role.ADMIN: {"collection.view", "collection.work", "collection.targets", "collection.import"},
+}
+ROLE_CAPABILITIES = {
+    role: capabilities | _COLLECTION.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
+}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(
