@@ -1,0 +1,42 @@
+"""Reads of the outbox: the admins' list, delivery counts per source, the backlog."""
+
+from django.db.models import Count
+
+from .choices import READY_STATES, MessageState
+from .models import Message, MessageTemplate, OptOut
+
+
+def messages_visible_to(user):
+    """Messages are configuration-level data for admins and auditors (capability outbox.view):
+    no row scope beyond the capability, which the views check."""
+    return Message.objects.all()
+
+
+def delivery_counts(source: str, source_ids=None) -> dict:
+    """{source_id: {state: count}} for the messages a sender wrote under `source` (a notice's
+    delivery report: sent, failed, given up, opted out, still queued…)."""
+    rows = Message.objects.filter(source=source)
+    if source_ids is not None:
+        rows = rows.filter(source_id__in=list(source_ids))
+    counts: dict = {}
+    for source_id, state, n in rows.values_list("source_id", "state").annotate(n=Count("pk")).order_by():
+        counts.setdefault(source_id, {})[state] = n
+    return counts
+
+
+def backlog_count() -> int:
+    """Messages waiting to be sent (queued or waiting for a retry), for the metrics."""
+    return Message.objects.filter(state__in=READY_STATES).count()
+
+
+def sending_count() -> int:
+    return Message.objects.filter(state=MessageState.SENDING).count()
+
+
+def opted_out_channels(customer_id: int) -> set[str]:
+    """The channels a customer opted out of ("" = every channel)."""
+    return set(OptOut.objects.filter(customer_id=customer_id).values_list("channel", flat=True))
+
+
+def active_template(purpose: str, channel: str) -> MessageTemplate | None:
+    return MessageTemplate.objects.filter(purpose=purpose, channel=channel, is_active=True).first()
