@@ -1,11 +1,12 @@
 """Competitor records: recorded and read only for customers whose business file one may read,
 every field checked naming it, every change audited, and the churn warning's per-customer signal."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kefu.audit.models import AuditEvent
 from kefu.core.errors import ConflictError, PermissionDeniedError
@@ -14,13 +15,19 @@ from kefu.sales.models import CompetitorRecord
 from kefu.sales.services import competitor_record_create, competitor_record_delete, competitor_record_update
 from kefu.sales.tests.factories import CompetitorRecordFactory
 
-OFFER = {"competitor": "顺达物流", "offer": "首年运费八五折", "price": "1200.50", "price_unit": "元/吨", "products": "京沪线"}
+OFFER = {
+    "competitor": "顺达物流",
+    "offer": "首年运费八五折",
+    "price": "1200.50",
+    "price_unit": "元/吨",
+    "products": "京沪线",
+}
 
 
 def test_manager_records_a_competitor_offer_for_own_customer_audited(manager, own_customer):
     record = competitor_record_create(actor=manager, customer=own_customer, data=OFFER)
     assert record.price == Decimal("1200.50")
-    assert record.noted_on == date.today()
+    assert record.noted_on == timezone.localdate()
     event = AuditEvent.objects.get(target_type="sales.competitorrecord", target_id=record.pk)
     assert event.customer_id == own_customer.pk and event.changes["competitor"] == [None, "顺达物流"]
 
@@ -48,8 +55,8 @@ def test_agent_may_not_record_nor_read_competitor_records(agent, own_customer, m
         ({"price": "NaN"}, "price"),
         ({"price": "1e20"}, "price"),
         ({"visited_on": "2026-13-40"}, "visited_on"),
-        ({"visited_on": (date.today() + timedelta(days=2)).isoformat()}, "visited_on"),
-        ({"noted_on": (date.today() + timedelta(days=2)).isoformat()}, "noted_on"),
+        ({"visited_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "visited_on"),
+        ({"noted_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "noted_on"),
         ({"competitor": "顺达\u202e物流"}, "competitor"),
         ({"visit_notes": "来访谈价"}, "visited_on"),
     ],
@@ -68,10 +75,9 @@ def test_a_record_needs_some_information_besides_the_name(manager, own_customer)
 
 
 def test_a_competitor_visit_alone_is_a_record(manager, own_customer):
-    day = date.today() - timedelta(days=3)
-    record = competitor_record_create(
-        actor=manager, customer=own_customer, data={"competitor": "顺达物流", "visited_on": day, "visit_notes": "拜访采购"}
-    )
+    day = timezone.localdate() - timedelta(days=3)
+    data = {"competitor": "顺达物流", "visited_on": day, "visit_notes": "拜访采购"}
+    record = competitor_record_create(actor=manager, customer=own_customer, data=data)
     assert record.visited_on == day
 
 
@@ -103,7 +109,7 @@ def test_delete_is_audited_with_what_was_there(supervisor, manager, own_customer
 
 
 def test_competitor_activity_counts_recent_records_and_visits_per_customer(manager, own_customer, foreign_customer):
-    today = date.today()
+    today = timezone.localdate()
     CompetitorRecordFactory(customer=own_customer, recorded_by=manager, noted_on=today - timedelta(days=5))
     CompetitorRecordFactory(customer=own_customer, recorded_by=manager, noted_on=today - timedelta(days=1))
     # learned long ago, but their visit was recent: counts
@@ -114,5 +120,5 @@ def test_competitor_activity_counts_recent_records_and_visits_per_customer(manag
     rows = {row["customer_id"]: row for row in selectors.competitor_activity(today - timedelta(days=90))}
     assert rows[own_customer.pk]["records"] == 2 and rows[own_customer.pk]["last_seen"] == today - timedelta(days=1)
     assert rows[foreign_customer.pk]["records"] == 1
-    sql, params = selectors.competitor_activity(today).query.sql_with_params()
+    sql, _params = selectors.competitor_activity(today).query.sql_with_params()
     assert "sales_competitorrecord" in sql
