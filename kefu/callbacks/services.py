@@ -28,7 +28,7 @@ from kefu.tickets.choices import Channel, TicketType, TransitionEffect
 from kefu.tickets.services import ticket_comment, ticket_create, ticket_transition
 from kefu.tickets.workflows import moves_from, state_by_id
 
-from . import schedule
+from . import hooks, schedule
 from .choices import (
     AttemptOutcome,
     CallbackStatus,
@@ -366,6 +366,7 @@ def callback_record(
         changes={"status": [CallbackStatus.PENDING, CallbackStatus.DONE], "result": ["", result]},
         summary=_("Callback result: %(result)s") % {"result": Satisfaction(result).label},
     )
+    hooks.callback_recorded(task, actor)
     text = comment or " / ".join(value for value in clean_answers.values() if value)
     if result == Satisfaction.UNSATISFIED:
         _follow_up_unsatisfied(actor, task, text)

@@ -39,3 +39,40 @@ def manager_fit_error(manager, tier_code: str) -> str | None:
     if manager is None or not tier_code or not _manager_fit:
         return None
     return _manager_fit[0](manager, tier_code)
+
+
+# Who may read a customer's business file (SPEC §1, seed 002: agreements, volumes and revenue, key
+# persons' preferences, competitor notes). The key-account teams (above customers) decide it for
+# group customers; without them, everyone who sees the customer sees its file. One rule at most.
+_business_file_access: list[tuple[Callable, Callable]] = []
+
+
+def set_business_file_access_check(check: Callable, narrow: Callable) -> None:
+    """`check(user, customer)` says whether `user`, who sees `customer`, may read its business
+    file; `narrow(user, customers)` narrows a queryset of customers to those whose file `user`
+    may read (the same rule, set-based, for lists)."""
+    _business_file_access[:] = [(check, narrow)]
+
+
+def business_file_access() -> tuple[Callable, Callable] | None:
+    return _business_file_access[0] if _business_file_access else None
+
+
+# Customers that got a new account manager: the contacts app starts the first-contact week.
+_manager_listeners: list[Callable] = []
+
+
+def on_managers_changed(listener: Callable) -> None:
+    """`listener(moves)` runs inside the transaction that gave customers a new account manager;
+    `moves` is a list of (customer id, manager id before or None, manager id after or None)."""
+    if listener not in _manager_listeners:
+        _manager_listeners.append(listener)
+
+
+def managers_changed(moves: list[tuple[int, int | None, int | None]]) -> None:
+    """Tell the listeners which customers changed manager (called by every archive writer of
+    `Customer.account_manager`: create, update, customers_set_managers)."""
+    if not moves:
+        return
+    for listener in _manager_listeners:
+        listener(moves)

@@ -123,6 +123,8 @@ def customer_create(*, actor, data: dict, relations: dict | None = None, tags: l
         customer_id=customer.pk,
         changes={k: [None, v] for k, v in snapshot(customer, AUDITED_FIELDS).items() if v not in ("", None)},
     )
+    if customer.account_manager_id:
+        hooks.managers_changed([(customer.pk, None, customer.account_manager_id)])
     return customer
 
 
@@ -151,6 +153,7 @@ def customer_update(
     # 3. Apply, bump the version, and audit only what changed.
     before = snapshot(current, AUDITED_FIELDS)
     before_tags = sorted(current.tags.values_list("name", flat=True))
+    manager_before = current.account_manager_id
     for field, value in {**clean, **resolved}.items():
         setattr(current, field, value)
     current.has_valid_phone = phone_is_valid_for_quality(current.mobile, current.phone)
@@ -166,6 +169,8 @@ def customer_update(
         audit_record(actor=actor, action=AuditAction.UPDATED, target=current, customer_id=current.pk, changes=changes)
     if "tier" in changes:
         hooks.tiers_changed([current.pk])  # the green channel of the customer's requests follows
+    if current.account_manager_id != manager_before:
+        hooks.managers_changed([(current.pk, manager_before, current.account_manager_id)])
     return current
 
 
@@ -456,4 +461,5 @@ def customers_set_managers(*, actor, moves, summary: str = "") -> list[tuple[int
             for start in range(0, len(pks), IDS_PER_STATEMENT):
                 Customer.objects.filter(pk__in=pks[start : start + IDS_PER_STATEMENT]).update(**fields)
         audit_records(entries)
+        hooks.managers_changed(moved)
     return moved

@@ -82,6 +82,42 @@ _VISITS = {
 }
 ROLE_CAPABILITIES = {role: capabilities | _VISITS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
 
+# Care and notices (kefu.care): managers read the care calendar, supervisors approve greeting
+# batches (not ones they drew up) and send outage notices, admins keep rules, dates and lines.
+_CARE = {
+    Role.ACCOUNT_MANAGER: {"care.view"},
+    Role.SUPERVISOR: {"care.view", "care.approve", "care.notify"},
+    Role.AUDITOR: {"care.view"},
+    Role.ADMIN: {"care.view", "care.approve", "care.notify", "care.configure"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _CARE.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
+# Key-account service teams (kefu.keyaccounts): everyone sees the accounts whose team they are on
+# or above; supervisors and admins designate accounts and teams, managers and supervisors keep
+# plans and agreements. Auditors and admins see every account; only auditors (read-only, SPEC §1)
+# read every group's business file besides the teams and their superiors.
+_KEYACCOUNTS = {
+    Role.AGENT: {"keyaccounts.view"},
+    Role.ACCOUNT_MANAGER: {"keyaccounts.view", "keyaccounts.plan"},
+    Role.HANDLER: {"keyaccounts.view"},
+    Role.SUPERVISOR: {"keyaccounts.view", "keyaccounts.plan", "keyaccounts.manage"},
+    Role.AUDITOR: {"keyaccounts.view", "keyaccounts.all", "keyaccounts.all_files"},
+    Role.ADMIN: {"keyaccounts.view", "keyaccounts.all", "keyaccounts.manage"},
+}
+ROLE_CAPABILITIES = {
+    role: capabilities | _KEYACCOUNTS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
+}
+
+# Churn warning (kefu.churn): managers work their customers' retention tasks, supervisors their
+# subtree's and export the churn list, auditors read and export, admins set the weights and run it.
+_CHURN = {
+    Role.ACCOUNT_MANAGER: {"churn.view", "churn.work"},
+    Role.SUPERVISOR: {"churn.view", "churn.work", "churn.export"},
+    Role.AUDITOR: {"churn.view", "churn.export"},
+    Role.ADMIN: {"churn.view", "churn.export", "churn.run", "churn.configure"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _CHURN.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
 # Sales (kefu.sales): competitor records are part of the business file (managers and supervisors
 # record them for customers they may read; auditors read); prospects, campaigns, price requests
 # and targets are the managers' and supervisors' work, admins keep the targets.
@@ -103,6 +139,20 @@ _COLLECTION = {
 }
 ROLE_CAPABILITIES = {
     role: capabilities | _COLLECTION.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
+}
+
+# Contact plans and log (kefu.contacts): managers log contacts with their customers and close
+# their key accounts' file reviews, supervisors see their team's, agents read the log on the 360
+# page, admins keep the plans.
+_CONTACTS = {
+    Role.AGENT: {"contacts.view"},
+    Role.ACCOUNT_MANAGER: {"contacts.view", "contacts.log"},
+    Role.SUPERVISOR: {"contacts.view", "contacts.log"},
+    Role.AUDITOR: {"contacts.view"},
+    Role.ADMIN: {"contacts.view", "contacts.log", "contacts.configure"},
+}
+ROLE_CAPABILITIES = {
+    role: capabilities | _CONTACTS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
 }
 
 # What a workflow step may require (WorkflowTransition.capability): a request capability some

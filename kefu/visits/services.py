@@ -25,6 +25,7 @@ from kefu.org.selectors import supervisors_above
 from kefu.tickets.choices import Channel, TicketType
 from kefu.tickets.services import ticket_create
 
+from . import hooks
 from .choices import OPEN_STATUSES, VisitStatus
 from .models import Visit, VisitFrequency
 
@@ -176,6 +177,7 @@ def visit_record(*, actor, visit: Visit, data: dict, expected_version: int | Non
         changes={"status": [VisitStatus.BOOKED, VisitStatus.DONE]},
         summary=_("Visit recorded"),
     )
+    hooks.visit_recorded(current, actor)
     return current
 
 
