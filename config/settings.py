@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
@@ -33,6 +34,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Behind a proxy that ends TLS: "HTTP_X_FORWARDED_PROTO,https" (the header it sets, and its value).
 SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
+# Load balancers probe over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload asks browsers to hard-code the host in their lists: for the public domain's
     # owner to decide (SECURE_HSTS_PRELOAD=1), meaningless for an intranet host.
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "treebeard",
     "csp",
+    "django_celery_beat",
     "kefu.core",
     "kefu.audit",
     "kefu.org",
@@ -79,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer carries X-Request-ID and every log line of the request names it.
+    "kefu.core.observability.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages gzip-compressed (HTML only: see the class).
     "kefu.core.middleware.CompressPagesMiddleware",
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # While the database is down: 503 with Retry-After (JSON for the API, the styled page otherwise).
+    "kefu.core.resilience.DatabaseUnavailableMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,6 +151,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before each request reuses it: after a database restart
+        # the first request reconnects instead of failing on a dead socket.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -205,8 +216,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "kefu" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded files (attachments, import uploads) go through Django's storage API only: local disk
+# in the embedded default, an S3-compatible object store shared by every machine when
+# KEFU_STORAGE=s3 (docs/deployment.md). Files are private: downloads go through views that check
+# access first (no public or signed URL is handed out).
+KEFU_STORAGE = env_str("KEFU_STORAGE", "local")
+if KEFU_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"KEFU_STORAGE must be local or s3, got {KEFU_STORAGE!r}")
+S3_STORAGE_OPTIONS = {
+    "bucket_name": env_str("KEFU_S3_BUCKET", ""),
+    "endpoint_url": env_str("KEFU_S3_ENDPOINT_URL", "") or None,
+    "region_name": env_str("KEFU_S3_REGION", "") or None,
+    "access_key": env_str("KEFU_S3_ACCESS_KEY_ID", "") or None,
+    "secret_key": env_str("KEFU_S3_SECRET_ACCESS_KEY", "") or None,
+    "location": env_str("KEFU_S3_PREFIX", ""),
+    "default_acl": "private",
+    "querystring_auth": True,
+    "file_overwrite": False,
+    "addressing_style": env_str("KEFU_S3_ADDRESSING_STYLE", "path"),
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_STORAGE_OPTIONS}
+        if KEFU_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     # Hashed names and gzip/Brotli copies made by collectstatic (`make run`): a year in the
     # browser's cache, a fraction of the bytes on a branch office's slow link (bench/README.md).
     "staticfiles": {"BACKEND": "kefu.core.storage.StaticFilesStorage"},
@@ -259,8 +293,41 @@ SPECTACULAR_SETTINGS = {
 # "celery" queues them to Celery workers through Redis (scaled out).
 KEFU_BACKGROUND = env_str("KEFU_BACKGROUND", "inline")
 CELERY_BROKER_URL = env_str("REDIS_URL", "redis://localhost:6379/0")
-CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_ALWAYS_EAGER = KEFU_BACKGROUND != "celery"
+# Every Kefu task is an idempotent function of ids (kefu/core/background.py): a message is
+# acknowledged after the task ran, and given back to the queue if the worker died under it, so a
+# killed worker's task runs again on another one instead of being lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (a 1M-row import's commit, a 1M-customer assignment plan) stays under the hard
+# limit; the soft limit raises inside the task first, so it fails with its reason.
+CELERY_TASK_TIME_LIMIT = env_int("KEFU_TASK_TIME_LIMIT", 2 * 3600)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 300
+# Redis gives an unacknowledged message to another worker after this long: longer than the
+# longest task, or a long task would be started twice while it still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 3600}
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing survives a short broker outage (kefu/core/background.py retries after commit).
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 5, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 3}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One scheduler: `celery -A config beat` (scripts/run.sh, one per installation) with its schedule
+# in the database (django-celery-beat), written from kefu.core.jobs, and a leader lease so that
+# a second beat started by mistake stays on standby (kefu/core/beat.py).
+CELERY_BEAT_SCHEDULER = "kefu.core.beat:KefuScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+# A job left `working` by a dead process is failed after this long without progress, with a
+# reason the user can read, and may be tried again (import jobs, assignment plans).
+KEFU_JOB_LEASE_SECONDS = env_int("KEFU_JOB_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 600)
+
+# /healthz and /readyz are open (load balancers); /metrics needs this bearer token, and answers
+# 404 while none is set (docs/deployment.md).
+KEFU_METRICS_TOKEN = env_str("KEFU_METRICS_TOKEN", "")
+# Prometheus in multi-process gunicorn: PROMETHEUS_MULTIPROC_DIR (an empty directory per start).
+# While the database is down, clients are told to come back after this many seconds.
+KEFU_RETRY_AFTER_SECONDS = env_int("KEFU_RETRY_AFTER_SECONDS", 5)
 
 KEFU_IMPORT_MAX_ROWS = env_int("KEFU_IMPORT_MAX_ROWS", 2_000_000)
 KEFU_LIST_PAGE_SIZE = env_int("KEFU_LIST_PAGE_SIZE", 25)
@@ -273,9 +340,53 @@ KEFU_QUEUE_COUNT_SECONDS = env_int("KEFU_QUEUE_COUNT_SECONDS", 30)
 # gunicorn's post_fork (config/gunicorn.conf.py, kefu/core/runtime.py); 0 keeps Python's defaults.
 KEFU_GC_YOUNG_THRESHOLD = env_int("KEFU_GC_YOUNG_THRESHOLD", 0)
 
+# One JSON object a line (time, level, logger, message, request_id…) for the log collector;
+# KEFU_LOG_FORMAT=text for a developer's terminal.
+KEFU_LOG_FORMAT = env_str("KEFU_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kefu.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kefu.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if KEFU_LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The outbox (kefu/outbox, docs/outbox.md): which transport sends each channel. The embedded
+# default writes every channel as JSON lines under KEFU_VAR_DIR/outbox/; set KEFU_OUTBOX_EMAIL=smtp
+# to send e-mail through EMAIL_HOST, and configure the SMS gateway or WeChat Work robots here.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kefu@localhost")
+OUTBOX_TRANSPORTS = {
+    "email": {
+        "BACKEND": "kefu.outbox.transports.SmtpTransport",
+        "RATE": [env_int("KEFU_OUTBOX_EMAIL_PER_MINUTE", 600), 60],
+    }
+    if env_str("KEFU_OUTBOX_EMAIL", "file") == "smtp"
+    else {"BACKEND": "kefu.outbox.transports.FileTransport"},
+    "sms": {"BACKEND": "kefu.outbox.transports.FileTransport"},
+    "wecom": {"BACKEND": "kefu.outbox.transports.FileTransport"},
+    "file": {"BACKEND": "kefu.outbox.transports.FileTransport"},
+}
+# Seed 002: no SMS (nor calls) in the customer's rest hours; a message queued then waits for their end.
+OUTBOX_QUIET_HOURS = [["12:00", "14:00"], ["21:00", "08:00"]]
+OUTBOX_QUIET_CHANNELS = ["sms"]
+OUTBOX_LEASE_SECONDS = env_int("KEFU_OUTBOX_LEASE_SECONDS", 300)  # a row left `sending` longer is reaped
+OUTBOX_MAX_ATTEMPTS = env_int("KEFU_OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_SECONDS = env_int("KEFU_OUTBOX_RETRY_SECONDS", 60)  # doubled after each failure
+OUTBOX_RETRY_MAX_SECONDS = env_int("KEFU_OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)

@@ -6,3 +6,9 @@ class OutboxConfig(AppConfig):
     name = "kefu.outbox"
     label = "outbox"
     verbose_name = _("Outgoing messages")
+
+    def ready(self):
+        from kefu.core.jobs import register_periodic_job
+
+        # Sends what is due for up to 50 s a run; safe on two workers (claims, see sending.py).
+        register_periodic_job("outbox_send", "kefu.outbox.tasks.outbox_send_task", every_seconds=60)

@@ -1,0 +1,172 @@
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.outbox import sending
+from kefu.outbox.choices import Channel, MessageState
+from kefu.outbox.models import Message, OptOut
+from kefu.outbox.services import Recipient, message_cancel, message_retry, messages_enqueue, optout_record
+from kefu.outbox.tests.conftest import transports
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(n, channel=Channel.FILE, actor=None, **options):
+    recipients = [Recipient(address=f"1390000{i:04d}") for i in range(n)]
+    return messages_enqueue(actor=actor, purpose="notice", channel=channel, recipients=recipients, body="停电通知",
+                            **options)  # fmt: skip
+
+
+def test_file_transport_writes_each_message_once_as_a_json_line(settings, tmp_path):
+    settings.OUTBOX_TRANSPORTS = transports(
+        "kefu.outbox.transports.FileTransport", OPTIONS={"DIRECTORY": str(tmp_path)}
+    )
+    queue(3)
+    result = sending.outbox_send(max_seconds=5)
+    assert result.sent == 3
+    lines = [json.loads(line) for path in tmp_path.glob("file-*.jsonl") for line in path.read_text().splitlines()]
+    assert sorted(line["id"] for line in lines) == sorted(Message.objects.values_list("pk", flat=True))
+    assert {line["body"] for line in lines} == {"停电通知"}
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}
+    assert sending.outbox_send(max_seconds=5).sent == 0
+
+
+def test_opted_out_customer_never_gets_a_message(recording, admin_user, settings):
+    """Opted out before queueing: the row is never sent. Opted out after queueing (even if the
+    opt-out bypassed the service's withdrawal): the sending job stops it before the transport."""
+    settings.OUTBOX_QUIET_CHANNELS = []  # due now, whatever the hour the test runs
+    before, after = CustomerFactory(), CustomerFactory()
+    optout_record(actor=admin_user, customer=before, channel=Channel.SMS)
+    messages_enqueue(actor=admin_user, purpose="care", channel=Channel.SMS, body="您好",
+                     recipients=[Recipient(customer_id=before.pk), Recipient(customer_id=after.pk)])  # fmt: skip
+    OptOut.objects.create(customer=after, channel="")
+    result = sending.outbox_send(max_seconds=5)
+    assert recording == []
+    assert (result.sent, result.opted_out) == (0, 1)
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.OPTED_OUT}
+
+
+def test_two_claims_never_take_the_same_row(recording):
+    queue(5)
+    now = timezone.now()
+    _, first = sending.claim(Channel.FILE, 3, now)
+    _, second = sending.claim(Channel.FILE, 3, now)
+    _, third = sending.claim(Channel.FILE, 3, now)
+    assert len(first) == 3 and len(second) == 2 and third == []
+    assert not {row["pk"] for row in first} & {row["pk"] for row in second}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_message_once(recording):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Threads sharing SQLite's in-memory test database lock whole tables without waiting;
+        # test_two_claims_never_take_the_same_row checks the claim on SQLite.
+        pytest.skip("two threads need PostgreSQL or an SQLite file")
+    queue(200)
+    errors = []
+
+    def worker():
+        try:
+            sending.outbox_send(batch=7, max_seconds=20)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    ids = [message_id for message_id, _ in recording]
+    assert len(ids) == len(set(ids)) == 200
+    assert Message.objects.filter(state=MessageState.SENT).count() == 200
+
+
+def test_transient_failure_backs_off_exponentially_then_gives_up(settings):
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.FlakyTransport")
+    settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_RETRY_SECONDS = 3, 60
+    queue(1)
+    message = Message.objects.get()
+    now = timezone.now()
+    sending.outbox_send(now=now, max_seconds=0)
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.next_attempt_at) == (
+        MessageState.RETRYING,
+        1,
+        now + timedelta(seconds=60),
+    )
+    assert sending.outbox_send(now=now + timedelta(seconds=59), max_seconds=0).retrying == 0  # not due yet
+    later = now + timedelta(seconds=60)
+    sending.outbox_send(now=later, max_seconds=0)
+    message.refresh_from_db()
+    assert (message.attempts, message.next_attempt_at) == (2, later + timedelta(seconds=120))
+    sending.outbox_send(now=later + timedelta(seconds=120), max_seconds=0)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.GIVEN_UP, 3)
+    assert message.transport_answer == "gateway busy"
+
+
+def test_permanent_failure_is_not_retried(settings):
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.FlakyTransport", OPTIONS={"PERMANENT": True})
+    queue(1)
+    assert sending.outbox_send(max_seconds=0).failed == 1
+    assert Message.objects.get().state == MessageState.FAILED
+
+
+def test_rate_limit_is_shared_and_resets_with_the_window(recording, settings, monkeypatch):
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.RecordingTransport", RATE=[2, 60])
+    monkeypatch.setattr(sending, "_epoch", lambda: 6000.0)
+    queue(5)
+    assert sending.outbox_send(max_seconds=0).sent == 2
+    # A second worker in the same window gets nothing: the count is in the database.
+    second = sending.outbox_send(max_seconds=0)
+    assert second.sent == 0 and Channel.FILE in second.rate_limited
+    monkeypatch.setattr(sending, "_epoch", lambda: 6060.0)
+    assert sending.outbox_send(max_seconds=0).sent == 2
+    assert len(recording) == 4
+
+
+def test_reaper_fails_rows_of_a_dead_worker_on_a_transport_without_idempotency(recording, settings):
+    """Claimed, then the worker died before recording: the row may have gone out, so it is not
+    sent again by itself."""
+    queue(2)
+    now = timezone.now()
+    sending.claim(Channel.FILE, 2, now)
+    assert sending.outbox_reap(now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)) == 2
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.FAILED}
+    sending.outbox_send(max_seconds=0)
+    assert recording == []
+
+
+def test_reaper_leaves_rows_within_their_lease(recording):
+    queue(1)
+    now = timezone.now()
+    sending.claim(Channel.FILE, 1, now)
+    assert sending.outbox_reap(now + timedelta(seconds=10)) == 0
+    assert Message.objects.get().state == MessageState.SENDING
+
+
+def test_admin_retry_and_cancel(recording, admin_user, settings):
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.FlakyTransport", OPTIONS={"PERMANENT": True})
+    queue(2)
+    sending.outbox_send(max_seconds=0)
+    first, second = Message.objects.order_by("pk")
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.RecordingTransport")
+    message_retry(actor=admin_user, message_id=first.pk)
+    message_cancel(actor=admin_user, message_id=second.pk)
+    sending.outbox_send(max_seconds=0)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == (MessageState.SENT, MessageState.CANCELLED)
+    assert [message_id for message_id, _ in recording] == [first.pk]
+    from kefu.core.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        message_retry(actor=admin_user, message_id=first.pk)
