@@ -79,6 +79,7 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [models.UniqueConstraint(fields=["reference"], name="payment_reference_unique")]
+        ordering = ["-paid_on", "-pk"]
         indexes = [models.Index(fields=["customer", "-paid_on"], name="payment_customer_idx")]
 
     def __str__(self):

@@ -78,7 +78,14 @@ def _day(raw) -> date:
 
 
 def _row_error(errors: list, number, message: str) -> None:
-    errors.append(_("Row %(row)s: %(message)s") % {"row": number, "message": message})
+    errors.append((number, _("Row %(row)s: %(message)s") % {"row": number, "message": message}))
+
+
+def _refuse_rows(errors: list) -> None:
+    """Every bad row named, in the file's order, and nothing written."""
+    if errors:
+        ordered = sorted(errors, key=lambda item: item[0] if isinstance(item[0], int) else 0)
+        raise ValidationError({"rows": [message for _number, message in ordered]})
 
 
 def _customers_by_code(codes: set[str]) -> dict[str, Customer]:
@@ -117,7 +124,7 @@ def arrears_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
     amount exceeds what was paid."""
     require_capability(actor, "collection.import")
     _too_many(rows)
-    errors: list[str] = []
+    errors: list[tuple] = []
     clean: dict[tuple[str, date], tuple[object, Decimal, date]] = {}
     for number, row in rows:
         code = str(row.get("customer_code") or "").strip()
@@ -152,8 +159,7 @@ def arrears_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
     for (code, _period), (number, _amount, _due) in clean.items():
         if code not in customers:
             _row_error(errors, number, _("no customer has the number %(code)s.") % {"code": code})
-    if errors:
-        raise ValidationError({"rows": errors})
+    _refuse_rows(errors)
     result = ImportResult()
     with transaction.atomic():
         keys = {(customers[code].pk, period): (code, period) for code, period in clean}
@@ -235,7 +241,7 @@ def payments_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
     again is left alone ("unchanged"); the same reference with another amount or bill is refused."""
     require_capability(actor, "collection.import")
     _too_many(rows)
-    errors: list[str] = []
+    errors: list[tuple] = []
     clean: dict[str, tuple] = {}
     for number, row in rows:
         reference = str(row.get("reference") or "").strip()
@@ -302,8 +308,7 @@ def payments_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
                 recorded_by=actor,
             )
         )
-    if errors:
-        raise ValidationError({"rows": errors})
+    _refuse_rows(errors)
     result = ImportResult(unchanged=len(clean) - len(wanted))
     if wanted:
         result.created = len(_apply_payments(actor=actor, payments=wanted))
