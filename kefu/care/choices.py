@@ -14,6 +14,17 @@ class Occasion(models.TextChoices):
     CUSTOM = "custom", _("Custom date")
 
 
+# The occasion's name as greetings say it (stored on the batch and passed to the template as
+# `occasion`): the customers' own words, whatever the staff's screen language.
+OCCASION_NAMES = {
+    "customer_birthday": "生日",
+    "key_person_birthday": "生日",
+    "new_year": "元旦",
+    "spring_festival": "春节",
+    "dragon_boat": "端午节",
+    "mid_autumn": "中秋节",
+}
+
 HOLIDAYS = (Occasion.NEW_YEAR, Occasion.SPRING_FESTIVAL, Occasion.DRAGON_BOAT, Occasion.MID_AUTUMN)
 BIRTHDAYS = (Occasion.CUSTOMER_BIRTHDAY, Occasion.KEY_PERSON_BIRTHDAY)
 

@@ -118,6 +118,9 @@ class CareRecipient(models.Model):
         verbose_name_plural = _("care recipients")
         indexes = [models.Index(fields=["customer"], name="care_recipient_customer_idx")]
 
+    def __str__(self):
+        return f"{self.batch_id}:{self.customer_id}"
+
 
 class SupplyLine(models.Model):
     """A supply line (线路): the customers on it are the ones an outage of the line affects. Kept
@@ -149,6 +152,9 @@ class LineCustomer(models.Model):
         verbose_name_plural = _("customers on lines")
         constraints = [models.UniqueConstraint(fields=["line", "customer"], name="care_line_customer_unique")]
         indexes = [models.Index(fields=["customer"], name="care_line_customer_idx")]
+
+    def __str__(self):
+        return f"{self.line_id}:{self.customer_id}"
 
 
 class Notice(VersionedModel):
@@ -203,9 +209,7 @@ class NoticeStage(models.Model):
         verbose_name_plural = _("notice stages")
         ordering = ["due_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["notice", "key"], name="care_notice_stage_once")]
-        indexes = [
-            models.Index(fields=["due_at"], name="care_stage_due_idx", condition=models.Q(sent_at__isnull=True))
-        ]
+        indexes = [models.Index(fields=["due_at"], name="care_stage_due_idx", condition=models.Q(sent_at__isnull=True))]
 
     def __str__(self):
         return f"{self.notice_id}:{self.key}"

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from .services import care_generate_due, notices_send_due
+
+
+@shared_task(acks_late=True)
+def care_generate_task() -> int:
+    return care_generate_due()
+
+
+@shared_task(acks_late=True)
+def notices_send_task(notice_id: int | None = None) -> int:
+    return notices_send_due(notice_id=notice_id)
