@@ -6,3 +6,19 @@ class KeyaccountsConfig(AppConfig):
     name = "kefu.keyaccounts"
     label = "keyaccounts"
     verbose_name = _("Key-account service teams")
+
+    def ready(self):
+        from kefu.customers import hooks as customer_hooks
+        from kefu.customers.panels import register_customer_panel
+        from kefu.tickets import hooks as ticket_hooks
+
+        from . import panels, routing, selectors, services
+
+        # Group confidentiality (SPEC §1): the customers app asks this rule on the 360 page and API.
+        customer_hooks.set_business_file_access_check(selectors.business_file_readable, selectors.business_file_narrow)
+        # Qualification (seed 003 篇6): a key account's new manager must hold its level.
+        customer_hooks.on_managers_changed(services.check_new_managers)
+        # One point of contact (一点受理): a member's request reaches the account's team.
+        ticket_hooks.on_creating(routing.route_creating)
+        ticket_hooks.on_created(routing.route_created)
+        register_customer_panel(panels.team_panel)
