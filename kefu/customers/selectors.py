@@ -10,6 +10,7 @@ from kefu.core.phones import normalise_phone
 from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role
 from kefu.org.permissions import has_capability
 
+from . import hooks
 from .models import Customer, KeyPerson
 
 
@@ -63,6 +64,23 @@ def get_key_person_for_user(user, key_person_id: int, *, capability: str = "cust
         KeyPerson.objects.filter(customer__in=customers_visible_to(user)).select_related("customer"),
         pk=key_person_id,
     )
+
+
+def business_file_visible(user, customer: Customer) -> bool:
+    """Whether `user`, who sees `customer`, may read its business file (agreements, volumes and
+    revenue, key persons' preferences, competitor notes). A group customer's file is kept to its
+    key-account team and their superiors (customers.hooks.set_business_file_access_check);
+    without such a rule everyone who sees the customer sees its file."""
+    access = hooks.business_file_access()
+    return True if access is None else bool(access[0](user, customer))
+
+
+def business_file_customers(user, customers: QuerySet[Customer] | None = None) -> QuerySet[Customer]:
+    """`customers` (by default all the user may see) narrowed to those whose business file the
+    user may read: the set-based form of `business_file_visible`, for lists and exports."""
+    customers = customers_visible_to(user) if customers is None else customers
+    access = hooks.business_file_access()
+    return customers if access is None else access[1](user, customers)
 
 
 def _looks_like_phone(term: str) -> str:
@@ -172,12 +190,16 @@ def filter_customers(customers: QuerySet[Customer], filters: dict | None) -> Que
     return customers.select_related("account_manager").order_by(ordering, "-id")
 
 
-def customer_related(customer: Customer) -> dict:
-    """The blocks of the 360 page, each fetched in one query."""
+def customer_related(customer: Customer, *, business_file: bool = True) -> dict:
+    """The blocks of the 360 page, each fetched in one query. Without `business_file` (the
+    reader may not read this customer's business file: `business_file_visible`) the volumes and
+    revenue are left out, and the page leaves out the key persons' preferences and taboos, the
+    contract number and the competitor notes."""
     return {
+        "business_file": business_file,
         "key_persons": list(customer.key_persons.all()),
         "products": list(customer.products.all()),
-        "volumes": list(customer.volumes.all()[:12]),
+        "volumes": list(customer.volumes.all()[:12]) if business_file else [],
         "credit_records": list(customer.credit_records.all()[:20]),
         "members": list(customer.members.order_by("name")[:50]),
         "member_count": customer.members.count(),

@@ -82,7 +82,7 @@ def customer_detail(request, pk):
     customer = selectors.get_customer_for_user(request.user, pk)
     context = {
         "customer": customer,
-        **selectors.customer_related(customer),
+        **selectors.customer_related(customer, business_file=selectors.business_file_visible(request.user, customer)),
         "timeline": customer_timeline(customer.pk),
         "panels": customer_panels(request.user, customer.pk),
         "note_form": NoteForm(),

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
 from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
-from kefu.customers.models import Customer, KeyPerson, Tier
+from kefu.customers.models import Customer, CustomerVolume, KeyPerson, Tier
 from kefu.customers.tiers import is_green_channel
 from kefu.org.models import User
 from kefu.org.selectors import account_managers_visible_to
@@ -22,6 +22,17 @@ class KeyPersonSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        if person.customer_id in self.context.get("hidden_files", ()):  # selectors.business_file_visible
+            data["preferences"] = data["taboos"] = ""
+        return data
+
+
+# The parts of a customer's record that belong to its business file (SPEC §1): blank for a reader
+# who may not read it (selectors.business_file_visible), who sees `business_file` false.
+BUSINESS_FILE_FIELDS = ("contract_no", "competitor_info")
+
 
 class CustomerSerializer(serializers.ModelSerializer):
     """Personal numbers are masked; POST …/reveal/ returns one in full and logs the access."""
@@ -32,6 +43,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     account_manager_name = serializers.CharField(source="account_manager.full_name", read_only=True, default="")
     green_channel = serializers.SerializerMethodField(help_text="Whether the customer's tier has the green channel.")
     tags = serializers.SerializerMethodField()
+    business_file = serializers.SerializerMethodField(
+        help_text="Whether you may read the customer's business file (contract number, competitor notes, volumes, "
+        "key persons' preferences): a group customer's is kept to its key-account team and their superiors."
+    )
 
     class Meta:
         model = Customer
@@ -39,9 +54,20 @@ class CustomerSerializer(serializers.ModelSerializer):
             "id", "code", "kind", "name", "status", "mobile", "phone", "email", "id_number", "org_code",
             "address", "region", "grid", "industry", "source_channel", "tier", "green_channel", "credit_rating",
             "contract_no", "birthday", "notes", "competitor_info", "parent", "account_manager",
-            "account_manager_name", "org_unit", "has_valid_phone", "tags", "version", "created_at", "updated_at",
+            "account_manager_name", "org_unit", "has_valid_phone", "tags", "business_file", "version", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, customer):
+        data = super().to_representation(customer)
+        if not data["business_file"]:
+            for name in BUSINESS_FILE_FIELDS:
+                data[name] = ""
+        return data
+
+    def get_business_file(self, customer) -> bool:
+        return customer.pk not in self.context.get("hidden_files", ())
 
     def get_green_channel(self, customer) -> bool:
         return is_green_channel(customer.tier)
@@ -139,4 +165,11 @@ class TierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tier
         fields = ["code", "label", "rank", "green_channel", "required_manager_level", "active"]
+        read_only_fields = fields
+
+
+class CustomerVolumeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerVolume
+        fields = ["period", "volume", "revenue"]
         read_only_fields = fields

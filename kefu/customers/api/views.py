@@ -8,15 +8,17 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kefu.core.errors import PermissionDeniedError
 from kefu.core.filters import IdField
 from kefu.customers import selectors, services
 from kefu.customers.filters import CustomerFilter
-from kefu.customers.models import Tier
+from kefu.customers.models import Customer, Tier
 from kefu.org.permissions import require_capability
 
 from .serializers import (
     CustomerCreateSerializer,
     CustomerSerializer,
+    CustomerVolumeSerializer,
     CustomerWriteSerializer,
     KeyPersonCreateSerializer,
     KeyPersonSerializer,
@@ -31,6 +33,20 @@ def _version_from(data) -> int:
     if data.get("version") is None:
         raise ValidationError({"version": _("Send the version you read, so that concurrent edits are detected.")})
     return data["version"]
+
+
+def _hidden_files(user, customer_ids) -> set[int]:
+    """Which of these customers' business files `user` may not read (selectors.business_file_customers,
+    one query for a page of them): the serializers blank those parts."""
+    ids = {pk for pk in customer_ids if pk is not None}
+    if not ids:
+        return set()
+    readable = selectors.business_file_customers(user, Customer.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    return ids - set(readable)
+
+
+def _customer_data(user, customer) -> dict:
+    return CustomerSerializer(customer, context={"hidden_files": _hidden_files(user, [customer.pk])}).data
 
 
 def _relations(data: dict) -> dict:
@@ -56,11 +72,24 @@ class CustomerViewSet(viewsets.GenericViewSet):
         require_capability(request.user, "customers.view")
         customers = self.filter_queryset(self.get_queryset()).prefetch_related("tags")
         page = self.paginate_queryset(customers)
-        return self.get_paginated_response(CustomerSerializer(page, many=True).data)
+        hidden = _hidden_files(request.user, [customer.pk for customer in page])
+        return self.get_paginated_response(CustomerSerializer(page, many=True, context={"hidden_files": hidden}).data)
 
     def retrieve(self, request, pk=None):
         customer = selectors.get_customer_for_user(request.user, pk)
-        return Response(CustomerSerializer(customer).data)
+        return Response(_customer_data(request.user, customer))
+
+    @extend_schema(
+        responses=CustomerVolumeSerializer(many=True), summary="The customer's volume and revenue per period"
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def volumes(self, request, pk=None):
+        customer = selectors.get_customer_for_user(request.user, pk)
+        if not selectors.business_file_visible(request.user, customer):
+            raise PermissionDeniedError(
+                _("The business file of this group customer is kept to its key-account team and their superiors.")
+            )
+        return Response(CustomerVolumeSerializer(customer.volumes.all(), many=True).data)
 
     @extend_schema(request=CustomerCreateSerializer, responses={201: CustomerSerializer})
     def create(self, request):
@@ -72,7 +101,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
         tags = data.pop("tags", None)
         relations = _relations(data)
         customer = services.customer_create(actor=request.user, data=data, relations=relations, tags=tags)
-        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+        return Response(_customer_data(request.user, customer), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CustomerWriteSerializer, responses=CustomerSerializer)
     def partial_update(self, request, pk=None):
@@ -88,7 +117,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
         customer = services.customer_update(
             actor=request.user, customer=customer, expected_version=version, data=data, relations=relations, tags=tags
         )
-        return Response(CustomerSerializer(customer).data)
+        return Response(_customer_data(request.user, customer))
 
     @extend_schema(responses={204: None, 409: OpenApiResponse(description="The customer has requests: anonymise it.")})
     def destroy(self, request, pk=None):
@@ -105,7 +134,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
     def anonymise(self, request, pk=None):
         customer = selectors.get_customer_for_user(request.user, pk, capability="customers.delete")
         customer = services.customer_anonymise(actor=request.user, customer=customer)
-        return Response(CustomerSerializer(customer).data)
+        return Response(_customer_data(request.user, customer))
 
     @extend_schema(request=RevealSerializer, responses=RevealedSerializer, summary="Reveal one masked number (logged)")
     @action(detail=True, methods=["post"])
@@ -131,10 +160,13 @@ class KeyPersonViewSet(viewsets.ViewSet):
         except ValidationError:  # missing, or not a record's number ("abc", "²", 10**20)
             raise ValidationError({"customer": _("Give the customer id to list its key persons.")}) from None
         customer = selectors.get_customer_for_user(request.user, customer_id)
-        return Response(KeyPersonSerializer(customer.key_persons.all(), many=True).data)
+        context = {"hidden_files": _hidden_files(request.user, [customer.pk])}
+        return Response(KeyPersonSerializer(customer.key_persons.all(), many=True, context=context).data)
 
     def retrieve(self, request, pk=None):
-        return Response(KeyPersonSerializer(selectors.get_key_person_for_user(request.user, pk)).data)
+        person = selectors.get_key_person_for_user(request.user, pk)
+        context = {"hidden_files": _hidden_files(request.user, [person.customer_id])}
+        return Response(KeyPersonSerializer(person, context=context).data)
 
     @extend_schema(request=KeyPersonCreateSerializer, responses={201: KeyPersonSerializer})
     def create(self, request):
@@ -146,7 +178,8 @@ class KeyPersonViewSet(viewsets.ViewSet):
             raise ValidationError({"customer": _("This field is required.")})
         customer = selectors.get_customer_for_user(request.user, data.pop("customer"), capability="customers.change")
         person = services.key_person_create(actor=request.user, customer=customer, data=data)
-        return Response(KeyPersonSerializer(person).data, status=status.HTTP_201_CREATED)
+        context = {"hidden_files": _hidden_files(request.user, [person.customer_id])}
+        return Response(KeyPersonSerializer(person, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=KeyPersonWriteSerializer, responses=KeyPersonSerializer)
     def partial_update(self, request, pk=None):
@@ -158,7 +191,8 @@ class KeyPersonViewSet(viewsets.ViewSet):
         data.pop("version")
         data.pop("customer", None)
         person = services.key_person_update(actor=request.user, person=person, expected_version=version, data=data)
-        return Response(KeyPersonSerializer(person).data)
+        context = {"hidden_files": _hidden_files(request.user, [person.customer_id])}
+        return Response(KeyPersonSerializer(person, context=context).data)
 
     def destroy(self, request, pk=None):
         person = selectors.get_key_person_for_user(request.user, pk, capability="customers.change")
