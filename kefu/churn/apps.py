@@ -6,3 +6,15 @@ class ChurnConfig(AppConfig):
     name = "kefu.churn"
     label = "churn"
     verbose_name = _("Churn warning")
+
+    def ready(self):
+        from kefu.core.jobs import register_periodic_job
+
+        from . import (
+            panels,  # noqa: F401 - registers the customer 360 panel and timeline entries
+            workbench,  # noqa: F401 - registers the workbench cards
+        )
+
+        # Hourly check, one run a day (churn_scheduled_run skips a day already scored): the
+        # first check after midnight scores the night's data.
+        register_periodic_job("churn_nightly", "kefu.churn.tasks.churn_nightly_task", every_seconds=3600)
