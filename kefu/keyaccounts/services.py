@@ -11,7 +11,7 @@ from kefu.accountmanagers.selectors import manager_level
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record, diff, snapshot
 from kefu.core.dates import parse_date
-from kefu.core.errors import ConflictError, PermissionDeniedError
+from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
 from kefu.customers.models import Customer
 from kefu.org.choices import ManagerLevel, Role
@@ -312,8 +312,7 @@ def plan_item_complete(*, actor, item: PlanItem, outcome: str = "", done_on=None
 def agreement_add(*, actor, account: KeyAccount, data: dict, uploaded_file=None) -> Agreement:
     """Keep a group agreement with the account; only someone who may read its business file may."""
     require_capability(actor, "keyaccounts.plan")
-    if not selectors.business_file_readable(actor, account.customer):
-        raise PermissionDeniedError(_("The business file of this group customer is kept to its key-account team."))
+    selectors.require_business_file(actor, account.customer)
     errors: dict = {}
     title = _required_text(data, "title", errors, 200)
     number = (data.get("number") or "").strip()
