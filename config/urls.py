@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("kefu.grading.api.urls")),
     path("", include("kefu.callbacks.api.urls")),
     path("", include("kefu.visits.api.urls")),
+    path("", include("kefu.sales.api.urls")),
     path("", include("kefu.collection.api.urls")),
     re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
@@ -36,6 +37,7 @@ urlpatterns = [
     path("managers/", include("kefu.accountmanagers.urls")),
     path("callbacks/", include("kefu.callbacks.urls")),
     path("visits/", include("kefu.visits.urls")),
+    path("sales/", include("kefu.sales.urls")),
     path("collection/", include("kefu.collection.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.

@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem(_("Service campaigns"), "callbacks:campaigns", "telephone", "callbacks.make"),
     NavItem(_("Callback satisfaction"), "callbacks:satisfaction", "emoji-smile", "callbacks.report"),
     NavItem(_("Visit plan"), "visits:plan", "calendar", "visits.view"),
+    NavItem(_("Sales pipeline"), "sales:pipeline", "graph-up-arrow", "sales.view"),
     NavItem(_("Arrears"), "collection:list", "cash-coin", "collection.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),

@@ -185,7 +185,7 @@ def targets_visible_to(user) -> QuerySet[SalesTarget]:
         path = user.org_unit.path
         return targets.filter(Q(org_unit__path__startswith=path) | Q(manager__org_unit__path__startswith=path))
     if user.role == Role.ACCOUNT_MANAGER:
-        units = OrgUnit.get_ancestors(user.org_unit) if user.org_unit_id else OrgUnit.objects.none()
+        units = user.org_unit.get_ancestors() if user.org_unit_id else OrgUnit.objects.none()
         own_units = [unit.pk for unit in units] + ([user.org_unit_id] if user.org_unit_id else [])
         return targets.filter(Q(manager=user) | Q(org_unit_id__in=own_units))
     return targets.none()
