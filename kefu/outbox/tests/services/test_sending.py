@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def queue(n, channel=Channel.FILE, actor=None, **options):
     recipients = [Recipient(address=f"1390000{i:04d}") for i in range(n)]
-    return messages_enqueue(actor=actor, purpose="notice", channel=channel, recipients=recipients, body="停电通知",
-                            **options)  # fmt: skip
+    return messages_enqueue(
+        actor=actor, purpose="notice", channel=channel, recipients=recipients, body="停电通知", **options
+    )
 
 
 def test_file_transport_writes_each_message_once_as_a_json_line(settings, tmp_path):
@@ -42,8 +43,13 @@ def test_opted_out_customer_never_gets_a_message(recording, admin_user, settings
     settings.OUTBOX_QUIET_CHANNELS = []  # due now, whatever the hour the test runs
     before, after = CustomerFactory(), CustomerFactory()
     optout_record(actor=admin_user, customer=before, channel=Channel.SMS)
-    messages_enqueue(actor=admin_user, purpose="care", channel=Channel.SMS, body="您好",
-                     recipients=[Recipient(customer_id=before.pk), Recipient(customer_id=after.pk)])  # fmt: skip
+    messages_enqueue(
+        actor=admin_user,
+        purpose="care",
+        channel=Channel.SMS,
+        body="您好",
+        recipients=[Recipient(customer_id=before.pk), Recipient(customer_id=after.pk)],
+    )
     OptOut.objects.create(customer=after, channel="")
     result = sending.outbox_send(max_seconds=5)
     assert recording == []

@@ -50,8 +50,14 @@ def test_mail_arrives_at_a_local_smtp_server_with_headers_and_chinese_text_intac
     settings.DEFAULT_FROM_EMAIL = "客服中心 <kefu@example.cn>"
     settings.OUTBOX_TRANSPORTS = {"email": {"BACKEND": "kefu.outbox.transports.SmtpTransport"}}
     customer = CustomerFactory(name="张三", email="zhangsan@example.cn")
-    messages_enqueue(actor=admin_user, purpose="care", channel=Channel.EMAIL, recipients=[Recipient(customer_id=customer.pk)],
-                     subject="{{ customer_name }}，新春快乐", body="尊敬的{{ customer_name }}：\n祝您新春快乐，万事如意！")  # fmt: skip
+    messages_enqueue(
+        actor=admin_user,
+        purpose="care",
+        channel=Channel.EMAIL,
+        recipients=[Recipient(customer_id=customer.pk)],
+        subject="{{ customer_name }}，新春快乐",
+        body="尊敬的{{ customer_name }}：\n祝您新春快乐，万事如意！",
+    )
     result = sending.outbox_send(max_seconds=5)
     assert result.sent == 1
     [(mail_from, rcpt_tos, raw)] = received
@@ -82,9 +88,11 @@ def test_smtp_server_down_is_a_transient_failure(settings, admin_user):
 def gateway(settings):
     server, recorder, url = start_http(sms_gateway)
     settings.OUTBOX_TRANSPORTS = {
-        "sms": {"BACKEND": "kefu.outbox.transports.SmsGatewayTransport",
-                "OPTIONS": {"URL": url, "APP_KEY": "kefu-app", "SECRET": "s3cret", "SIGN_NAME": "【某某供电】"}}
-    }  # fmt: skip
+        "sms": {
+            "BACKEND": "kefu.outbox.transports.SmsGatewayTransport",
+            "OPTIONS": {"URL": url, "APP_KEY": "kefu-app", "SECRET": "s3cret", "SIGN_NAME": "【某某供电】"},
+        }
+    }
     settings.OUTBOX_QUIET_CHANNELS = []
     yield recorder
     server.shutdown()
@@ -93,8 +101,13 @@ def gateway(settings):
 
 def test_sms_gateway_gets_a_signed_request_with_the_idempotency_key(gateway, admin_user):
     customer = CustomerFactory(name="李四")
-    messages_enqueue(actor=admin_user, purpose="notice", channel=Channel.SMS, recipients=[Recipient(customer_id=customer.pk)],
-                     body="{{ customer_name }}您好，明日9时至17时计划停电。")  # fmt: skip
+    messages_enqueue(
+        actor=admin_user,
+        purpose="notice",
+        channel=Channel.SMS,
+        recipients=[Recipient(customer_id=customer.pk)],
+        body="{{ customer_name }}您好，明日9时至17时计划停电。",
+    )
     assert sending.outbox_send(max_seconds=5).sent == 1
     [request] = gateway.requests
     row = Message.objects.get()
@@ -120,10 +133,15 @@ def test_batch_whose_worker_is_killed_midway_resumes_without_a_duplicate(gateway
     """A worker claims 10 messages, hands 4 to the gateway and dies before recording anything.
     After the lease the reaper puts them back; the next run sends all 10 again with their keys,
     and the gateway delivers each message once."""
-    messages_enqueue(actor=admin_user, purpose="notice", channel=Channel.SMS, body="停电通知",
-                     recipients=[Recipient(address=f"1390000{i:04d}") for i in range(10)])  # fmt: skip
+    messages_enqueue(
+        actor=admin_user,
+        purpose="notice",
+        channel=Channel.SMS,
+        body="停电通知",
+        recipients=[Recipient(address=f"1390000{i:04d}") for i in range(10)],
+    )
     now = timezone.now()
-    token, rows = sending.claim(Channel.SMS, 10, now)
+    _, rows = sending.claim(Channel.SMS, 10, now)
     transport = get_transport(Channel.SMS)
     transport.send_many([sending._outgoing(row) for row in rows[:4]])  # then the worker is killed
     assert Message.objects.filter(state=MessageState.SENDING).count() == 10
@@ -161,8 +179,14 @@ def robot(settings):
 
 
 def test_wecom_robot_gets_a_text_message(robot, admin_user):
-    messages_enqueue(actor=admin_user, purpose="alert", channel=Channel.WECOM, recipients=[Recipient()],
-                     subject="抢修通知", body="城东片区10kV线路故障，预计18时恢复。")  # fmt: skip
+    messages_enqueue(
+        actor=admin_user,
+        purpose="alert",
+        channel=Channel.WECOM,
+        recipients=[Recipient()],
+        subject="抢修通知",
+        body="城东片区10kV线路故障，预计18时恢复。",
+    )
     assert sending.outbox_send(max_seconds=5).sent == 1
     assert robot.requests[0]["body"] == {
         "msgtype": "text",
