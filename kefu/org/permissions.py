@@ -155,6 +155,17 @@ ROLE_CAPABILITIES = {
     role: capabilities | _CONTACTS.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()
 }
 
+# Outgoing messages (kefu.outbox): admins and auditors read the outbox, admins keep the templates
+# and resend or withdraw messages; whoever serves a customer records that they opt out.
+_OUTBOX = {
+    Role.AGENT: {"outbox.optout"},
+    Role.ACCOUNT_MANAGER: {"outbox.optout"},
+    Role.SUPERVISOR: {"outbox.optout"},
+    Role.AUDITOR: {"outbox.view"},
+    Role.ADMIN: {"outbox.view", "outbox.manage", "outbox.optout"},
+}
+ROLE_CAPABILITIES = {role: capabilities | _OUTBOX.get(role, set()) for role, capabilities in ROLE_CAPABILITIES.items()}
+
 # What a workflow step may require (WorkflowTransition.capability): a request capability some
 # role holds, so that a misspelt or invented name cannot make a step impossible to take.
 STEP_CAPABILITIES: frozenset[str] = frozenset(
