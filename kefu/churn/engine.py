@@ -3,8 +3,8 @@
 The customer, volume, complaint, callback, contact and competitor data are read through
 querysets of their apps' models, compiled by Django (`query.sql_with_params()`), so this module
 names no other app's table; the statement around them joins those derived tables by customer id,
-turns each factor's reading into points (`FACTOR_POINTS`, the rule written once in SQL) and adds
-them up. Every factor's reading and points are stored, so the explanation is what the run computed.
+turns each factor's reading into points (step 3 of `score_insert_sql`, each rule written once, in
+SQL) and adds them up. Every factor's reading and points are stored, so the explanation is what the run computed.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kefu.callbacks.choices import Satisfaction
 from kefu.callbacks.models import Callback
+from kefu.contacts.selectors import last_contact_at
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer, CustomerVolume
 from kefu.sales.selectors import competitor_activity
@@ -52,9 +53,15 @@ def scored_customers():
 
 
 def _customer_rows():
-    # The creation time stands in for a last contact when none was ever logged: a customer
+    # The newest logged contact (kefu.contacts, one probe of its (customer, -contacted_at) index
+    # per customer); the creation time stands in when none was ever logged: a customer
     # registered yesterday has not gone "long without contact".
-    return scored_customers().annotate(c_id=F("id"), c_since=F("created_at")).values("c_id", "c_since").order_by()
+    return (
+        scored_customers()
+        .annotate(c_id=F("id"), c_since=F("created_at"), c_last=last_contact_at())
+        .values("c_id", "c_since", "c_last")
+        .order_by()
+    )
 
 
 def _volume_rows(rules: dict, as_of: date):
@@ -106,11 +113,6 @@ def _callback_rows(rules: dict, as_of: date):
     )
 
 
-def _contact_rows():
-    """The last logged contact per customer (kefu.contacts): not wired yet."""
-    return None
-
-
 def _competitor_rows(rules: dict, as_of: date) -> tuple[str, list]:
     """Competitor records learned, or competitor visits made, in the window (kefu.sales)."""
     sql, params = _compiled(competitor_activity(as_of - timedelta(days=rules["competitor_days"])))
@@ -130,27 +132,20 @@ def score_insert_sql(run_id: int, rules: dict, as_of: date) -> tuple[str, list]:
         ("v", "v_customer", _volume_rows(rules, as_of)),
         ("k", "k_customer", _complaint_rows(rules, as_of)),
         ("b", "b_customer", _callback_rows(rules, as_of)),
-        ("n", "n_customer", _contact_rows()),
         ("s", "s_customer", _competitor_rows(rules, as_of)),
     ]
-    available = set()
     for alias, key, rows in joins:
-        if rows is None:
-            continue
         sql, more = rows if isinstance(rows, tuple) else _compiled(rows)
         from_sql += f" LEFT JOIN ({sql}) {alias} ON {alias}.{key} = c.c_id"
         params += more
-        available.add(alias)
-    # 1. What each factor read (absent sources read nothing).
-    last_contact = "n.n_last" if "n" in available else "CAST(NULL AS TIMESTAMP)"
-    competitors = "COALESCE(s.s_count, 0)" if "s" in available else "0"
+    # 1. What each factor read.
     readings = (
         "SELECT c.c_id AS customer_id, c.c_since AS since,"
         " COALESCE(v.v_vol_recent, 0) AS volume_recent, COALESCE(v.v_vol_earlier, 0) AS volume_earlier,"
         " COALESCE(v.v_rev_recent, 0) AS revenue_recent, COALESCE(v.v_rev_earlier, 0) AS revenue_earlier,"
         " COALESCE(k.k_count, 0) AS complaints, COALESCE(k.k_open, 0) AS open_complaints,"
         " COALESCE(b.b_count, 0) AS unsatisfied,"
-        f" {last_contact} AS last_contact, {competitors} AS competitor_records"
+        " c.c_last AS last_contact, COALESCE(s.s_count, 0) AS competitor_records"
         f" FROM {from_sql}"
     )
     # 2. The larger of the two drops, as a share of the earlier months (0 when nothing earlier).
@@ -181,12 +176,12 @@ def score_insert_sql(run_id: int, rules: dict, as_of: date) -> tuple[str, list]:
             [w["callbacks"], rules["callbacks_full"], rules["callbacks_full"]],
         ),
         "points_contact": (
-            "(CASE WHEN COALESCE(d.last_contact, d.since) < %s THEN %s ELSE 0 END)" if "n" in available else "0",
-            [cutoff, w["contact"]] if "n" in available else [],
+            "(CASE WHEN COALESCE(d.last_contact, d.since) < %s THEN %s ELSE 0 END)",
+            [cutoff, w["contact"]],
         ),
         "points_competitor": (
-            f"ROUND(%s * {_ratio('d.competitor_records', '%s')}, 2)" if "s" in available else "0",
-            [w["competitor"], rules["competitors_full"], rules["competitors_full"]] if "s" in available else [],
+            f"ROUND(%s * {_ratio('d.competitor_records', '%s')}, 2)",
+            [w["competitor"], rules["competitors_full"], rules["competitors_full"]],
         ),
     }
     point_sql = ", ".join(f"{sql} AS {name}" for name, (sql, _p) in points.items())

@@ -1,16 +1,19 @@
 """The risk score: each factor's points by its rule, stored per factor, summed; set-based."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kefu.churn.models import ChurnScore
 from kefu.churn.services import churn_run
+from kefu.contacts.models import ContactLog
 from kefu.customers.tests.factories import CustomerFactory
 
-from ..conftest import AS_OF, competitor, complaint, unsatisfied_callback, volumes
+from ..conftest import AS_OF, aware, competitor, complaint, unsatisfied_callback, volumes
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,37 @@ def test_scoring_is_one_statement_whatever_the_number_of_customers(admin_user, o
 
     assert inserts_into_scores(2) == 1
     assert inserts_into_scores(20) == 1
+
+
+def _created_long_ago(customer):
+    type(customer).objects.filter(pk=customer.pk).update(created_at=aware(AS_OF.replace(year=2025)))
+
+
+def _contacted(customer, user, on):
+    ContactLog.objects.create(customer=customer, user=user, contacted_at=aware(on), channel="phone", summary="电话回访")
+
+
+def test_no_contact_for_longer_than_the_setting_gives_the_contact_weight(admin_user, manager, own_customer):
+    _created_long_ago(own_customer)
+    _contacted(own_customer, manager, AS_OF - timedelta(days=91))
+    score = score_of(churn_run(actor=admin_user, as_of=AS_OF), own_customer)
+    assert score.points_contact == Decimal("15")
+    assert timezone.localdate(score.last_contact) == AS_OF - timedelta(days=91)
+
+
+def test_a_recent_contact_gives_no_contact_points(admin_user, manager, own_customer):
+    _created_long_ago(own_customer)
+    _contacted(own_customer, manager, AS_OF - timedelta(days=91))
+    _contacted(own_customer, manager, AS_OF - timedelta(days=10))
+    score = score_of(churn_run(actor=admin_user, as_of=AS_OF), own_customer)
+    assert score.points_contact == 0
+    assert timezone.localdate(score.last_contact) == AS_OF - timedelta(days=10)
+
+
+def test_a_customer_never_contacted_counts_from_its_registration(admin_user, own_customer):
+    new = CustomerFactory()
+    type(new).objects.filter(pk=new.pk).update(created_at=aware(AS_OF - timedelta(days=5)))
+    _created_long_ago(own_customer)
+    run = churn_run(actor=admin_user, as_of=AS_OF)
+    assert score_of(run, new).points_contact == 0
+    assert score_of(run, own_customer).points_contact == Decimal("15")
