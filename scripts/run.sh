@@ -19,10 +19,16 @@ stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
 if [ "${KEFU_BACKGROUND:-inline}" = "celery" ]; then
-  # Scaled out: Celery worker + beat on Redis (started here on loopback if none answers).
+  # Scaled out: a Celery worker on Redis (started here on loopback if none answers), and the one
+  # scheduler (beat, schedule in the database) unless KEFU_BEAT=0 because another machine runs it
+  # (docs/deployment.md). A beat started twice by mistake stays on standby (kefu/core/beat.py).
   redis-cli -u "${REDIS_URL:-redis://127.0.0.1:6379/0}" ping >/dev/null 2>&1 || { redis-server --port 6379 --daemonize yes >/dev/null; }
-  celery -A config worker --beat --loglevel WARNING &
+  celery -A config worker --loglevel WARNING &
   pids+=($!)
+  if [ "${KEFU_BEAT:-1}" = "1" ]; then
+    celery -A config beat --loglevel WARNING &
+    pids+=($!)
+  fi
 else
   # Embedded default: periodic jobs (SLA sweeps…) in one process; one-off jobs run in the web process.
   python manage.py run_jobs &

@@ -21,3 +21,5 @@ class AccountManagersConfig(AppConfig):
         register_handover_provider("requests", open_requests)
         set_manager_fit_check(manager_fit_error)
         register_periodic_job("books_refresh", "kefu.accountmanagers.book_tasks.books_refresh_task", every_seconds=600)
+        # Plans left computing/applying by a dead worker fail with a reason (services.plans_reap).
+        register_periodic_job("plans_reap", "kefu.accountmanagers.plan_tasks.plans_reap_task", every_seconds=600)

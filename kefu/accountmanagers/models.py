@@ -117,6 +117,9 @@ class AssignmentPlan(models.Model):
     # The successors named for a departure, kept for the background job that works the plan out.
     successor_ids = models.JSONField(_("successors named"), default=list, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
+    # When the present background step (computing or applying) started: a step older than the
+    # job lease was left by a dead worker, and `plans_reap` fails it with a reason.
+    working_since = models.DateTimeField(_("step started at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment plan")

@@ -15,3 +15,11 @@ def plan_apply_task(plan_id: int, actor_id: int) -> None:
     from .services import plan_apply_run
 
     plan_apply_run(plan_id=plan_id, actor_id=actor_id)
+
+
+@shared_task
+def plans_reap_task() -> int:
+    """Periodic: fail plans left computing or applying by a dead worker (past the job lease)."""
+    from .services import plans_reap
+
+    return plans_reap()

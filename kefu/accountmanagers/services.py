@@ -8,11 +8,12 @@ app writes its own tables and audits them in the same transaction.
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, Value
+from django.db.models import Count, IntegerField, Q, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from kefu.org.permissions import require_capability
 from . import selectors
 from .assignment import Plan, level_rank, plan_assignment, spread_per_grid
 from .book_tasks import books_refresh_task
-from .choices import MoveReason, PlanKind, PlanStatus
+from .choices import WORKING_STATUSES, MoveReason, PlanKind, PlanStatus
 from .handover import HandedOver, hand_over_open_work
 from .models import AssignmentMove, AssignmentPlan, Handover, ManagerProfile
 from .plan_tasks import plan_apply_task, plan_compute_task
@@ -209,6 +210,7 @@ def _start_plan(actor, kind: str, *, leaving=None, successor=None, successors=()
             leaving=leaving,
             successor=successor,
             successor_ids=[s.pk for s in successors],
+            working_since=timezone.now(),
         )
         audit_record(actor=actor, action=AuditAction.CREATED, target=plan, changes={"status": [None, plan.status]})
         run_after_commit(plan_compute_task, plan_id=plan.pk)
@@ -312,6 +314,28 @@ def _fail(plan_id: int, working: str, error: Exception) -> None:
         )
 
 
+def plans_reap(*, now=None) -> int:
+    """The periodic reaper: a plan still `computing` or `applying` longer than the job lease
+    (KEFU_JOB_LEASE_SECONDS, past the tasks' hard time limit) was left by a worker that died or a
+    task that was never queued. Each step runs in one transaction, so nothing of it was written:
+    the plan fails with a reason its creator can read (and works out a new plan). Idempotent."""
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.KEFU_JOB_LEASE_SECONDS)
+    stuck = AssignmentPlan.objects.filter(status__in=list(WORKING_STATUSES)).filter(
+        Q(working_since__lt=before) | Q(working_since__isnull=True, created_at__lt=before)
+    )
+    reaped = 0
+    for plan_id, status in stuck.values_list("pk", "status"):
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _(
+                "The background job stopped responding (the server may have restarted); nothing was changed. "
+                "Work the plan out again."
+            )
+        _fail(plan_id, status, ValidationError(reason))
+        reaped += 1
+    return reaped
+
+
 def plan_compute(*, plan_id: int) -> None:
     """The background job of a preview: work the plan out as its creator and save it (draft).
     Idempotent: a plan no longer being worked out is left alone. A failure marks it failed."""
@@ -335,7 +359,9 @@ def plan_compute(*, plan_id: int) -> None:
 
 def _claim(plan: AssignmentPlan, status: str, *, frm: str = PlanStatus.DRAFT) -> bool:
     claimed = AssignmentPlan.objects.filter(pk=plan.pk, status=frm).update(
-        status=status, applied_at=timezone.now() if status == PlanStatus.APPLIED else None
+        status=status,
+        applied_at=timezone.now() if status == PlanStatus.APPLIED else None,
+        working_since=timezone.now(),
     )
     plan.refresh_from_db()
     return bool(claimed)

@@ -31,6 +31,22 @@ def _run_in_thread(func, kwargs):
         close_old_connections()
 
 
+def publish(task, kwargs) -> bool:
+    """Send the task to the broker, retrying a short outage (CELERY_TASK_PUBLISH_RETRY_POLICY).
+    Called after the commit: the change is saved whatever happens here, so a broker that stays
+    away is logged, not raised into the user's answer; the job's row stays in its working state
+    and the reapers (import_jobs_cleanup, plans_reap) fail it after the lease with a reason the
+    user can read, and retry."""
+    try:
+        task.apply_async(
+            kwargs=kwargs, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+        )
+        return True
+    except Exception:
+        logger.exception("Task %s could not be queued; its job will be reaped and can be retried", task.name)
+        return False
+
+
 def run_after_commit(task, **kwargs):
     """Queue `task` (a Celery task wrapping a service function) once the transaction commits.
 
@@ -42,7 +58,7 @@ def run_after_commit(task, **kwargs):
     """
     mode = settings.KEFU_BACKGROUND
     if mode == "celery":
-        transaction.on_commit(lambda: task.delay(**kwargs))
+        transaction.on_commit(lambda: publish(task, kwargs))
     elif mode == "sync":
         task.run(**kwargs)
     else:

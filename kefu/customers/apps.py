@@ -17,3 +17,6 @@ class CustomersConfig(AppConfig):
 
         # Import jobs whose worker died fail; old and orphaned uploads go (imports/services.py).
         register_periodic_job("import_cleanup", "kefu.customers.tasks.import_cleanup_task", every_seconds=3600)
+        from .imports import metrics
+
+        metrics.register()  # the import backlog on /metrics

@@ -18,3 +18,6 @@ class SlaConfig(AppConfig):
         # Policies are cached with their calendar, whose revision keys the cached day tables.
         clear_on_change(SlaPolicy, BusinessCalendar, CalendarDay)
         register_periodic_job("sla_sweep", "kefu.sla.tasks.sla_sweep_task", every_seconds=60)
+        from . import metrics
+
+        metrics.register()  # the sweep's lag on /metrics

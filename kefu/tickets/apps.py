@@ -25,6 +25,9 @@ class TicketsConfig(AppConfig):
         from .views.queue import forget_department_choices
 
         clear_on_change(Workflow, WorkflowState, WorkflowTransition, Category, OrgUnit)
+        from . import metrics
+
+        metrics.register()  # open requests by state on /metrics
         for signal in (post_save, post_delete):  # the queue page's department filter
             signal.connect(forget_department_choices, sender=OrgUnit, dispatch_uid=f"tickets.departments:{id(signal)}")
         # The time limits follow the request's lifecycle; sla does not import this app, so the

@@ -11,7 +11,6 @@ in batches with their audit entries, all in one transaction.
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_many
 from kefu.core.bulk import insert_rows
+from kefu.core.files import local_copy
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
@@ -297,15 +297,16 @@ def dry_run(job, *, progress=None) -> Outcome:
     """Clean and stage every row; then the SQL checks. `progress(rows, fraction)` after each batch."""
     ImportRow.objects.filter(job=job).delete()
     outcome, checker, batch = Outcome(), RowChecker(job), []
-    rows = readers.data_rows(Path(job.file.path), job.file_format, job.header_row)
-    for number, cells in rows:
-        outcome.total += 1
-        batch.append((number, cells))
-        if len(batch) >= BATCH:
-            checker.stage_batch(batch, outcome)
-            batch = []
-            if progress:
-                progress(outcome.total, rows.fraction_read())
+    with local_copy(job.file) as path:  # the upload may be on an object store
+        rows = readers.data_rows(path, job.file_format, job.header_row)
+        for number, cells in rows:
+            outcome.total += 1
+            batch.append((number, cells))
+            if len(batch) >= BATCH:
+                checker.stage_batch(batch, outcome)
+                batch = []
+                if progress:
+                    progress(outcome.total, rows.fraction_read())
     if batch:
         checker.stage_batch(batch, outcome)
     checker.check_duplicates(outcome)

@@ -13,7 +13,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.background import run_after_commit
+from kefu.core.files import local_copy, walk_files
 
 from ..choices import ImportKind, ImportStatus
 from ..models import ImportJob, ImportMapping, ImportRow
@@ -71,8 +71,7 @@ def import_job_read(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.READING:
         return
-    with _failing_safely(job, ImportStatus.READING):
-        path = Path(job.file.path)
+    with _failing_safely(job, ImportStatus.READING), local_copy(job.file) as path:
         file_format = readers.sniff(path, job.original_name)
         head = readers.head_rows(path, file_format)
         preview = [[number, [readers.as_text(cell)[:100] for cell in cells]] for number, cells in head]
@@ -387,13 +386,13 @@ def import_jobs_cleanup(*, now=None) -> dict[str, int]:
 
 
 def _remove_orphan_files(before) -> int:
-    root = Path(settings.MEDIA_ROOT) / "imports"
-    if not root.is_dir():
-        return 0
-    named = {Path(settings.MEDIA_ROOT, name).resolve() for name in ImportJob.objects.values_list("file", flat=True)}
+    """Uploads under imports/ that no job names, older than `before`, through the storage API
+    (local disk or the object store alike)."""
+    storage = ImportJob._meta.get_field("file").storage
+    named = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
     removed = 0
-    for path in root.rglob("*"):
-        if path.is_file() and path.stat().st_mtime < before.timestamp() and path.resolve() not in named:
-            path.unlink(missing_ok=True)
+    for name in walk_files(storage, "imports"):
+        if name not in named and storage.get_modified_time(name) < before:
+            storage.delete(name)
             removed += 1
     return removed

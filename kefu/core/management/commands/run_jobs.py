@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-from kefu.core.jobs import periodic_jobs
+from kefu.core.jobs import periodic_jobs, record_job_run
 
 logger = logging.getLogger("kefu.jobs")
 
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         close_old_connections()
         try:
             result = import_string(job.task).run()
+            record_job_run(job.name)
             logger.info("job %s: %s", job.name, result)
         except Exception:  # one failing job must not stop the others
             logger.exception("job %s failed", job.name)
