@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kefu.core.api import not_found
+from kefu.core.health import healthz, readyz
+from kefu.core.metrics import metrics_view
 from kefu.core.views import favicon, workbench
 
 # The API first, requests first in it: Django tries the patterns in order, and each include whose
@@ -19,13 +21,20 @@ api_patterns = [
     path("", include("kefu.grading.api.urls")),
     path("", include("kefu.callbacks.api.urls")),
     path("", include("kefu.visits.api.urls")),
+    path("", include("kefu.contacts.api.urls")),
     path("", include("kefu.sales.api.urls")),
     path("", include("kefu.collection.api.urls")),
+    path("", include("kefu.churn.api.urls")),
+    path("", include("kefu.keyaccounts.api.urls")),
     re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
 
 urlpatterns = [
     path("api/v1/", include(api_patterns)),
+    # Probes and metrics for the operations team (docs/deployment.md).
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("", workbench, name="workbench"),
     path("accounts/", include("kefu.org.urls")),
     path("customers/", include("kefu.customers.urls")),
@@ -37,8 +46,11 @@ urlpatterns = [
     path("managers/", include("kefu.accountmanagers.urls")),
     path("callbacks/", include("kefu.callbacks.urls")),
     path("visits/", include("kefu.visits.urls")),
+    path("contacts/", include("kefu.contacts.urls")),
     path("sales/", include("kefu.sales.urls")),
     path("collection/", include("kefu.collection.urls")),
+    path("churn/", include("kefu.churn.urls")),
+    path("keyaccounts/", include("kefu.keyaccounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.
     path("favicon.ico", favicon),
@@ -53,3 +65,6 @@ urlpatterns = [
     ),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []
+
+# A database outage met in a middleware is answered 503, not 500 (kefu/core/resilience.py).
+handler500 = "kefu.core.resilience.server_error"

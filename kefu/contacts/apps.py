@@ -14,7 +14,12 @@ class ContactsConfig(AppConfig):
         from kefu.customers import hooks as customer_hooks
         from kefu.visits import hooks as visit_hooks
 
-        from . import feeds, services
+        from . import (
+            feeds,
+            services,
+            timeline,  # noqa: F401 - registers the customer 360 panel and timeline entries
+            workbench,  # noqa: F401 - registers the workbench cards
+        )
 
         # The first-contact week starts when the archive gives a customer its manager; a tier
         # change may change the customer's plan.

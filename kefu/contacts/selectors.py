@@ -1,7 +1,7 @@
 """Reads of the contact log, the contacts due and the key-account reviews: who sees which rows,
 a customer's last contacts, a manager's list of contacts due, a team's overdue counts."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -97,11 +97,40 @@ def contact_due_of(customer_id: int) -> ContactDue | None:
 def contacts_due(user, *, today: date | None = None, manager_id: int | None = None) -> QuerySet[ContactDue]:
     """Contacts due today or overdue, the most overdue first: a manager's list (their own rows,
     one walk of the (manager, due_on) index), or a supervisor's over their team."""
+    return filter_due(contacts_due_visible_to(user), {"manager": manager_id}, today=today)
+
+
+def filter_due(rows: QuerySet[ContactDue], filters: dict, *, today: date | None = None) -> QuerySet[ContactDue]:
+    """Narrow a scoped queryset of due rows by ContactDueFilter's cleaned values: due by
+    `until` (default today), only overdue ones, one manager, one reason; most overdue first."""
     today = today or timezone.localdate()
-    rows = contacts_due_visible_to(user).filter(due_on__lte=today)
-    if manager_id is not None:
-        rows = rows.filter(manager_id=manager_id)
+    if filters.get("overdue"):
+        rows = rows.filter(due_on__lt=today)
+    else:
+        rows = rows.filter(due_on__lte=filters.get("until") or today)
+    if filters.get("manager"):
+        rows = rows.filter(manager_id=filters["manager"])
+    if filters.get("reason"):
+        rows = rows.filter(reason=filters["reason"])
     return rows.select_related("customer", "manager").order_by("due_on", "customer_id")
+
+
+def filter_logs(logs: QuerySet[ContactLog], filters: dict) -> QuerySet[ContactLog]:
+    """Narrow a scoped queryset of contacts by ContactLogFilter's cleaned values, newest first."""
+    zone = timezone.get_current_timezone()
+    if filters.get("customer"):
+        logs = logs.filter(customer_id=filters["customer"])
+    if filters.get("user"):
+        logs = logs.filter(user_id=filters["user"])
+    for key in ("channel", "source"):
+        if filters.get(key):
+            logs = logs.filter(**{key: filters[key]})
+    if filters.get("since"):
+        logs = logs.filter(contacted_at__gte=datetime.combine(filters["since"], time(0), tzinfo=zone))
+    if filters.get("until"):
+        end = datetime.combine(filters["until"], time(0), tzinfo=zone) + timedelta(days=1)
+        logs = logs.filter(contacted_at__lt=end)
+    return logs.select_related("customer", "user").order_by("-contacted_at", "-pk")
 
 
 def overdue_counts(user, *, today: date | None = None) -> list[dict]:
