@@ -324,21 +324,36 @@ def lines_import_csv(*, actor, upload) -> dict:
                     actor=actor, action=AuditAction.CREATED, target=lines[code], summary=_("Supply line imported")
                 )
                 created += 1
-        before = LineCustomer.objects.count()
+        touched = {code for code, _name, _customer in wanted}
+        before = dict(
+            LineCustomer.objects.filter(line__code__in=touched)
+            .values_list("line__code")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         LineCustomer.objects.bulk_create(
             [LineCustomer(line=lines[code], customer_id=found[customer]) for code, _name, customer in wanted],
             ignore_conflicts=True,
             batch_size=2000,
         )
-        added = LineCustomer.objects.count() - before
-        audit_record(
-            actor=actor,
-            action=AuditAction.IMPORTED,
-            target_type="care.linecustomer",
-            target_repr=getattr(upload, "name", "csv")[:100],
-            changes={"lines_created": [None, created], "customers_added": [None, added]},
-            summary=_("Supply lines imported"),
+        after = dict(
+            LineCustomer.objects.filter(line__code__in=touched)
+            .values_list("line__code")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
+        added = 0
+        for code in sorted(touched):
+            if after.get(code, 0) != before.get(code, 0):
+                added += after[code] - before.get(code, 0)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.IMPORTED,
+                    target=lines[code],
+                    changes={"customers": [before.get(code, 0), after[code]]},
+                    summary=_("Customers put on the supply line from %(file)s")
+                    % {"file": getattr(upload, "name", "csv")[:100]},
+                )
     return {"lines_created": created, "customers_added": added}
 
 

@@ -181,6 +181,8 @@ def clean_notice(data: dict) -> tuple[dict, list[Tag], list[SupplyLine], dict]:
         offsets = [7, 1]
     elif offsets in (None, "") and kind == NoticeKind.TEMPORARY:
         offsets = [1]
+    if offsets in (None, ""):
+        offsets = []
     if isinstance(offsets, str):
         offsets = [part for part in offsets.replace("，", ",").split(",") if part.strip()]
     if not isinstance(offsets, list | tuple):
