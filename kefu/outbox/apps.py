@@ -10,5 +10,10 @@ class OutboxConfig(AppConfig):
     def ready(self):
         from kefu.core.jobs import register_periodic_job
 
+        from . import panels  # noqa: F401 - registers the customer 360 card
+
         # Sends what is due for up to 50 s a run; safe on two workers (claims, see sending.py).
         register_periodic_job("outbox_send", "kefu.outbox.tasks.outbox_send_task", every_seconds=60)
+        from . import metrics
+
+        metrics.register()  # the backlog on /metrics (kefu.core.metrics)

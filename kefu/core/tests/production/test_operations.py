@@ -104,6 +104,7 @@ def test_metrics_show_latency_by_view_errors_backlogs_and_the_jobs_last_run(sett
     assert 'kefu_http_server_errors_total{status="503",view="api-customer-list"}' in text
     assert "kefu_open_requests{" in text and "kefu_import_jobs_working" in text
     assert "kefu_sla_sweep_lag_seconds" in text
+    assert "kefu_outbox_backlog 0.0" in text
     assert 'kefu_job_last_success_timestamp_seconds{job="sla_sweep"}' in text
     assert 'kefu_metrics_gauge_up{gauge="kefu_open_requests"} 1.0' in text
 
