@@ -6,3 +6,22 @@ class CollectionConfig(AppConfig):
     name = "kefu.collection"
     label = "collection"
     verbose_name = _("Fee collection")
+
+    def ready(self):
+        from kefu.core.jobs import register_periodic_job
+
+        from . import (
+            timeline,  # noqa: F401 - registers the customer 360 panel and timeline entries
+            workbench,  # noqa: F401 - registers the workbench card
+        )
+
+        # Promises whose date has passed are kept or broken once (only open ones are looked at);
+        # hourly is plenty for promises counted in days.
+        register_periodic_job(
+            "collection_promises", "kefu.collection.tasks.collection_promises_task", every_seconds=3600
+        )
+        # Soft reminders for bills past due by KEFU_COLLECTION_REMIND_AFTER_DAYS without one yet
+        # (once each: the step written and the outbox's key for the day stop a second).
+        register_periodic_job(
+            "collection_reminders", "kefu.collection.tasks.collection_reminders_task", every_seconds=3600
+        )

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_entry, audit_record, audit_records
+from kefu.contacts.choices import ContactChannel, ContactSource
+from kefu.contacts.services import contact_log_from_source
 from kefu.core.dates import parse_date
 from kefu.core.errors import ConflictError, PermissionDeniedError
 from kefu.core.text import check_text
@@ -425,6 +427,8 @@ def collection_step_record(*, actor, arrear: Arrear, kind: str, outcome: str) ->
     """A call or a visit about the arrear, with what was said. Soft first (柔性催费, seed 000
     篇3): a call or a visit is refused until the soft reminder has gone out."""
     current = _may_work_on(actor, arrear)
+    if current.status != ArrearStatus.OPEN:
+        raise ConflictError(_("This arrear is already paid."))
     errors = {}
     if kind not in (StepKind.CALL, StepKind.VISIT):
         errors["kind"] = _("Choose a call or a visit.")
@@ -436,8 +440,6 @@ def collection_step_record(*, actor, arrear: Arrear, kind: str, outcome: str) ->
     check_text(outcome, "outcome", errors, multiline=True)
     if errors:
         raise ValidationError(errors)
-    if current.status != ArrearStatus.OPEN:
-        raise ConflictError(_("This arrear is already paid."))
     step = CollectionStep.objects.create(
         arrear=current, customer_id=current.customer_id, kind=kind, at=timezone.now(), actor=actor, outcome=outcome
     )
@@ -618,4 +620,17 @@ def collection_target_set(*, actor, period_start, period_end, target_percent, ma
 
 
 def _log_contact(step: CollectionStep) -> None:
-    """A call or visit about an arrear is a contact with the customer: it goes to the contact log."""
+    """A call or visit about an arrear is a contact with the customer: it goes to the contact log
+    (once per step), in the step's transaction."""
+    contact_log_from_source(
+        actor=step.actor,
+        customer_id=step.customer_id,
+        source=ContactSource.COLLECTION,
+        source_id=step.pk,
+        data={
+            "channel": ContactChannel.PHONE if step.kind == StepKind.CALL else ContactChannel.VISIT,
+            "summary": _("Fee collection (%(period)s bill): %(outcome)s")
+            % {"period": f"{step.arrear.period:%Y-%m}", "outcome": step.outcome},
+            "contacted_at": step.at,
+        },
+    )

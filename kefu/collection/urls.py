@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.import_file, name="import"),
     path("rates/", views.rates, name="rates"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/steps/", views.step, name="step"),
     path("<int:pk>/promises/", views.promise, name="promise"),
     path("<int:pk>/payments/", views.payment, name="payment"),

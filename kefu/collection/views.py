@@ -17,7 +17,7 @@ from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
-from . import imports, selectors, services
+from . import imports, reminders, selectors, services
 from .filters import ArrearFilter
 from .forms import ImportForm, PaymentForm, PromiseForm, RatesForm, StepForm, TargetForm
 
@@ -47,6 +47,7 @@ def _detail(request, arrear, *, status=200, **forms):
         "arrear": arrear,
         **history,
         "reminder_sent": any(step.kind == "reminder" for step in history["steps"]),
+        "today": timezone.localdate(),
         "may_work": has_capability(request.user, "collection.work") and arrear.status == "open",
         "may_pay": has_capability(request.user, "collection.import") and arrear.status == "open",
         "step_form": forms.get("step_form") or StepForm(),
@@ -86,6 +87,19 @@ def step(request, pk: int):
         services.collection_step_record(actor=request.user, arrear=arrear, kind=data["kind"], outcome=data["outcome"])
 
     return _post(request, pk, StepForm, "step_form", call, _("Recorded."))
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    arrear = selectors.get_arrear_for_user(request.user, pk)
+    try:
+        step = reminders.arrear_remind(actor=request.user, arrear=arrear)
+    except (ValidationError, ServiceError) as refused:
+        messages.error(request, getattr(refused, "message", None) or "; ".join(refused.messages))
+    else:
+        messages.success(request, f"{step.get_kind_display()}: {step.outcome}")
+    return redirect("collection:detail", pk=arrear.pk)
 
 
 @login_required

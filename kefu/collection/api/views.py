@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from kefu.core.pagination import UnorderedCountPagination
 from kefu.org.permissions import require_capability
 
-from .. import selectors, services
+from .. import reminders, selectors, services
 from ..filters import ArrearFilter
 from ..forms import RatesForm
 from .serializers import (
@@ -58,9 +58,15 @@ class ArrearViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(ArrearDetailSerializer(selectors.get_arrear_for_user(request.user, pk)).data)
 
-    @extend_schema(request=BillsInSerializer, responses=ImportResultSerializer,
-                   summary="Bills from the billing system (idempotent on customer number and bill period)")  # fmt: skip
-    @action(detail=False, methods=["post"], url_path="import", pagination_class=None, filterset_class=None)
+    @extend_schema(
+        request=BillsInSerializer,
+        responses=ImportResultSerializer,
+        summary="Bills from the billing system (idempotent on customer number and bill period)",
+    )
+    @action(
+        detail=False, methods=["post"], url_path="import", url_name="import", pagination_class=None,
+        filterset_class=None,
+    )  # fmt: skip
     def import_bills(self, request):
         require_capability(request.user, "collection.import")
         incoming = BillsInSerializer(data=request.data)
@@ -96,6 +102,15 @@ class ArrearViewSet(viewsets.GenericViewSet):
         payment = services.payment_record(actor=request.user, arrear=arrear, **incoming.validated_data)
         return Response(PaymentSerializer(payment).data, status=201)
 
+    @extend_schema(
+        request=None, responses=StepSerializer, summary="Send the payment notice (not yet due) or the soft reminder"
+    )
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        arrear = selectors.get_arrear_for_user(request.user, pk)
+        step = reminders.arrear_remind(actor=request.user, arrear=arrear)
+        return Response(StepSerializer(step).data, status=201)
+
 
 class PaymentViewSet(viewsets.GenericViewSet):
     serializer_class = PaymentSerializer
@@ -106,7 +121,7 @@ class PaymentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=PaymentsInSerializer, responses=ImportResultSerializer,
                    summary="Payments from the billing system (idempotent on the payment reference)")  # fmt: skip
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_payments(self, request):
         require_capability(request.user, "collection.import")
         incoming = PaymentsInSerializer(data=request.data)

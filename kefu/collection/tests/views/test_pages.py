@@ -1,0 +1,49 @@
+"""The collection pages and cards: the arrear on the customer 360 page, its timeline, the workbench."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kefu.collection import reminders
+from kefu.collection.workbench import collection_cards
+from kefu.customers.panels import customer_panels
+
+from ..factories import ArrearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_customer_360_page_shows_what_is_owed_and_the_reminder(book, manager, client_for):
+    arrear = ArrearFactory(
+        customer=book["hotel"], amount=Decimal("321.00"), due_date=timezone.localdate() - timedelta(days=4)
+    )
+    reminders.arrear_remind(actor=manager, arrear=arrear)
+    (panel,) = [panel for panel in customer_panels(manager, book["hotel"].pk) if panel.key == "arrears"]
+    assert panel.total == 1 and "321.00" in panel.title
+    page = client_for(manager).get(reverse("customers:detail", args=[book["hotel"].pk])).content.decode()
+    assert "321.00" in page and "柔性催费提醒" in page
+
+
+def test_the_workbench_card_counts_past_due_and_broken_promises(book, manager, other_manager):
+    ArrearFactory(customer=book["hotel"], due_date=timezone.localdate() - timedelta(days=1), promise_broken=True)
+    ArrearFactory(customer=book["school"], due_date=timezone.localdate() - timedelta(days=1))
+    (card,) = collection_cards(manager)
+    assert card["value"] == 1 and "1" in card["hint"]
+
+
+def test_every_collection_page_answers(book, admin_user, client_for):
+    arrear = ArrearFactory(customer=book["hotel"])
+    client = client_for(admin_user)
+    for url in (
+        reverse("collection:list"),
+        reverse("collection:list") + "?state=paid&q=酒店",
+        reverse("collection:list") + "?state=nonsense&manager=abc",
+        reverse("collection:detail", args=[arrear.pk]),
+        reverse("collection:import"),
+        reverse("collection:rates") + "?by=branch",
+        reverse("collection:rates") + "?start=9999-99-99",
+    ):
+        assert client.get(url).status_code == 200, url
