@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kefu.customers.models import Customer, CustomerVolume
+from kefu.customers.selectors import business_file_customers as customers_business_file_customers
 from kefu.customers.selectors import customers_visible_to
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit
@@ -32,8 +33,9 @@ NAMED_RETENTION_TARGET = Decimal("92")
 
 def business_file_customers(user) -> QuerySet[Customer]:
     """Customers whose business file (competitor notes among it) the user may read: those they
-    see in the archive, narrowed by the group-confidentiality check when one is installed."""
-    return customers_visible_to(user)
+    see in the archive, narrowed by the group-confidentiality rule (customers' one check, which
+    the key accounts register: a group's file only for its team and their superiors)."""
+    return customers_business_file_customers(user)
 
 
 def competitor_records_visible_to(user) -> QuerySet[CompetitorRecord]:
@@ -185,9 +187,10 @@ def targets_visible_to(user) -> QuerySet[SalesTarget]:
         path = user.org_unit.path
         return targets.filter(Q(org_unit__path__startswith=path) | Q(manager__org_unit__path__startswith=path))
     if user.role == Role.ACCOUNT_MANAGER:
-        units = user.org_unit.get_ancestors() if user.org_unit_id else OrgUnit.objects.none()
-        own_units = [unit.pk for unit in units] + ([user.org_unit_id] if user.org_unit_id else [])
-        return targets.filter(Q(manager=user) | Q(org_unit_id__in=own_units))
+        # Their own unit and every unit above it: the materialised path's prefixes.
+        path, step = (user.org_unit.path if user.org_unit_id else ""), OrgUnit.steplen
+        paths = [path[:end] for end in range(step, len(path) + 1, step)]
+        return targets.filter(Q(manager=user) | Q(org_unit__path__in=paths))
     return targets.none()
 
 
