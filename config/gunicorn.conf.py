@@ -8,3 +8,26 @@ def post_fork(server, worker):
     from kefu.core.runtime import tune_garbage_collector
 
     tune_garbage_collector()
+
+
+def on_starting(server):
+    """Prometheus in several workers (PROMETHEUS_MULTIPROC_DIR, kefu/core/metrics.py): the counts
+    of an earlier start are left out, as the directory must be empty when the workers start."""
+    import os
+    from pathlib import Path
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that exits (restart, max_requests) stops counting towards the live gauges."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
