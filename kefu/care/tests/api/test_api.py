@@ -1,0 +1,115 @@
+"""The care API: the same rules as the pages (approval by the author refused, the report counting
+opted-out customers), errors naming the field."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from kefu.care import services
+from kefu.care.choices import BatchStatus, Occasion
+from kefu.customers.tests.factories import CustomerFactory
+from kefu.outbox.choices import Channel
+from kefu.outbox.models import OptOut
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def rule(admin_user, templates, green_tier):
+    return services.care_rule_create(
+        actor=admin_user,
+        data={
+            "name": "春节问候",
+            "occasion": Occasion.SPRING_FESTIVAL,
+            "channel": Channel.SMS,
+            "purpose": "care_spring",
+        },
+    )
+
+
+def test_rules_are_created_through_the_api_and_bad_fields_named(admin_user, templates):
+    bad = api(admin_user).post("/api/v1/care/rules/", {"name": "", "occasion": "x", "channel": "sms"}, format="json")
+    assert bad.status_code == 400 and {"name", "occasion", "purpose"} <= set(bad.json())
+    good = api(admin_user).post(
+        "/api/v1/care/rules/",
+        {"name": "中秋问候", "occasion": "mid_autumn", "channel": "sms", "purpose": "care_spring", "grids": ["东1"]},
+        format="json",
+    )
+    assert good.status_code == 201 and good.json()["grids"] == ["东1"]
+    assert api(admin_user).get("/api/v1/care/rules/").json()["count"] == 1
+
+
+def test_the_author_of_a_batch_cannot_approve_it_through_the_api(rule, admin_user, supervisor):
+    CustomerFactory()
+    quiet = CustomerFactory()
+    OptOut.objects.create(customer=quiet, channel=Channel.SMS)
+    made = api(admin_user).post("/api/v1/care/batches/generate/", {"rule": rule.pk, "day": "2026-02-17"}, format="json")
+    assert made.status_code == 201
+    batch_id = made.json()["id"]
+    again = api(admin_user).post(
+        "/api/v1/care/batches/generate/", {"rule": rule.pk, "day": "2026-02-17"}, format="json"
+    )
+    assert again.status_code == 200 and again.json()["id"] == batch_id
+    refused = api(admin_user).post(f"/api/v1/care/batches/{batch_id}/approve/")
+    assert refused.status_code == 403
+    approved = api(supervisor).post(f"/api/v1/care/batches/{batch_id}/approve/")
+    assert approved.status_code == 200 and approved.json()["status"] == BatchStatus.ENQUEUED
+    report = api(supervisor).get(f"/api/v1/care/batches/{batch_id}/report/").json()
+    assert (report["opted_out"], report["waiting"], report["total"]) == (1, 1, 2)
+    twice = api(supervisor).post(f"/api/v1/care/batches/{batch_id}/approve/")
+    assert twice.status_code == 409
+
+
+def test_batches_list_refuses_an_unknown_status(supervisor):
+    assert api(supervisor).get("/api/v1/care/batches/?status=lost").status_code == 400
+
+
+def test_a_notice_through_the_api_with_stages_and_report(supervisor, templates):
+    starts = timezone.now() + timedelta(days=3)
+    created = api(supervisor).post(
+        "/api/v1/care/notices/",
+        {"kind": "planned", "title": "检修", "channel": "sms", "starts_at": starts.isoformat(), "regions": ["海淀"]},
+        format="json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert [stage["key"] for stage in body["stages"]] == ["7d", "1d"]
+    assert api(supervisor).get(f"/api/v1/care/notices/{body['id']}/report/").json()["total"] == 0
+    cancelled = api(supervisor).post(f"/api/v1/care/notices/{body['id']}/cancel/", {"version": 1}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
+
+def test_a_notice_with_bad_fields_names_them(supervisor, templates):
+    response = api(supervisor).post(
+        "/api/v1/care/notices/",
+        {"kind": "planned", "title": "", "channel": "fax", "starts_at": timezone.now().isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400 and {"title", "channel"} <= set(response.json())
+
+
+def test_lines_and_their_customers_through_the_api(admin_user, manager):
+    CustomerFactory(code="C-7")
+    line = api(admin_user).post("/api/v1/care/lines/", {"code": "L-7", "name": "七号线"}, format="json")
+    assert line.status_code == 201
+    added = api(admin_user).post(f"/api/v1/care/lines/{line.json()['id']}/customers/", {"customers": ["C-7"]},
+                                 format="json")  # fmt: skip
+    assert added.json() == {"added": 1}
+    unknown = api(admin_user).post(f"/api/v1/care/lines/{line.json()['id']}/customers/", {"customers": ["C-8"]},
+                                   format="json")  # fmt: skip
+    assert unknown.status_code == 400 and "customers" in unknown.json()
+    assert api(manager).post("/api/v1/care/lines/", {"code": "L-8", "name": "八"}, format="json").status_code == 403
+
+
+def test_the_custom_dates_through_the_api(admin_user):
+    response = api(admin_user).post("/api/v1/care/dates/", {"name": "公司周年", "day": "2020-05-18"}, format="json")
+    assert response.status_code == 201
+    assert date.fromisoformat(api(admin_user).get("/api/v1/care/dates/").json()["results"][0]["day"]) == date(
+        2020, 5, 18
+    )
