@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from kefu.contacts.choices import ContactChannel, ContactSource
 from kefu.contacts.services import contact_log_from_source
 from kefu.core.dates import parse_date
 from kefu.core.errors import ConflictError, PermissionDeniedError
-from kefu.core.text import check_text
+from kefu.core.text import check_text, refused_character
 from kefu.customers.models import Customer
 from kefu.inbox.services import notify_each
 from kefu.org.models import OrgUnit, User
@@ -145,8 +145,8 @@ def arrears_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
         except (ValueError, OverflowError):
             _row_error(errors, number, _("the due date is not a date such as 2026-04-15."))
             continue
-        if not code:
-            _row_error(errors, number, _("the customer number is missing."))
+        if not code or refused_character(code) or len(code) > 40:
+            _row_error(errors, number, _("the customer number is missing or unreadable."))
             continue
         if (code, period) in clean:
             _row_error(
@@ -200,7 +200,11 @@ def arrears_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
                     summary=_("Bill corrected by the billing system"),
                 )
             )
-        created = Arrear.objects.bulk_create(new, batch_size=2000)
+        try:
+            with transaction.atomic():
+                created = Arrear.objects.bulk_create(new, batch_size=2000)
+        except IntegrityError as error:  # the same bills imported at this moment by another call
+            raise ConflictError(_("These bills are being imported by another call; send them again.")) from error
         Arrear.objects.bulk_update(
             changed, ["amount", "due_date", "status", "settled_on", "version", "updated_at"], batch_size=2000
         )
@@ -255,7 +259,7 @@ def payments_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
         except (ValueError, OverflowError):
             _row_error(errors, number, _("the bill period, the amount or the payment date cannot be read."))
             continue
-        if not reference or len(reference) > 64 or not code:
+        if not reference or len(reference) > 64 or not code or refused_character(code + reference):
             _row_error(errors, number, _("customer number and payment reference (≤ 64 characters) are needed."))
             continue
         if not amount:
@@ -368,7 +372,11 @@ def _apply_payments(*, actor, payments: list[Payment]) -> list[Payment]:
     """Write the payments, add them to their arrears' `paid` (an UPDATE adding to the column,
     so two imports at once lose nothing), settle the arrears they pay off and mark the open
     promises they keep. Audited."""
-    created = Payment.objects.bulk_create(payments, batch_size=2000)
+    try:
+        with transaction.atomic():
+            created = Payment.objects.bulk_create(payments, batch_size=2000)
+    except IntegrityError as error:  # a reference recorded at this moment by another call
+        raise ConflictError(_("These payments are being recorded by another call; send them again.")) from error
     per_arrear: dict[int, Decimal] = {}
     for payment in created:
         per_arrear[payment.arrear_id] = per_arrear.get(payment.arrear_id, Decimal(0)) + payment.amount

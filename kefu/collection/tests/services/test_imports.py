@@ -164,3 +164,15 @@ def test_the_import_page_takes_a_file_and_names_bad_rows(book, admin_user, clien
     bad = "客户编号,账期,欠费金额,应缴日期\nC404,2026-03,10,2026-04-15\n"
     response = client.post(reverse("collection:import"), {"kind": "arrears", "file": csv_file(bad)})
     assert response.status_code == 400 and "C404" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("customer_code", "C\x00001"), ("customer_code", "C" * 41), ("amount", "NaN"), ("amount", "1e400"),
+     ("due_date", "2958466"), ("period", "0000-01")],
+)  # fmt: skip
+def test_hostile_cells_are_named_rows_not_errors_of_the_server(book, admin_user, field, value):
+    response = api(admin_user).post(reverse("api-arrear-import"), {"rows": [{**BILLS[0], field: value}]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["rows"][0].startswith("第 1 行")
+    assert not Arrear.objects.exists()

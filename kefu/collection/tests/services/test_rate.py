@@ -102,3 +102,22 @@ def test_the_rates_page_and_api_agree_with_the_hand_count(small_book, admin_user
     assert response.json()["total"]["rate"] == "64.71"
     page = client_for(admin_user).get(reverse("collection:rates"), {"start": "2026-03-01", "end": "2026-03-31"})
     assert page.status_code == 200 and "73.33" in page.content.decode() and "64.71" in page.content.decode()
+
+
+def test_targets_are_set_and_listed_through_the_api_in_scope(supervisor, manager, other_manager, org):
+    client = api(supervisor)
+    body = {
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "target_percent": "100",
+        "org_unit": org["east"].pk,
+    }
+    assert client.post(reverse("api-collection-target-list"), body, format="json").status_code == 201
+    again = client.post(reverse("api-collection-target-list"), {**body, "target_percent": "98.5"}, format="json")
+    assert again.status_code == 201 and again.json()["target_percent"] == "98.50"  # changed, not doubled
+    outside = client.post(reverse("api-collection-target-list"), {**body, "org_unit": org["west"].pk}, format="json")
+    assert outside.status_code == 400 and "org_unit" in outside.json()
+    assert [row["target_percent"] for row in client.get(reverse("api-collection-target-list")).json()["results"]] == [
+        "98.50"
+    ]
+    assert api(manager).post(reverse("api-collection-target-list"), body, format="json").status_code == 403
