@@ -8,7 +8,14 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales pipeline")
 
     def ready(self):
+        from kefu.accountmanagers.handover import register_handover_provider
+
         from . import (
             panels,  # noqa: F401 - registers the customer 360 panels (competitors, price requests)
             workbench,  # noqa: F401 - registers the workbench cards
         )
+        from .services.handover import hand_over_sales
+
+        # A leaving account manager's open prospects, price requests and campaign calls go to
+        # whoever takes over their customers (prospects: the receiver of other work).
+        register_handover_provider("sales", hand_over_sales)
