@@ -23,7 +23,7 @@ from kefu.org.permissions import require_capability
 from . import selectors, sending
 from .choices import AHEAD_KINDS, BatchStatus, NoticeKind, NoticeStatus, StageAudience
 from .models import CareBatch, CareRecipient, CareRule, CustomOccasion, LineCustomer, Notice, NoticeStage, SupplyLine
-from .validation import clean_custom_occasion, clean_line, clean_notice, clean_rule
+from .validation import EARLIEST, LATEST, clean_custom_occasion, clean_line, clean_notice, clean_rule
 
 # Greetings go out at this local time on their day (or at once when approved later that day).
 GREETING_TIME = time(9, 0)
@@ -127,6 +127,10 @@ def care_batch_generate(*, actor, rule: CareRule, day: date, skip_empty: bool = 
     `skip_empty`: no batch when nobody is to be greeted (the job, for birthdays)."""
     if actor is not None:
         require_capability(actor, "care.configure")
+    if not EARLIEST <= day.year <= LATEST:
+        raise ValidationError(
+            {"day": _("Enter a date between %(first)s and %(last)s.") % {"first": EARLIEST, "last": LATEST}}
+        )
     existing = CareBatch.objects.filter(rule=rule, occasion_date=day).first()
     if existing:
         return existing, False

@@ -15,6 +15,8 @@ from .models import CustomOccasion, SupplyLine
 from .sending import channel_codes
 
 MAX_OFFSET_DAYS = 60
+# Outage times are this century's: a year 1 or 9999 moment would overflow the local time zone.
+EARLIEST, LATEST = 2000, 2099
 
 
 def _text(data: dict, key: str, errors: dict, *, required: bool = False, max_length: int = 200) -> str:
@@ -153,6 +155,9 @@ def _moment(data: dict, key: str, errors: dict, *, required: bool) -> datetime |
         return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    if not EARLIEST <= value.year <= LATEST:
+        errors[key] = _("Enter a date between %(first)s and %(last)s.") % {"first": EARLIEST, "last": LATEST}
+        return None
     return value
 
 

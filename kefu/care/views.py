@@ -142,6 +142,9 @@ def batch_generate(request, pk: int):
         return redirect("care:rules")
     try:
         batch, created = services.care_batch_generate(actor=request.user, rule=rule, day=form.cleaned_data["day"])
+    except ValidationError as refused:
+        messages.error(request, _refused_message(refused))
+        return redirect("care:rules")
     except ServiceError as refused:
         messages.error(request, refused.message)
         return redirect("care:rules")

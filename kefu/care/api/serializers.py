@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.schema import text_choice
@@ -75,7 +76,7 @@ class CareBatchSerializer(serializers.ModelSerializer):
 
 
 class GenerateSerializer(serializers.Serializer):
-    rule = serializers.IntegerField()
+    rule = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     day = serializers.DateField()
 
 
@@ -100,7 +101,11 @@ class NoticeStageSerializer(serializers.ModelSerializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
-    stages = NoticeStageSerializer(many=True, read_only=True)
+    stages = serializers.SerializerMethodField()
+
+    @extend_schema_field(NoticeStageSerializer(many=True))
+    def get_stages(self, notice) -> list:
+        return NoticeStageSerializer(notice.stages.all(), many=True).data
 
     class Meta:
         model = Notice

@@ -129,7 +129,11 @@ class CareBatchViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(CareBatchSerializer(selectors.get_batch(request.user, pk)).data)
 
-    @extend_schema(request=GenerateSerializer, responses={201: CareBatchSerializer}, summary="Draw up a batch")
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: CareBatchSerializer, 200: CareBatchSerializer},
+        summary="Draw up a batch (200: the rule's batch for that date existed already)",
+    )
     @action(detail=False, methods=["post"], pagination_class=None)
     def generate(self, request):
         require_capability(request.user, "care.configure")
