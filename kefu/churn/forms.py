@@ -8,17 +8,26 @@ from .models import ChurnSettings
 from .services import SETTING_FIELDS
 
 
-class SettingsForm(forms.ModelForm):
-    """Draws the settings' fields with their labels; the values go to churn_settings_update as text."""
+class SettingsForm(forms.Form):
+    """The settings' fields with their labels, as text: churn_settings_update checks every value
+    and names each refused field, so the page and the API answer alike."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    class Meta:
-        model = ChurnSettings
-        fields = list(SETTING_FIELDS)
+    def __init__(self, *args, settings: ChurnSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SETTING_FIELDS:
+            value = getattr(settings, name)
+            self.fields[name] = forms.CharField(
+                label=ChurnSettings._meta.get_field(name).verbose_name,
+                required=False,
+                max_length=20,
+                initial=f"{value.normalize():f}" if hasattr(value, "normalize") else value,
+            )
+        self.fields["version"].initial = settings.version
 
     def data_for_service(self) -> dict:
-        return {name: self.data.get(name, "") for name in SETTING_FIELDS if name in self.data}
+        return {name: self.cleaned_data[name] for name in SETTING_FIELDS}
 
 
 class OutcomeForm(forms.Form):

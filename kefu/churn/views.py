@@ -95,7 +95,7 @@ def settings_page(request):
     require_capability(request.user, "churn.view")
     current = selectors.current_settings()
     can_configure = has_capability(request.user, "churn.configure")
-    form = SettingsForm(request.POST or None, instance=current, initial={"version": current.version})
+    form = SettingsForm(request.POST or None, settings=current)
     status = 200
     if request.method == "POST":
         require_capability(request.user, "churn.configure")
