@@ -1,5 +1,6 @@
 """Serializers shape JSON only; the services check the values."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.schema import text_choice
@@ -56,8 +57,14 @@ class PlanItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PlanProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
 class ServicePlanSerializer(serializers.ModelSerializer):
-    items = PlanItemSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField(help_text="Items done, all items and the percentage done.")
 
     class Meta:
@@ -65,6 +72,11 @@ class ServicePlanSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "goals", "starts_on", "ends_on", "status", "progress", "items", "created_at"]
         read_only_fields = fields
 
+    @extend_schema_field(PlanItemSerializer(many=True))
+    def get_items(self, plan):
+        return PlanItemSerializer(plan.items.all(), many=True).data
+
+    @extend_schema_field(PlanProgressSerializer)
     def get_progress(self, plan) -> dict:
         from ..selectors import plan_progress
 

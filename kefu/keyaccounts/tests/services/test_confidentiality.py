@@ -112,3 +112,24 @@ def test_the_single_check_and_the_set_based_narrowing_agree(
             assert business_file_readable(user, customer) == (customer.pk in narrowed), (user, customer)
     # And through the customers app's selector, within the reader's scope.
     assert set(business_file_customers(agent).values_list("name", flat=True)) == {"张三", "李四"}
+
+
+def test_the_edit_forms_leave_the_business_file_out_for_an_admin_outside_the_team(
+    client_for, account, head, admin_user
+):
+    person = head.key_persons.get()
+    edit = client_for(admin_user).get(reverse("customers:edit", args=[head.pk])).content.decode()
+    assert "HT-2026-001" not in edit and "移动报价低10%" not in edit and 'name="contract_no"' not in edit
+    person_form = client_for(admin_user).get(reverse("customers:key_person_edit", args=[person.pk])).content.decode()
+    assert "喜欢喝普洱" not in person_form and 'name="preferences"' not in person_form
+    # Saving the form keeps what it did not show.
+    data = {"name": "华联集团（总部）", "kind": head.kind, "status": head.status, "version": head.version,
+            "account_manager": head.account_manager_id}  # fmt: skip
+    response = client_for(admin_user).post(reverse("customers:edit", args=[head.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    head.refresh_from_db()
+    assert (head.name, head.contract_no, head.competitor_info) == ("华联集团（总部）", "HT-2026-001", "移动报价低10%")
+
+
+def test_the_edit_form_shows_the_business_file_to_the_team(client_for, account, head, manager):
+    assert 'name="contract_no"' in client_for(manager).get(reverse("customers:edit", args=[head.pk])).content.decode()
