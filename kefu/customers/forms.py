@@ -29,6 +29,11 @@ def _check_with_rulebook(form: forms.Form, rulebook) -> None:
 MASKED_FIELDS = {"mobile": mask_phone, "phone": mask_phone, "id_number": mask_id_number}
 
 
+# A customer's fields that belong to its business file (SPEC §1): left off the form for someone
+# who may not read it (customers.selectors.business_file_visible), so they are kept as they are.
+BUSINESS_FILE_FIELDS = ("contract_no", "competitor_info")
+
+
 class CustomerForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     tag_names = forms.CharField(
@@ -48,8 +53,11 @@ class CustomerForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"competitor_info": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, business_file: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not business_file:  # selectors.business_file_visible: neither shown nor changed
+            for name in BUSINESS_FILE_FIELDS:
+                del self.fields[name]
         self.fields["account_manager"].queryset = account_managers_visible_to(user)
         # Only customers in the user's scope can be chosen as parent (and the one it has already).
         parents = Customer.objects.visible_to(user)
@@ -120,8 +128,11 @@ class KeyPersonForm(forms.ModelForm):
         fields = ["name", "title", "mobile", "phone", "email", "birthday", "preferences", "taboos", "is_primary"]
         widgets = {"preferences": forms.Textarea(attrs={"rows": 2}), "taboos": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, business_file: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not business_file:  # the preferences and taboos belong to the business file
+            for name in ("preferences", "taboos"):
+                del self.fields[name]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():

@@ -98,7 +98,8 @@ def customer_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, pk):
     customer = selectors.get_customer_for_user(request.user, pk, capability="customers.change")
-    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    business_file = selectors.business_file_visible(request.user, customer)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user, business_file=business_file)
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(
@@ -177,7 +178,7 @@ def customer_note_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def key_person_create(request, pk):
     customer = selectors.get_customer_for_user(request.user, pk, capability="customers.change")
-    form = KeyPersonForm(request.POST or None)
+    form = KeyPersonForm(request.POST or None, business_file=selectors.business_file_visible(request.user, customer))
     if request.method == "POST" and form.is_valid():
         try:
             services.key_person_create(actor=request.user, customer=customer, data=form.service_data())
@@ -193,7 +194,8 @@ def key_person_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def key_person_edit(request, pk):
     person = selectors.get_key_person_for_user(request.user, pk, capability="customers.change")
-    form = KeyPersonForm(request.POST or None, instance=person)
+    business_file = selectors.business_file_visible(request.user, person.customer)
+    form = KeyPersonForm(request.POST or None, instance=person, business_file=business_file)
     if request.method == "POST" and form.is_valid():
         try:
             services.key_person_update(
