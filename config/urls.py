@@ -27,6 +27,7 @@ api_patterns = [
     path("", include("kefu.collection.api.urls")),
     path("", include("kefu.churn.api.urls")),
     path("", include("kefu.keyaccounts.api.urls")),
+    path("", include("kefu.outbox.api.urls")),
     re_path(r"", not_found),  # last: a path that names no endpoint is a JSON 404
 ]
 
@@ -53,6 +54,7 @@ urlpatterns = [
     path("collection/", include("kefu.collection.urls")),
     path("churn/", include("kefu.churn.urls")),
     path("keyaccounts/", include("kefu.keyaccounts.urls")),
+    path("outbox/", include("kefu.outbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on every page (the admin's too): answered, not a 404 each time.
     path("favicon.ico", favicon),

@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem(_("Churn warning"), "churn:list", "exclamation-triangle", "churn.view"),
     NavItem(_("Key accounts"), "keyaccounts:list", "building", "keyaccounts.view"),
     NavItem(_("Complaint analysis"), "reports:complaints", "bar-chart", "reports.view"),
+    NavItem(_("Outgoing messages"), "outbox:list", "envelope", "outbox.view"),
     NavItem(_("Audit trail"), "audit:list", "journal-text", "audit.view"),
     NavItem(_("API documentation"), "api-docs", "braces", None),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True),

@@ -1,6 +1,9 @@
 """Reads of the outbox: the admins' list, delivery counts per source, the backlog."""
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Count
+from django.utils import timezone
 
 from .choices import READY_STATES, MessageState
 from .models import Message, MessageTemplate, OptOut
@@ -10,6 +13,32 @@ def messages_visible_to(user):
     """Messages are configuration-level data for admins and auditors (capability outbox.view):
     no row scope beyond the capability, which the views check."""
     return Message.objects.all()
+
+
+def filter_messages(queryset, data: dict):
+    """The outbox list narrowed by MessageFilter's cleaned values, newest first."""
+    for name in ("state", "channel", "purpose", "source", "address"):
+        if data.get(name):
+            queryset = queryset.filter(**{name: data[name]})
+    if data.get("source_id"):
+        queryset = queryset.filter(source_id=data["source_id"])
+    if data.get("customer"):
+        queryset = queryset.filter(customer_id=data["customer"])
+    zone = timezone.get_current_timezone()
+    if data.get("queued_from"):
+        queryset = queryset.filter(created_at__gte=datetime.combine(data["queued_from"], time(0), tzinfo=zone))
+    if data.get("queued_to"):
+        end = datetime.combine(data["queued_to"] + timedelta(days=1), time(0), tzinfo=zone)
+        queryset = queryset.filter(created_at__lt=end)
+    return queryset.order_by("-created_at", "-id")
+
+
+def customer_messages(customer_id: int, limit: int):
+    return Message.objects.filter(customer_id=customer_id).order_by("-created_at", "-id")[:limit]
+
+
+def customer_optouts(customer_id: int):
+    return OptOut.objects.filter(customer_id=customer_id).select_related("created_by").order_by("channel")
 
 
 def delivery_counts(source: str, source_ids=None) -> dict:

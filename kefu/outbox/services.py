@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_record
+from kefu.core.bulk import insert_rows
 from kefu.core.errors import ServiceError
 from kefu.core.text import check_text
 from kefu.customers.models import Customer, KeyPerson
@@ -105,7 +106,7 @@ def _content(*, purpose, channel, template, subject, body, variables) -> _Conten
     return _Content(
         purpose=purpose,
         channel=channel,
-        subject=rendering.compile_template(subject or "", field="subject"),
+        subject=rendering.compile_template(subject, field="subject") if subject else None,
         body=rendering.compile_template(body, field="body"),
         variables={"today": timezone.localdate(), **rendering.check_variables(variables or {})},
     )
@@ -186,61 +187,63 @@ def _write_batch(
     batch = _resolve(batch, content.channel)
     opted = _opted_out({r.customer_id for r in batch if r.customer_id}, content.channel)
     rows = []
+    shared = {
+        "channel": content.channel, "purpose": content.purpose, "scheduled_at": scheduled_at,
+        "next_attempt_at": scheduled_at, "source": source, "source_id": source_id,
+        "created_by_id": getattr(actor, "pk", None), "created_at": now, "updated_at": now,
+    }  # fmt: skip
     for r in batch:
         kind, identity = _identity(r)
         variables = {**content.variables, **rendering.check_variables(r.variables)}
         state, answer = MessageState.QUEUED, ""
         if r.customer_id in opted:
             state, answer = MessageState.OPTED_OUT, _("The customer opted out of this channel.")
-            result.opted_out += 1
         elif not r.address:
             state, answer = MessageState.FAILED, _("No address for this channel.")
-            result.no_address += 1
-        rows.append(
-            Message(
-                recipient_kind=kind,
-                customer_id=r.customer_id,
-                key_person_id=r.key_person_id,
-                user_id=r.user_id,
-                address=r.address[:254],
-                channel=content.channel,
-                purpose=content.purpose,
-                subject=rendering.render(content.subject, variables)[:200],
-                body=rendering.render(content.body, variables),
-                state=state,
-                transport_answer=answer,
-                scheduled_at=scheduled_at,
-                next_attempt_at=scheduled_at,
-                idempotency_key=_row_key(key, content.channel, identity),
-                source=source,
-                source_id=source_id,
-                created_by_id=getattr(actor, "pk", None),
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        rows.append({
+            **shared,
+            "recipient_kind": kind,
+            "customer_id": r.customer_id,
+            "key_person_id": r.key_person_id,
+            "user_id": r.user_id,
+            "address": r.address[:254],
+            "subject": rendering.render(content.subject, variables)[:200] if content.subject else "",
+            "body": rendering.render(content.body, variables),
+            "state": state,
+            "transport_answer": answer,
+            "idempotency_key": _row_key(key, content.channel, identity),
+        })  # fmt: skip
     if key:
-        existing = set(
-            Message.objects.filter(idempotency_key__in=[row.idempotency_key for row in rows]).values_list(
-                "idempotency_key", flat=True
-            )
-        )
+        keys = [row["idempotency_key"] for row in rows]
+        existing = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
         fresh = []
         for row in rows:
-            if row.idempotency_key in existing:
+            if row["idempotency_key"] in existing:
                 result.duplicates += 1
-                if row.state == MessageState.OPTED_OUT:
-                    result.opted_out -= 1
-                elif row.state == MessageState.FAILED:
-                    result.no_address -= 1
             else:
-                existing.add(row.idempotency_key)
+                existing.add(row["idempotency_key"])
                 fresh.append(row)
         rows = fresh
-    # ignore_conflicts: a concurrent call with the same key wrote the row first; keep its row.
-    Message.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=bool(key))
-    result.queued += sum(1 for row in rows if row.state == MessageState.QUEUED)
+    _insert(rows)
+    for row in rows:
+        if row["state"] == MessageState.QUEUED:
+            result.queued += 1
+        elif row["state"] == MessageState.OPTED_OUT:
+            result.opted_out += 1
+        else:
+            result.no_address += 1
     return result
+
+
+def _insert(rows: list[dict]) -> None:
+    """COPY (PostgreSQL) or executemany (SQLite): a million rows without a model instance each.
+    Should a concurrent call with the same key have written one of the rows since the check, the
+    batch is written again skipping rows whose key exists (ON CONFLICT DO NOTHING)."""
+    try:
+        with transaction.atomic():
+            insert_rows(Message, rows, with_ids=False)
+    except IntegrityError:
+        Message.objects.bulk_create([Message(**row) for row in rows], batch_size=BATCH, ignore_conflicts=True)
 
 
 def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
