@@ -4,6 +4,7 @@ retention, and a customer's competitor records. Parse → selector/service → r
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -208,6 +209,16 @@ def prospect_convert(request, pk: int):
 # ---- price requests
 
 
+def _id_param(request, name: str) -> int | None:
+    """An id in the query string; a value that is no id, or too long for one, names nothing (404)."""
+    raw = request.GET.get(name) or ""
+    if not raw:
+        return None
+    if not raw.isdecimal() or len(raw) > 18:
+        raise Http404
+    return int(raw)
+
+
 @login_required
 @require_GET
 def price_requests(request):
@@ -227,10 +238,11 @@ def price_request_new(request):
     """For a customer (?customer=id) or a prospect (?prospect=id) the user may see."""
     require_capability(request.user, "sales.work")
     customer = prospect_obj = None
-    if (request.GET.get("customer") or "").isdecimal():
-        customer = get_customer_for_user(request.user, int(request.GET["customer"][:18]))
-    elif (request.GET.get("prospect") or "").isdecimal():
-        prospect_obj = selectors.get_prospect_for_user(request.user, int(request.GET["prospect"][:18]))
+    customer_id, prospect_id = _id_param(request, "customer"), _id_param(request, "prospect")
+    if customer_id:
+        customer = get_customer_for_user(request.user, customer_id)
+    elif prospect_id:
+        prospect_obj = selectors.get_prospect_for_user(request.user, prospect_id)
     else:
         messages.error(request, _("Open the customer or the prospect the request comes from, then register it."))
         return redirect("sales:price_requests")
