@@ -13,8 +13,8 @@ class StepKind(models.TextChoices):
 
     NOTICE = "notice", _("Payment notice")
     REMINDER = "reminder", _("Soft reminder")
-    CALL = "call", _("Call")
-    VISIT = "visit", _("Visit")
+    CALL = "call", _("Collection call")
+    VISIT = "visit", _("Collection visit")
 
 
 class PromiseStatus(models.TextChoices):

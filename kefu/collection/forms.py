@@ -46,7 +46,9 @@ class StepForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[(StepKind.CALL, StepKind.CALL.label), (StepKind.VISIT, StepKind.VISIT.label)]
     )
-    outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    outcome = forms.CharField(
+        label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class PromiseForm(forms.Form):
