@@ -45,8 +45,9 @@ SETTING_FIELDS = tuple(SETTING_LIMITS)
 def settings_rules(settings: ChurnSettings) -> dict:
     """The settings in the form a run keeps (`ChurnRun.rules`): plain JSON."""
     rules = {name: getattr(settings, name) for name in SETTING_FIELDS if not name.startswith("weight_")}
-    rules["threshold"] = str(settings.threshold)
-    rules["weights"] = {factor.value: str(getattr(settings, field)) for factor, field in WEIGHT_FIELDS.items()}
+    # Points as text with two decimals, whether read from the database or fresh from the defaults.
+    rules["threshold"] = f"{Decimal(settings.threshold):.2f}"
+    rules["weights"] = {factor.value: f"{Decimal(getattr(settings, f)):.2f}" for factor, f in WEIGHT_FIELDS.items()}
     return rules
 
 
