@@ -12,7 +12,10 @@ from .choices import ROLE_NEEDS, ItemKind, TeamRole
 class KeyAccountForm(forms.Form):
     customer = forms.IntegerField(label=_("customer id"), min_value=1, max_value=2**63 - 1)
     required_level = forms.ChoiceField(
-        label=_("required account-manager level"), choices=ManagerLevel.choices, initial=ManagerLevel.SECONDARY
+        label=_("required account-manager level"),
+        choices=ManagerLevel.choices,
+        initial=ManagerLevel.SECONDARY,
+        required=False,  # the service's default: secondary (seed 003 篇6)
     )
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
