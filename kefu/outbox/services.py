@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,6 +180,10 @@ def _opted_out(customer_ids: set[int], channel: str) -> set[int]:
     )
 
 
+def _existing_keys(keys: list[str]) -> set[str]:
+    return set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+
+
 def _write_batch(
     batch: list[Recipient], content: _Content, *, actor, key, source, source_id, scheduled_at, now
 ) -> EnqueueResult:
@@ -214,8 +218,7 @@ def _write_batch(
             "idempotency_key": _row_key(key, content.channel, identity),
         })  # fmt: skip
     if key:
-        keys = [row["idempotency_key"] for row in rows]
-        existing = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        existing = _existing_keys([row["idempotency_key"] for row in rows])
         fresh = []
         for row in rows:
             if row["idempotency_key"] in existing:
@@ -224,8 +227,9 @@ def _write_batch(
                 existing.add(row["idempotency_key"])
                 fresh.append(row)
         rows = fresh
-    _insert(rows)
-    for row in rows:
+    written = _insert(rows, keyed=bool(key))
+    result.duplicates += len(rows) - len(written)
+    for row in written:
         if row["state"] == MessageState.QUEUED:
             result.queued += 1
         elif row["state"] == MessageState.OPTED_OUT:
@@ -235,15 +239,22 @@ def _write_batch(
     return result
 
 
-def _insert(rows: list[dict]) -> None:
+def _insert(rows: list[dict], keyed: bool) -> list[dict]:
     """COPY (PostgreSQL) or executemany (SQLite): a million rows without a model instance each.
     Should a concurrent call with the same key have written one of the rows since the check, the
-    batch is written again skipping rows whose key exists (ON CONFLICT DO NOTHING)."""
+    batch is written without the rows whose key now exists (ON CONFLICT DO NOTHING for a race
+    still closer). Returns the rows written."""
     try:
         with transaction.atomic():
             insert_rows(Message, rows, with_ids=False)
-    except IntegrityError:
+    except (IntegrityError, connection.Database.IntegrityError):  # the driver's own, from COPY/executemany
+        if not keyed:
+            raise
+        keys = [row["idempotency_key"] for row in rows]
+        taken = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        rows = [row for row in rows if row["idempotency_key"] not in taken]
         Message.objects.bulk_create([Message(**row) for row in rows], batch_size=BATCH, ignore_conflicts=True)
+    return rows
 
 
 def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:

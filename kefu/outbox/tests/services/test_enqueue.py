@@ -204,3 +204,17 @@ def test_send_to_staff_emails_users(admin_user, manager):
     result = send_to_staff([manager], "handover", "交接", "{{ recipient_name }}：请查收")
     assert result.queued == 1
     assert Message.objects.get().body == "王经理：请查收"
+
+
+def test_a_racing_call_with_the_same_key_writes_each_row_once(admin_user, monkeypatch):
+    """Two calls with one key checked the existing keys at the same moment: the second one's
+    insert meets the first one's rows and writes only the others."""
+    from kefu.outbox import services
+
+    customers = CustomerFactory.create_batch(3)
+    options = {"actor": admin_user, "purpose": "notice", "channel": Channel.FILE, "body": "x", "key": "race"}
+    messages_enqueue(recipients=[Recipient(customer_id=customers[0].pk)], **options)
+    monkeypatch.setattr(services, "_existing_keys", lambda keys: set())  # the check saw nothing yet
+    result = messages_enqueue(recipients=[Recipient(customer_id=c.pk) for c in customers], **options)
+    assert (result.queued, result.duplicates) == (2, 1)
+    assert Message.objects.count() == 3
