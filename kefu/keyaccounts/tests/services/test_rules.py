@@ -215,3 +215,16 @@ def test_an_agreement_file_of_another_kind_is_refused_naming_the_file(manager, a
             uploaded_file=SimpleUploadedFile("协议.exe", b"MZ", content_type="application/octet-stream"),
         )  # fmt: skip
     assert set(refused.value.message_dict) == {"file"} and not account.agreements.exists()
+
+
+def test_a_hand_assignment_of_a_key_account_to_a_regular_manager_moves_nothing(supervisor, account, head, site, org):
+    from kefu.accountmanagers.services import customers_assign
+
+    regular = make_manager(org["east_team"], "普通经理", level=ManagerLevel.REGULAR)
+    own = CustomerFactory(account_manager=head.account_manager, org_unit=org["east_team"])
+    with pytest.raises(ValidationError) as refused:
+        customers_assign(actor=supervisor, customer_ids=[head.pk, own.pk], manager=regular)
+    assert "华联集团" in " ".join(refused.value.messages)
+    assert not Customer.objects.filter(account_manager=regular).exists()  # the other customer did not move either
+    # A member of the group is not itself a key account: its manager is not held to the level.
+    assert customers_assign(actor=supervisor, customer_ids=[own.pk], manager=regular) == 1
