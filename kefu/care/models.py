@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import VersionedModel
+from kefu.outbox.choices import Channel
 
 from .choices import BatchStatus, NoticeKind, NoticeStatus, Occasion, StageAudience
 
@@ -45,7 +46,7 @@ class CareRule(VersionedModel):
     grids = models.JSONField(_("grids"), default=list, blank=True)
     regions = models.JSONField(_("regions"), default=list, blank=True)
     tags = models.ManyToManyField("customers.Tag", verbose_name=_("tags"), blank=True, related_name="+")
-    channel = models.CharField(_("channel"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     purpose = models.CharField(_("greeting template"), max_length=50)
     # A batch is drawn up this many days before its date, so that a supervisor has time to approve it.
     days_ahead = models.PositiveSmallIntegerField(
@@ -173,7 +174,7 @@ class Notice(VersionedModel):
     tags = models.ManyToManyField("customers.Tag", verbose_name=_("tags"), blank=True, related_name="+")
     lines = models.ManyToManyField(SupplyLine, verbose_name=_("supply lines"), blank=True, related_name="notices")
     offsets_days = models.JSONField(_("days ahead"), default=list, blank=True)
-    channel = models.CharField(_("channel"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.ACTIVE)
     restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
     created_by = models.ForeignKey(
