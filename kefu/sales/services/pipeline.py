@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_entry, audit_record, audit_records, diff, snapshot
 from kefu.core.errors import ConflictError, PermissionDeniedError
-from kefu.customers.choices import SourceChannel
+from kefu.customers.choices import CustomerKind, SourceChannel
 from kefu.customers.models import Customer
 from kefu.customers.selectors import customers_visible_to
 from kefu.customers.services import customer_create
@@ -489,7 +489,13 @@ def named_customers_add(*, actor, year: int, customers) -> int:
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("Enter a year such as 2026.")})
     ids = {int(pk) for pk in customers}
-    found = set(customers_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = dict(customers_visible_to(actor).filter(pk__in=ids).values_list("pk", "kind"))
+    found = set(visible)
+    individuals = sorted(pk for pk, kind in visible.items() if kind != CustomerKind.ORGANISATION)
+    if individuals:
+        raise ValidationError({"customers": _("Only organisations can be named group customers: %(ids)s.") % {
+            "ids": ", ".join(str(pk) for pk in individuals)
+        }})  # fmt: skip
     if not ids or found != ids:
         raise ValidationError({"customers": _("These customers are not ones you may see: %(ids)s.") % {
             "ids": ", ".join(str(pk) for pk in sorted(ids - found)) or "—"

@@ -199,6 +199,10 @@ def test_named_retention_api_computes_the_rate_by_hand(admin_user):
 
 def test_named_customers_api_adds_and_marks_lost(admin_user, own_customer):
     client = api(admin_user)
+    refused = client.post("/api/v1/named-group-customers/", {"year": 2026, "customers": [own_customer.pk]})
+    assert refused.status_code == 400 and "customers" in str(refused.json())  # an individual
+    own_customer.kind = "organisation"
+    own_customer.save()
     assert client.post(
         "/api/v1/named-group-customers/", {"year": 2026, "customers": [own_customer.pk]}, format="json"
     ).json() == {"added": 1}

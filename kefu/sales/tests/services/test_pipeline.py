@@ -288,6 +288,8 @@ def test_a_company_retention_target_replaces_the_standing_92(admin_user, org):
 
 
 def test_named_list_add_is_idempotent_and_lost_needs_a_reason(admin_user, own_customer):
+    own_customer.kind = "organisation"
+    own_customer.save()
     assert services.named_customers_add(actor=admin_user, year=2026, customers=[own_customer.pk]) == 1
     assert services.named_customers_add(actor=admin_user, year=2026, customers=[own_customer.pk]) == 0
     named = NamedGroupCustomer.objects.get()
@@ -297,6 +299,12 @@ def test_named_list_add_is_idempotent_and_lost_needs_a_reason(admin_user, own_cu
     with pytest.raises(ValidationError) as refused:
         services.named_customer_mark_lost(actor=admin_user, named=named, lost_on="2025-03-01", reason="转网")
     assert "lost_on" in refused.value.message_dict
+
+
+def test_only_organisations_go_on_the_named_list(admin_user, own_customer):
+    with pytest.raises(ValidationError) as refused:
+        services.named_customers_add(actor=admin_user, year=2026, customers=[own_customer.pk])  # an individual
+    assert "customers" in refused.value.message_dict and not NamedGroupCustomer.objects.exists()
 
 
 def test_retention_target_progress_for_a_manager_uses_their_named_customers(admin_user, manager, own_customer):

@@ -1,13 +1,15 @@
 """The sales pages: each opens for those who may, refuses the others, and goes through the same
 services as the API (a refused field is shown on the form, nothing written)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kefu.audit.models import AuditEvent
 from kefu.conftest import caller, login
+from kefu.sales import selectors, services
 from kefu.sales.models import CampaignEntry, CompetitorRecord, PriceRequest, Prospect
 from kefu.sales.tests.factories import CompetitorRecordFactory, NamedGroupCustomerFactory, ProspectFactory
 
@@ -104,7 +106,11 @@ def test_price_request_registered_on_the_page_shows_its_due_time_and_is_answered
 
 
 def test_price_request_page_of_another_managers_customer_answers_404(manager, foreign_customer):
-    assert login(manager).get(f"/sales/price-requests/new/?customer={foreign_customer.pk}").status_code == 404
+    page = caller(manager)
+    assert page.get(f"/sales/price-requests/new/?customer={foreign_customer.pk}").status_code == 404
+    for odd in ("abc", "9" * 30, "-1"):
+        assert page.get(f"/sales/price-requests/new/?customer={odd}").status_code == 404
+    assert page.get("/sales/price-requests/new/").status_code == 302  # nothing named: back to the list
 
 
 def test_campaign_created_by_a_supervisor_and_worked_by_the_manager(supervisor, manager, own_customer):
@@ -162,6 +168,10 @@ def test_targets_page_shows_progress_and_the_named_retention(supervisor, manager
 def test_named_list_page_marks_a_customer_lost(admin_user, own_customer):
     page = login(admin_user)
     response = page.post("/sales/named/?year=2026", {"customers": str(own_customer.pk)})
+    assert response.status_code == 400 and "customers" in response.context["form"].errors  # an individual
+    own_customer.kind = "organisation"
+    own_customer.save()
+    response = page.post("/sales/named/?year=2026", {"customers": str(own_customer.pk)})
     assert response.status_code == 302
     from kefu.sales.models import NamedGroupCustomer
 
@@ -176,3 +186,32 @@ def test_odd_query_values_never_answer_500(manager, query):
     page = caller(manager)
     for url in PAGES:
         assert page.get(url + query).status_code == 200
+
+
+def test_workbench_shows_my_prospects_and_price_requests_due(manager, own_customer):
+    ProspectFactory(created_by=manager)
+    ProspectFactory(created_by=manager, stage="lost")
+    received = datetime(2026, 11, 6, 10, tzinfo=ZoneInfo("Asia/Shanghai"))  # long past due now
+    services.price_request_create(
+        actor=manager, customer=own_customer, data={"subject": "运价", "received_at": received}
+    )
+    cards = {card["title"]: card for card in login(manager).get("/").context["cards"]}
+    assert cards["我跟进中的潜在客户"]["value"] == 1
+    due = cards["一天内到期的价格/商务需求"]
+    assert due["value"] == 1 and due["hint"] == "逾期 1 个"  # an overdue request is due, and counted as overdue
+
+
+def test_customer_360_lists_its_price_requests(manager, own_customer):
+    services.price_request_create(actor=manager, customer=own_customer, data={"subject": "年度运价"})
+    body = login(manager).get(f"/customers/{own_customer.pk}/").content.decode()
+    assert 'id="customer-panel-price-requests"' in body and "年度运价" in body
+
+
+def test_manager_sees_their_own_and_their_units_targets_only(supervisor, manager, other_manager, org, admin_user):
+    data = {"metric": "revenue", "period_start": "2026-01-01", "period_end": "2026-12-31", "value": "1000"}
+    mine = services.target_set(actor=supervisor, data=data, manager=manager)
+    branch = services.target_set(actor=supervisor, data=data, org_unit=org["east"])
+    services.target_set(actor=admin_user, data=data, org_unit=org["west"])
+    services.target_set(actor=admin_user, data=data, manager=other_manager)
+    assert set(selectors.targets_visible_to(manager)) == {mine, branch}
+    assert set(selectors.targets_visible_to(supervisor)) == {mine, branch}
