@@ -5,6 +5,7 @@ from kefu.core.schema import text_choice
 
 from ..choices import StepKind
 from ..models import Arrear, CollectionStep, CollectionTarget, Payment, Promise
+from ..selectors import arrear_history
 from ..services import MAX_ROWS
 
 
@@ -23,21 +24,21 @@ class ArrearSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StepSerializer(serializers.ModelSerializer):
+class CollectionStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = CollectionStep
         fields = ["id", "arrear", "kind", "at", "actor", "outcome", "message_key"]
         read_only_fields = fields
 
 
-class PromiseSerializer(serializers.ModelSerializer):
+class PromiseToPaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Promise
         fields = ["id", "arrear", "promised_on", "amount", "note", "status", "made_by", "made_at", "decided_on"]
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class CollectionPaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "arrear", "customer", "amount", "paid_on", "reference", "recorded_at"]
@@ -45,40 +46,60 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class ArrearDetailSerializer(ArrearSerializer):
-    steps = StepSerializer(many=True, read_only=True)
-    promises = PromiseSerializer(many=True, read_only=True)
-    payments = PaymentSerializer(many=True, read_only=True)
+    """An arrear with its history (method fields: the history is read through the selector, in
+    its order)."""
+
+    steps = serializers.SerializerMethodField()
+    promises = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
 
     class Meta(ArrearSerializer.Meta):
         fields = [*ArrearSerializer.Meta.fields, "steps", "promises", "payments"]
         read_only_fields = fields
 
+    def _history(self, arrear) -> dict:
+        if not hasattr(self, "_read"):
+            self._read = arrear_history(arrear)
+        return self._read
 
-class StepInSerializer(serializers.Serializer):
+    @extend_schema_field(CollectionStepSerializer(many=True))
+    def get_steps(self, arrear):
+        return CollectionStepSerializer(self._history(arrear)["steps"], many=True).data
+
+    @extend_schema_field(PromiseToPaySerializer(many=True))
+    def get_promises(self, arrear):
+        return PromiseToPaySerializer(self._history(arrear)["promises"], many=True).data
+
+    @extend_schema_field(CollectionPaymentSerializer(many=True))
+    def get_payments(self, arrear):
+        return CollectionPaymentSerializer(self._history(arrear)["payments"], many=True).data
+
+
+class CollectionStepInSerializer(serializers.Serializer):
     kind = text_choice([(StepKind.CALL, StepKind.CALL.label), (StepKind.VISIT, StepKind.VISIT.label)])
     outcome = serializers.CharField(allow_blank=True, max_length=2000)
 
 
-class PromiseInSerializer(serializers.Serializer):
+class PromiseToPayInSerializer(serializers.Serializer):
     promised_on = serializers.CharField(max_length=30)
     amount = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=400, default="")
 
 
-class PaymentInSerializer(serializers.Serializer):
+class CollectionPaymentInSerializer(serializers.Serializer):
     amount = serializers.CharField(max_length=30)
     paid_on = serializers.CharField(max_length=30)
     reference = serializers.CharField(max_length=100)
 
 
-class BillRowSerializer(serializers.Serializer):
+class CollectionBillRowSerializer(serializers.Serializer):
     customer_code = serializers.CharField(max_length=40)
     period = serializers.CharField(max_length=20, help_text="2026-03")
     amount = serializers.CharField(max_length=30)
     due_date = serializers.CharField(max_length=30)
 
 
-class PaymentRowSerializer(serializers.Serializer):
+class CollectionPaymentRowSerializer(serializers.Serializer):
     customer_code = serializers.CharField(max_length=40)
     period = serializers.CharField(max_length=20)
     amount = serializers.CharField(max_length=30)
@@ -97,21 +118,21 @@ def _rows(documented):
     return Rows(min_length=1, max_length=MAX_ROWS)
 
 
-class BillsInSerializer(serializers.Serializer):
-    rows = _rows(BillRowSerializer)
+class CollectionBillsInSerializer(serializers.Serializer):
+    rows = _rows(CollectionBillRowSerializer)
 
 
-class PaymentsInSerializer(serializers.Serializer):
-    rows = _rows(PaymentRowSerializer)
+class CollectionPaymentsInSerializer(serializers.Serializer):
+    rows = _rows(CollectionPaymentRowSerializer)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class CollectionImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
 
 
-class RateRowSerializer(serializers.Serializer):
+class CollectionRateRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     arrears = serializers.IntegerField()
@@ -122,22 +143,22 @@ class RateRowSerializer(serializers.Serializer):
     meets_target = serializers.BooleanField(allow_null=True)
 
 
-class RatesSerializer(serializers.Serializer):
+class CollectionRatesSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.CharField()
-    total = RateRowSerializer()
-    rows = RateRowSerializer(many=True)
+    total = CollectionRateRowSerializer()
+    rows = CollectionRateRowSerializer(many=True)
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class CollectionTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = CollectionTarget
         fields = ["id", "period_start", "period_end", "manager", "org_unit", "target_percent", "set_by"]
         read_only_fields = fields
 
 
-class TargetInSerializer(serializers.Serializer):
+class CollectionTargetInSerializer(serializers.Serializer):
     period_start = serializers.CharField(max_length=30)
     period_end = serializers.CharField(max_length=30)
     target_percent = serializers.CharField(max_length=10)

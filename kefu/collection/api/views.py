@@ -16,18 +16,18 @@ from ..forms import RatesForm
 from .serializers import (
     ArrearDetailSerializer,
     ArrearSerializer,
-    BillsInSerializer,
-    ImportResultSerializer,
-    PaymentInSerializer,
-    PaymentSerializer,
-    PaymentsInSerializer,
-    PromiseInSerializer,
-    PromiseSerializer,
-    RatesSerializer,
-    StepInSerializer,
-    StepSerializer,
-    TargetInSerializer,
-    TargetSerializer,
+    CollectionBillsInSerializer,
+    CollectionImportResultSerializer,
+    CollectionPaymentInSerializer,
+    CollectionPaymentSerializer,
+    CollectionPaymentsInSerializer,
+    CollectionRatesSerializer,
+    CollectionStepInSerializer,
+    CollectionStepSerializer,
+    CollectionTargetInSerializer,
+    CollectionTargetSerializer,
+    PromiseToPayInSerializer,
+    PromiseToPaySerializer,
 )
 
 
@@ -59,8 +59,8 @@ class ArrearViewSet(viewsets.GenericViewSet):
         return Response(ArrearDetailSerializer(selectors.get_arrear_for_user(request.user, pk)).data)
 
     @extend_schema(
-        request=BillsInSerializer,
-        responses=ImportResultSerializer,
+        request=CollectionBillsInSerializer,
+        responses=CollectionImportResultSerializer,
         summary="Bills from the billing system (idempotent on customer number and bill period)",
     )
     @action(
@@ -69,62 +69,68 @@ class ArrearViewSet(viewsets.GenericViewSet):
     )  # fmt: skip
     def import_bills(self, request):
         require_capability(request.user, "collection.import")
-        incoming = BillsInSerializer(data=request.data)
+        incoming = CollectionBillsInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         rows = list(enumerate(incoming.validated_data["rows"], start=1))
         return _result(services.arrears_import(actor=request.user, rows=rows))
 
-    @extend_schema(request=StepInSerializer, responses=StepSerializer, summary="Record a call or a visit")
+    @extend_schema(
+        request=CollectionStepInSerializer, responses=CollectionStepSerializer, summary="Record a call or a visit"
+    )
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
         arrear = selectors.get_arrear_for_user(request.user, pk)
-        incoming = StepInSerializer(data=request.data)
+        incoming = CollectionStepInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         step = services.collection_step_record(actor=request.user, arrear=arrear, **incoming.validated_data)
-        return Response(StepSerializer(step).data, status=201)
+        return Response(CollectionStepSerializer(step).data, status=201)
 
-    @extend_schema(request=PromiseInSerializer, responses=PromiseSerializer, summary="Record a promise to pay")
+    @extend_schema(
+        request=PromiseToPayInSerializer, responses=PromiseToPaySerializer, summary="Record a promise to pay"
+    )
     @action(detail=True, methods=["post"])
     def promises(self, request, pk=None):
         arrear = selectors.get_arrear_for_user(request.user, pk)
-        incoming = PromiseInSerializer(data=request.data)
+        incoming = PromiseToPayInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         promise = services.promise_record(actor=request.user, arrear=arrear, **incoming.validated_data)
-        return Response(PromiseSerializer(promise).data, status=201)
+        return Response(PromiseToPaySerializer(promise).data, status=201)
 
-    @extend_schema(request=PaymentInSerializer, responses=PaymentSerializer,
+    @extend_schema(request=CollectionPaymentInSerializer, responses=CollectionPaymentSerializer,
                    summary="Record one payment (its reference makes a retry harmless)")  # fmt: skip
     @action(detail=True, methods=["post"])
     def payments(self, request, pk=None):
         arrear = selectors.get_arrear_for_user(request.user, pk)
-        incoming = PaymentInSerializer(data=request.data)
+        incoming = CollectionPaymentInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         payment = services.payment_record(actor=request.user, arrear=arrear, **incoming.validated_data)
-        return Response(PaymentSerializer(payment).data, status=201)
+        return Response(CollectionPaymentSerializer(payment).data, status=201)
 
     @extend_schema(
-        request=None, responses=StepSerializer, summary="Send the payment notice (not yet due) or the soft reminder"
+        request=None,
+        responses=CollectionStepSerializer,
+        summary="Send the payment notice (not yet due) or the soft reminder",
     )
     @action(detail=True, methods=["post"])
     def remind(self, request, pk=None):
         arrear = selectors.get_arrear_for_user(request.user, pk)
         step = reminders.arrear_remind(actor=request.user, arrear=arrear)
-        return Response(StepSerializer(step).data, status=201)
+        return Response(CollectionStepSerializer(step).data, status=201)
 
 
 class PaymentViewSet(viewsets.GenericViewSet):
-    serializer_class = PaymentSerializer
+    serializer_class = CollectionPaymentSerializer
     pagination_class = None
 
     def get_queryset(self):
         return selectors.arrears_visible_to(self.request.user).none()
 
-    @extend_schema(request=PaymentsInSerializer, responses=ImportResultSerializer,
+    @extend_schema(request=CollectionPaymentsInSerializer, responses=CollectionImportResultSerializer,
                    summary="Payments from the billing system (idempotent on the payment reference)")  # fmt: skip
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_payments(self, request):
         require_capability(request.user, "collection.import")
-        incoming = PaymentsInSerializer(data=request.data)
+        incoming = CollectionPaymentsInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         rows = list(enumerate(incoming.validated_data["rows"], start=1))
         return _result(services.payments_import(actor=request.user, rows=rows))
@@ -138,7 +144,7 @@ class RatesView(APIView):
             OpenApiParameter("end", str, required=False, description="YYYY-MM-DD, default: this month's last day"),
             OpenApiParameter("by", str, enum=["manager", "branch"], required=False),
         ],
-        responses=RatesSerializer,
+        responses=CollectionRatesSerializer,
     )
     def get(self, request):
         require_capability(request.user, "collection.view")
@@ -148,7 +154,7 @@ class RatesView(APIView):
         data = form.cleaned_data
         total, rows = selectors.collection_rates(request.user, start=data["start"], end=data["end"], by=data["by"])
         return Response(
-            RatesSerializer(
+            CollectionRatesSerializer(
                 {"start": data["start"], "end": data["end"], "by": data["by"], "total": total, "rows": rows}
             ).data
         )
@@ -156,7 +162,7 @@ class RatesView(APIView):
 
 @extend_schema_view(list=extend_schema(summary="Collection targets of the managers and units in the caller's scope"))
 class TargetViewSet(viewsets.GenericViewSet):
-    serializer_class = TargetSerializer
+    serializer_class = CollectionTargetSerializer
     pagination_class = UnorderedCountPagination
 
     def get_queryset(self):
@@ -165,16 +171,20 @@ class TargetViewSet(viewsets.GenericViewSet):
     def list(self, request):
         require_capability(request.user, "collection.view")
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(TargetSerializer(page, many=True).data)
+        return self.get_paginated_response(CollectionTargetSerializer(page, many=True).data)
 
-    @extend_schema(request=TargetInSerializer, responses=TargetSerializer, summary="Set a manager's or unit's target")
+    @extend_schema(
+        request=CollectionTargetInSerializer,
+        responses=CollectionTargetSerializer,
+        summary="Set a manager's or unit's target",
+    )
     def create(self, request):
         require_capability(request.user, "collection.targets")
-        incoming = TargetInSerializer(data=request.data)
+        incoming = CollectionTargetInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         target = services.collection_target_set(
             actor=request.user, period_start=data["period_start"], period_end=data["period_end"],
             target_percent=data["target_percent"], manager_id=data.get("manager"), org_unit_id=data.get("org_unit"),
         )  # fmt: skip
-        return Response(TargetSerializer(target).data, status=201)
+        return Response(CollectionTargetSerializer(target).data, status=201)
