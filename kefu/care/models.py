@@ -214,3 +214,14 @@ class NoticeStage(models.Model):
 
     def __str__(self):
         return f"{self.notice_id}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        """The stage as people say it: 7 天前, 24 小时前（重要用户）, 立即, 恢复供电."""
+        if self.key == "important":
+            return _("24 hours ahead (important users)")
+        if self.key == "now":
+            return _("At once")
+        if self.key == "restoration":
+            return _("Restoration")
+        return _("%(days)s days ahead") % {"days": self.key.rstrip("d")}

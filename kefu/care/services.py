@@ -4,6 +4,7 @@ lines and their customers; notices with their stages, each sent once; restoratio
 
 import csv
 import io
+import logging
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ from . import selectors, sending
 from .choices import AHEAD_KINDS, BatchStatus, NoticeKind, NoticeStatus, StageAudience
 from .models import CareBatch, CareRecipient, CareRule, CustomOccasion, LineCustomer, Notice, NoticeStage, SupplyLine
 from .validation import EARLIEST, LATEST, clean_custom_occasion, clean_line, clean_notice, clean_rule
+
+logger = logging.getLogger(__name__)
 
 # Greetings go out at this local time on their day (or at once when approved later that day).
 GREETING_TIME = time(9, 0)
@@ -389,6 +392,18 @@ def _plan_stages(notice: Notice, now: datetime) -> list[NoticeStage]:
     return stages
 
 
+def _check_notice_templates(clean: dict, errors: dict) -> None:
+    """The wording must exist before a notice is accepted (the job would fail on every run)."""
+    from kefu.outbox.selectors import active_template
+
+    purposes = [NOTICE_PURPOSE] + ([RESTORATION_PURPOSE] if clean["kind"] == NoticeKind.UNPLANNED else [])
+    missing = [purpose for purpose in purposes if active_template(purpose, clean["channel"]) is None]
+    if missing:
+        errors["channel"] = _("There is no active outbox template %(purposes)s on this channel.") % {
+            "purposes": ", ".join(missing)
+        }
+
+
 @transaction.atomic
 def notice_create(*, actor, data: dict) -> Notice:
     require_capability(actor, "care.notify")
@@ -396,6 +411,8 @@ def notice_create(*, actor, data: dict) -> Notice:
     now = timezone.now()
     if not errors and clean["kind"] in AHEAD_KINDS and clean["starts_at"] <= now:
         errors["starts_at"] = _("An announced outage starts in the future; report one under way as unplanned.")
+    if "channel" not in errors:
+        _check_notice_templates(clean, errors)
     if errors:
         raise ValidationError(errors)
     notice = Notice.objects.create(created_by=actor, **clean)
@@ -541,7 +558,12 @@ def notices_send_due(*, now: datetime | None = None, notice_id: int | None = Non
         stages = stages.filter(notice_id=notice_id)
     sent = 0
     for stage in stages:
-        sent += _send_stage(stage, now)
+        try:
+            sent += _send_stage(stage, now)
+        except ValidationError:
+            # The template was removed since the notice was made: this stage stays due (its claim
+            # rolled back) and the others still go out; the log says which.
+            logger.exception("Notice stage %s of notice %s could not be worded", stage.key, stage.notice_id)
     return sent
 
 

@@ -214,3 +214,23 @@ def test_lines_import_from_csv_all_or_nothing(admin_user):
         services.lines_import_csv(actor=admin_user, upload=SimpleUploadedFile("lines.csv", bad))
     assert len(refused.value.message_dict["file"]) == 2
     assert LineCustomer.objects.count() == 3
+
+
+def test_a_notice_needs_the_wording_on_its_channel(supervisor, templates):
+    with pytest.raises(ValidationError) as refused:
+        _planned(supervisor, timezone.now() + timedelta(days=9), channel=Channel.EMAIL)
+    assert set(refused.value.message_dict) == {"channel"}
+
+
+def test_a_stage_whose_template_was_removed_stays_due_and_the_others_go_out(supervisor, templates):
+    CustomerFactory(grid="东1")
+    starts = timezone.now() + timedelta(days=10)
+    first = _planned(supervisor, starts, offsets_days=[7])
+    templates["outage_notice"].is_active = False
+    templates["outage_notice"].save()
+    assert services.notices_send_due(now=starts - timedelta(days=7)) == 0
+    assert first.stages.get().sent_at is None and not _sent(first).exists()
+    templates["outage_notice"].is_active = True
+    templates["outage_notice"].save()
+    assert services.notices_send_due(now=starts - timedelta(days=7)) == 1
+    assert _sent(first).count() == 1
