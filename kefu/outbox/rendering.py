@@ -52,5 +52,11 @@ def check_variables(variables: dict) -> dict:
     return clean
 
 
-def render(compiled, variables: dict) -> str:
-    return compiled.render(Context(check_variables(variables), autoescape=False)).strip()
+def render(compiled, variables: dict, *, field: str = "body") -> str:
+    """The text for one recipient. A template that compiles but fails on the values (a loop over
+    a date, say) is refused on its field like a syntax error, never a server error."""
+    context = Context(check_variables(variables), autoescape=False)
+    try:
+        return compiled.render(context).strip()
+    except Exception as exc:
+        raise ValidationError({field: _("The template cannot be rendered: %(error)s") % {"error": exc}}) from None

@@ -211,7 +211,7 @@ def _write_batch(
             "key_person_id": r.key_person_id,
             "user_id": r.user_id,
             "address": r.address[:254],
-            "subject": rendering.render(content.subject, variables)[:200] if content.subject else "",
+            "subject": rendering.render(content.subject, variables, field="subject")[:200] if content.subject else "",
             "body": rendering.render(content.body, variables),
             "state": state,
             "transport_answer": answer,
@@ -508,6 +508,6 @@ def template_preview(*, template_text: str, subject_text: str = "", customer: Cu
         values.update(customer_name=customer.name, customer_code=customer.code, recipient_name=customer.name,
                       key_person=person or "")  # fmt: skip
     values.update(variables or {})
-    subject = rendering.render(rendering.compile_template(subject_text or "", field="subject"), values)
+    subject = rendering.render(rendering.compile_template(subject_text or "", field="subject"), values, field="subject")
     body = rendering.render(rendering.compile_template(template_text, field="body"), values)
     return subject, body

@@ -218,3 +218,11 @@ def test_a_racing_call_with_the_same_key_writes_each_row_once(admin_user, monkey
     result = messages_enqueue(recipients=[Recipient(customer_id=c.pk) for c in customers], **options)
     assert (result.queued, result.duplicates) == (2, 1)
     assert Message.objects.count() == 3
+
+
+def test_a_template_failing_on_its_values_is_refused_on_its_field(admin_user, own_customer):
+    from kefu.outbox.services import template_preview
+
+    with pytest.raises(ValidationError) as error:
+        template_preview(template_text="{% for x in today %}{{ x }}{% endfor %}", customer=own_customer)
+    assert "body" in error.value.message_dict
