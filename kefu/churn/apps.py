@@ -18,3 +18,9 @@ class ChurnConfig(AppConfig):
         # Hourly check, one run a day (churn_scheduled_run skips a day already scored): the
         # first check after midnight scores the night's data.
         register_periodic_job("churn_nightly", "kefu.churn.tasks.churn_nightly_task", every_seconds=3600)
+        from kefu.accountmanagers.handover import register_handover_provider
+
+        from .services import hand_over_retention_tasks
+
+        # A leaving account manager's open retention tasks go to their customers' new managers.
+        register_handover_provider("retention_tasks", hand_over_retention_tasks)

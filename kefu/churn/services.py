@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.accountmanagers.handover import HandedOver
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import audit_many, audit_record
 from kefu.core.errors import ConflictError
@@ -270,3 +271,36 @@ def retention_task_close(
             changes={"status": [TaskStatus.OPEN, outcome], "reason": ["", reason]},
         )
     return current
+
+
+def hand_over_retention_tasks(*, actor, leaving, receiver_for) -> list[HandedOver]:
+    """A leaving manager's open retention tasks go to whoever takes over each customer
+    (accountmanagers.handover provider, inside the departure's transaction; each move audited)."""
+    items = []
+    tasks = RetentionTask.objects.select_for_update().filter(manager=leaving, status=TaskStatus.OPEN)
+    for task in tasks.select_related("customer"):
+        receiver = receiver_for(task.customer_id)
+        if receiver is None:
+            continue
+        task.manager = receiver
+        task.version += 1
+        task.save(update_fields=["manager", "version"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATED,
+            target=task,
+            customer_id=task.customer_id,
+            changes={"manager": [leaving.pk, receiver.pk]},
+            summary=_("Retention task handed over"),
+        )
+        items.append(
+            HandedOver(
+                receiver_id=receiver.pk,
+                kind="retention_tasks",
+                label=_("Retention tasks"),
+                ref_id=task.pk,
+                text=f"{task.customer.name} {task.due_date}",
+                url=reverse("churn:task", args=[task.pk]),
+            )
+        )
+    return items

@@ -171,3 +171,18 @@ def test_closing_twice_is_a_conflict(manager, task):
 def test_a_stale_version_is_a_conflict(manager, task):
     RetentionTask.objects.filter(pk=task.pk).update(version=5)
     assert _close_api(manager, task, outcome="retained").status_code == 409
+
+
+def test_a_leaving_managers_open_task_goes_to_the_customers_new_manager(supervisor, manager, other_manager, task):
+    from kefu.accountmanagers.handover import _providers
+    from kefu.churn.services import hand_over_retention_tasks
+
+    assert _providers["retention_tasks"] is hand_over_retention_tasks
+    items = hand_over_retention_tasks(actor=supervisor, leaving=manager, receiver_for=lambda customer_id: other_manager)
+    task.refresh_from_db()
+    assert (task.manager, task.version) == (other_manager, 2)
+    assert [(item.kind, item.ref_id, item.receiver_id) for item in items] == [
+        ("retention_tasks", task.pk, other_manager.pk)
+    ]
+    event = AuditEvent.objects.get(target_type="churn.retentiontask", target_id=task.pk, action="updated")
+    assert event.changes == {"manager": [manager.pk, other_manager.pk]}
