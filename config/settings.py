@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
         "CustomerStatusEnum": "kefu.customers.choices.CustomerStatus",
         "EventKindEnum": "kefu.tickets.choices.EventKind",
         "ManagerLevelEnum": "kefu.org.choices.ManagerLevel",
+        "ProspectStageEnum": "kefu.sales.choices.ProspectStage",
+        "ProspectSourceEnum": "kefu.sales.choices.ProspectSource",
+        "SalesCampaignKindEnum": "kefu.sales.choices.CampaignKind",
+        "SalesCampaignResultEnum": "kefu.sales.choices.CampaignResult",
+        "SalesTargetMetricEnum": "kefu.sales.choices.TargetMetric",
     },
 }
 

@@ -174,14 +174,14 @@ class PriceRequestAnswerSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class SalesCampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = SalesCampaign
         fields = ["id", "name", "kind", "starts_on", "ends_on", "description", "org_unit", "created_by", "version"]
         read_only_fields = fields
 
 
-class CampaignCreateSerializer(serializers.Serializer):
+class SalesCampaignCreateSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=100)
     kind = serializers.ChoiceField(choices=CampaignKind.choices)
     starts_on = serializers.CharField(max_length=30)
@@ -192,7 +192,7 @@ class CampaignCreateSerializer(serializers.Serializer):
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
 
 
-class CampaignEntrySerializer(serializers.ModelSerializer):
+class SalesCampaignEntrySerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -204,7 +204,7 @@ class CampaignEntrySerializer(serializers.ModelSerializer):
         return entry.customer.name if entry.customer_id else entry.prospect.name
 
 
-class CampaignEntryResultSerializer(serializers.Serializer):
+class SalesCampaignEntryResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=CampaignResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 

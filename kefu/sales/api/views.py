@@ -217,7 +217,7 @@ class PriceRequestViewSet(viewsets.GenericViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Sales campaigns"), retrieve=extend_schema(summary="One campaign"))
 class CampaignViewSet(viewsets.GenericViewSet):
-    serializer_class = s.CampaignSerializer
+    serializer_class = s.SalesCampaignSerializer
     pagination_class = UnorderedCountPagination
     lookup_value_converter = "int"
 
@@ -227,16 +227,16 @@ class CampaignViewSet(viewsets.GenericViewSet):
     def list(self, request):
         require_capability(request.user, "sales.view")
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.CampaignSerializer(page, many=True).data)
+        return self.get_paginated_response(s.SalesCampaignSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
         campaign = selectors.get_campaign_for_user(request.user, pk)
-        return Response({**s.CampaignSerializer(campaign).data, "results": selectors.campaign_results(campaign)})
+        return Response({**s.SalesCampaignSerializer(campaign).data, "results": selectors.campaign_results(campaign)})
 
-    @extend_schema(request=s.CampaignCreateSerializer, responses={201: s.CampaignSerializer})
+    @extend_schema(request=s.SalesCampaignCreateSerializer, responses={201: s.SalesCampaignSerializer})
     def create(self, request):
         require_capability(request.user, "sales.targets")
-        incoming = s.CampaignCreateSerializer(data=request.data)
+        incoming = s.SalesCampaignCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         customers, prospects = data.pop("customers"), data.pop("prospects")
@@ -244,29 +244,31 @@ class CampaignViewSet(viewsets.GenericViewSet):
         campaign = services.campaign_create(
             actor=request.user, data=data, customers=customers, prospects=prospects, org_unit=org_unit
         )
-        return Response(s.CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+        return Response(s.SalesCampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.CampaignEntrySerializer(many=True), summary="The campaign's list (yours only)")
+    @extend_schema(responses=s.SalesCampaignEntrySerializer(many=True), summary="The campaign's list (yours only)")
     @action(detail=True, methods=["get"])
     def entries(self, request, pk=None):
         campaign = selectors.get_campaign_for_user(request.user, pk)
         page = self.paginate_queryset(selectors.campaign_entries(request.user, campaign))
-        return self.get_paginated_response(s.CampaignEntrySerializer(page, many=True).data)
+        return self.get_paginated_response(s.SalesCampaignEntrySerializer(page, many=True).data)
 
 
 class CampaignEntryResultView(APIView):
     @extend_schema(
-        request=s.CampaignEntryResultSerializer, responses=s.CampaignEntrySerializer, summary="Record a result"
+        request=s.SalesCampaignEntryResultSerializer,
+        responses=s.SalesCampaignEntrySerializer,
+        summary="Record a result",
     )
     def post(self, request, pk: int):
         require_capability(request.user, "sales.work")
         entry = get_object_or_404(
             CampaignEntry.objects.filter(campaign__in=selectors.campaigns_visible_to(request.user)), pk=pk
         )
-        incoming = s.CampaignEntryResultSerializer(data=request.data)
+        incoming = s.SalesCampaignEntryResultSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         entry = services.campaign_entry_record(actor=request.user, entry=entry, **incoming.validated_data)
-        return Response(s.CampaignEntrySerializer(entry).data)
+        return Response(s.SalesCampaignEntrySerializer(entry).data)
 
 
 class TargetViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
