@@ -20,8 +20,8 @@ class CollectionConfig(AppConfig):
         register_periodic_job(
             "collection_promises", "kefu.collection.tasks.collection_promises_task", every_seconds=3600
         )
-        # Soft reminders for bills past due by KEFU_COLLECTION_REMIND_AFTER_DAYS without one yet
-        # (once each: the step written and the outbox's key for the day stop a second).
+        # Payment notices for bills coming due and soft reminders for bills past due, each once
+        # (the step written and the outbox's key for the day stop a second).
         register_periodic_job(
             "collection_reminders", "kefu.collection.tasks.collection_reminders_task", every_seconds=3600
         )

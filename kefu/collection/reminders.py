@@ -7,7 +7,7 @@ once it is past due. Each is one outbox message per arrear and day (the outbox's
 send, so that calls and visits may follow. The wording is the active outbox template of the
 purpose ("payment_notice", "fee_reminder") on the channel; without one, the default below."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -107,26 +107,34 @@ def arrear_remind(*, actor, arrear: Arrear, today: date | None = None) -> Collec
     return step
 
 
+def _due_for(kind: str, today: date, limit: int) -> list[int]:
+    """Open arrears that should get a message of `kind` now and have none yet: a payment notice
+    for a bill due within KEFU_COLLECTION_NOTICE_DAYS (default 5) days, a soft reminder for one
+    past due by KEFU_COLLECTION_REMIND_AFTER_DAYS (default 3)."""
+    sent = CollectionStep.objects.filter(arrear=OuterRef("pk"), kind=kind)
+    arrears = Arrear.objects.filter(status=ArrearStatus.OPEN).exclude(Exists(sent))
+    if kind == StepKind.NOTICE:
+        ahead = int(getattr(settings, "KEFU_COLLECTION_NOTICE_DAYS", 5))
+        arrears = arrears.filter(due_date__range=(today, today + timedelta(days=ahead)))
+    else:
+        after = int(getattr(settings, "KEFU_COLLECTION_REMIND_AFTER_DAYS", 3))
+        arrears = arrears.filter(due_date__lte=today - timedelta(days=after))
+    return list(arrears.order_by("due_date", "pk").values_list("pk", flat=True)[:limit])
+
+
 def collection_remind_due(*, today: date | None = None, limit: int = 2000) -> int:
-    """The periodic soft reminders: every open arrear past due by KEFU_COLLECTION_REMIND_AFTER_DAYS
-    (default 3) that has had no soft reminder yet gets one, each in its own transaction. Safe to
-    run twice: the step written (and the outbox's key for the day) keeps a second run from
-    sending again. Returns how many steps were written."""
+    """The periodic messages: the payment notice of each bill coming due and the soft reminder
+    of each bill past due (see _due_for), each arrear in its own transaction. Safe to run twice:
+    the step written (and the outbox's key for the day) keeps a second run from sending again.
+    Returns how many steps were written."""
     today = today or timezone.localdate()
-    after = int(getattr(settings, "KEFU_COLLECTION_REMIND_AFTER_DAYS", 3))
-    reminded = CollectionStep.objects.filter(arrear=OuterRef("pk"), kind=StepKind.REMINDER)
-    due = (
-        Arrear.objects.filter(status=ArrearStatus.OPEN, due_date__lte=today - timezone.timedelta(days=after))
-        .exclude(Exists(reminded))
-        .order_by("due_date", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
     written = 0
-    for arrear_id in list(due):
-        with transaction.atomic():
-            arrear = Arrear.objects.select_for_update().filter(pk=arrear_id, status=ArrearStatus.OPEN).first()
-            if arrear is None or CollectionStep.objects.filter(arrear=arrear, kind=StepKind.REMINDER).exists():
-                continue
-            if _send(actor=None, arrear=arrear, kind=StepKind.REMINDER, today=today) is not None:
-                written += 1
+    for kind in (StepKind.NOTICE, StepKind.REMINDER):
+        for arrear_id in _due_for(kind, today, limit):
+            with transaction.atomic():
+                arrear = Arrear.objects.select_for_update().filter(pk=arrear_id, status=ArrearStatus.OPEN).first()
+                if arrear is None or CollectionStep.objects.filter(arrear=arrear, kind=kind).exists():
+                    continue
+                if _send(actor=None, arrear=arrear, kind=kind, today=today) is not None:
+                    written += 1
     return written

@@ -100,6 +100,18 @@ def test_the_reminder_job_sends_each_past_due_bill_one_soft_reminder(past_due, b
     )
 
 
+def test_the_job_sends_a_payment_notice_for_bills_coming_due_once(book):
+    today = timezone.localdate()
+    soon = ArrearFactory(customer=book["hotel"], due_date=today + timedelta(days=5))
+    ArrearFactory(customer=book["mill"], due_date=today + timedelta(days=6))  # not yet
+    ArrearFactory(customer=book["school"], due_date=today + timedelta(days=2), amount=Decimal("0"), status="paid")
+    assert reminders.collection_remind_due() == 1
+    assert reminders.collection_remind_due() == 0
+    message = Message.objects.get()
+    assert (message.source_id, message.purpose) == (soon.pk, "payment_notice")
+    assert CollectionStep.objects.get().actor is None
+
+
 def test_a_manager_cannot_work_on_another_managers_arrear(book, manager, client_for):
     theirs = ArrearFactory(customer=book["school"])
     assert client_for(manager).get(reverse("collection:detail", args=[theirs.pk])).status_code == 404
