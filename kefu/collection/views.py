@@ -4,11 +4,14 @@ billing import and the collection rates with targets. parse → selector/service
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kefu.audit.choices import AuditAction
+from kefu.audit.services import audit_record
 from kefu.core.errors import ServiceError
 from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.forms import apply_errors
@@ -17,7 +20,7 @@ from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
-from . import imports, reminders, selectors, services
+from . import exports, imports, reminders, selectors, services
 from .filters import ArrearFilter
 from .forms import ImportForm, PaymentForm, PromiseForm, RatesForm, StepForm, TargetForm
 
@@ -39,6 +42,25 @@ def arrears(request):
         "may_import": has_capability(request.user, "collection.import"),
     }
     return render(request, "collection/list.html", context)
+
+
+@login_required
+@require_GET
+def export(request):
+    """The list as shown (its filters) as .xlsx; audited as an export of the user's arrears."""
+    require_capability(request.user, "collection.view")
+    filterset = ArrearFilter(request.GET, queryset=selectors.arrears_visible_to(request.user))
+    rows = filterset.qs if filterset.is_valid() else selectors.filter_arrears(filterset.queryset, {})
+    today = timezone.localdate()
+    content = exports.arrears_xlsx(rows, today)
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORTED, target_type="collection.arrear", target_id=0,
+        target_repr=_("Arrears"), changes={"filters": [None, filters_shown(filterset)]},
+        summary=_("Arrears exported"),
+    )  # fmt: skip
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="arrears-{today}.xlsx"'
+    return response
 
 
 def _detail(request, arrear, *, status=200, **forms):

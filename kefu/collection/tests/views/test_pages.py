@@ -47,3 +47,23 @@ def test_every_collection_page_answers(book, admin_user, client_for):
         reverse("collection:rates") + "?start=9999-99-99",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_arrears_export_holds_the_users_list_with_no_formula(book, manager, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from kefu.audit.models import AuditEvent
+
+    book["hotel"].name = "=HYPERLINK(1)"
+    book["hotel"].save()
+    ArrearFactory(customer=book["hotel"], amount=Decimal("50.00"), due_date=timezone.localdate() - timedelta(days=2))
+    ArrearFactory(customer=book["school"])  # another manager's
+    response = client_for(manager).get(reverse("collection:export"), {"state": "open"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1 and rows[0][1] == "=HYPERLINK(1)" and rows[0][8] == 2
+    assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
+    assert AuditEvent.objects.filter(action="exported", target_type="collection.arrear", actor=manager).exists()
