@@ -42,6 +42,7 @@ from django.utils import timezone  # noqa: E402
 
 from kefu.callbacks.models import Callback, CallbackRule  # noqa: E402
 from kefu.callbacks.presets import callback_rules_install_defaults  # noqa: E402
+from kefu.churn import engine  # noqa: E402
 from kefu.churn.engine import month_bounds  # noqa: E402
 from kefu.churn.models import ChurnRun, RetentionTask  # noqa: E402
 from kefu.churn.selectors import current_settings  # noqa: E402
@@ -284,6 +285,11 @@ def main() -> int:
                 )
                 if mismatched:
                     report["MISMATCH"] = mismatched
+            # The engine's statement alone (no ANALYZE, tasks, audit or notices), once.
+            alone = ChurnRun.objects.create(rules=run.rules, as_of=as_of, trigger="manual")
+            with stopwatch() as elapsed:
+                engine.insert_scores(alone.pk, run.rules, as_of)
+            report["engine INSERT … SELECT alone (s)"] = round(elapsed(), 2)
             report["baseline INSERT … SELECT (s, median)"] = round(statistics.median(base_times), 2)
             report["churn run (s, median)"] = round(statistics.median(run_times), 2)
             report["ratio run / baseline"] = round(statistics.median(run_times) / statistics.median(base_times), 2)

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from kefu.callbacks.choices import Satisfaction
 from kefu.callbacks.models import Callback
-from kefu.contacts.selectors import last_contact_at
+from kefu.contacts.models import ContactLog
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer, CustomerVolume
 from kefu.sales.selectors import competitor_activity
@@ -53,15 +53,9 @@ def scored_customers():
 
 
 def _customer_rows():
-    # The newest logged contact (kefu.contacts, one probe of its (customer, -contacted_at) index
-    # per customer); the creation time stands in when none was ever logged: a customer
+    # The creation time stands in for a last contact when none was ever logged: a customer
     # registered yesterday has not gone "long without contact".
-    return (
-        scored_customers()
-        .annotate(c_id=F("id"), c_since=F("created_at"), c_last=last_contact_at())
-        .values("c_id", "c_since", "c_last")
-        .order_by()
-    )
+    return scored_customers().annotate(c_id=F("id"), c_since=F("created_at")).values("c_id", "c_since").order_by()
 
 
 def _volume_rows(rules: dict, as_of: date):
@@ -113,6 +107,18 @@ def _callback_rows(rules: dict, as_of: date):
     )
 
 
+def _contact_rows():
+    """The newest logged contact per customer (kefu.contacts), as one GROUP BY over the log.
+    Not `contacts.selectors.last_contact_at`: that subquery probes the log and sorts its rows
+    once per customer, a million times in a run; one aggregate reads the log once."""
+    return (
+        ContactLog.objects.values("customer_id")
+        .annotate(n_customer=F("customer_id"), n_last=Max("contacted_at"))
+        .values("n_customer", "n_last")
+        .order_by()
+    )
+
+
 def _competitor_rows(rules: dict, as_of: date) -> tuple[str, list]:
     """Competitor records learned, or competitor visits made, in the window (kefu.sales)."""
     sql, params = _compiled(competitor_activity(as_of - timedelta(days=rules["competitor_days"])))
@@ -132,6 +138,7 @@ def score_insert_sql(run_id: int, rules: dict, as_of: date) -> tuple[str, list]:
         ("v", "v_customer", _volume_rows(rules, as_of)),
         ("k", "k_customer", _complaint_rows(rules, as_of)),
         ("b", "b_customer", _callback_rows(rules, as_of)),
+        ("n", "n_customer", _contact_rows()),
         ("s", "s_customer", _competitor_rows(rules, as_of)),
     ]
     for alias, key, rows in joins:
@@ -145,7 +152,7 @@ def score_insert_sql(run_id: int, rules: dict, as_of: date) -> tuple[str, list]:
         " COALESCE(v.v_rev_recent, 0) AS revenue_recent, COALESCE(v.v_rev_earlier, 0) AS revenue_earlier,"
         " COALESCE(k.k_count, 0) AS complaints, COALESCE(k.k_open, 0) AS open_complaints,"
         " COALESCE(b.b_count, 0) AS unsatisfied,"
-        " c.c_last AS last_contact, COALESCE(s.s_count, 0) AS competitor_records"
+        " n.n_last AS last_contact, COALESCE(s.s_count, 0) AS competitor_records"
         f" FROM {from_sql}"
     )
     # 2. The larger of the two drops, as a share of the earlier months (0 when nothing earlier).
