@@ -67,3 +67,16 @@ def test_the_arrears_export_holds_the_users_list_with_no_formula(book, manager, 
     assert len(rows) == 1 and rows[0][1] == "=HYPERLINK(1)" and rows[0][8] == 2
     assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
     assert AuditEvent.objects.filter(action="exported", target_type="collection.arrear", actor=manager).exists()
+
+
+def test_a_supervisor_sets_a_target_on_the_rates_page_and_a_manager_may_not(supervisor, manager, client_for):
+    from kefu.collection.models import CollectionTarget
+
+    form = {"period_start": "2026-01-01", "period_end": "2026-12-31", "target_percent": "100", "manager": manager.pk}
+    response = client_for(supervisor).post(reverse("collection:rates"), form)
+    assert response.status_code == 302
+    assert CollectionTarget.objects.get().target_percent == Decimal("100.00")
+    refused = client_for(supervisor).post(reverse("collection:rates"), {**form, "target_percent": "120"})
+    assert refused.status_code == 400 and "0 到 100" in refused.content.decode()
+    assert client_for(manager).post(reverse("collection:rates"), form).status_code == 403
+    assert client_for(manager).get(reverse("collection:import")).status_code == 403
