@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from kefu.core.pagination import UnorderedCountPagination
+from kefu.core.parsers import JSONParser
 from kefu.org.permissions import require_capability
 
 from .. import selectors, services
@@ -264,9 +266,13 @@ class SupplyLineViewSet(viewsets.GenericViewSet):
                                                           "customers_added": {"type": "integer"}}}},
         summary="Import lines and their customers from CSV (line code, line name, customer number)",
     )  # fmt: skip
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[JSONParser, MultiPartParser, FormParser])
     def import_csv(self, request):
-        upload = request.FILES.get("file")
+        require_capability(request.user, "care.configure")
+        try:
+            upload = request.FILES.get("file")
+        except (ParseError, UnsupportedMediaType):  # a body that is no readable form
+            upload = None
         if upload is None:
             raise ValidationError({"file": _("Choose a CSV file.")})
         return Response(services.lines_import_csv(actor=request.user, upload=upload))

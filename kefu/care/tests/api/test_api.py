@@ -113,3 +113,15 @@ def test_the_custom_dates_through_the_api(admin_user):
     assert date.fromisoformat(api(admin_user).get("/api/v1/care/dates/").json()["results"][0]["day"]) == date(
         2020, 5, 18
     )
+
+
+def test_lines_import_through_the_api(admin_user, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    CustomerFactory(code="C-9")
+    upload = SimpleUploadedFile("lines.csv", "L-9,九号线,C-9\n".encode())
+    answer = api(admin_user).post("/api/v1/care/lines/import/", {"file": upload}, format="multipart")
+    assert answer.status_code == 200 and answer.json() == {"lines_created": 1, "customers_added": 1}
+    missing = api(admin_user).post("/api/v1/care/lines/import/", {}, format="json")
+    assert missing.status_code == 400 and "file" in missing.json()
+    assert api(manager).post("/api/v1/care/lines/import/", {}, format="json").status_code == 403
