@@ -3,6 +3,7 @@ ignored filter named on the page)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.filters import DayFilter, FilterSet, IdFilter, codes
 
@@ -14,7 +15,7 @@ from .models import Message
 class MessageFilter(FilterSet):
     state = django_filters.ChoiceFilter(label=_("state"), choices=codes(MessageState))
     channel = django_filters.ChoiceFilter(label=_("channel"), choices=codes(Channel))
-    purpose = django_filters.CharFilter(label=_("purpose"), max_length=50)
+    purpose = django_filters.CharFilter(label=pgettext_lazy("message", "purpose"), max_length=50)
     source = django_filters.CharFilter(label=_("source"), max_length=50)
     source_id = IdFilter(label=_("source id"))
     customer = IdFilter(label=_("customer"))

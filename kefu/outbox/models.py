@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import READY_STATES, Channel, MessageState, RecipientKind
 
@@ -35,8 +36,8 @@ class Message(models.Model):
     )  # fmt: skip
     address = models.CharField(_("address"), max_length=254, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    purpose = models.CharField(_("purpose"), max_length=50)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    purpose = models.CharField(pgettext_lazy("message", "purpose"), max_length=50)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=200, blank=True)
     body = models.TextField(_("body"))
     state = models.CharField(_("state"), max_length=12, choices=MessageState.choices, default=MessageState.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -81,10 +82,10 @@ class MessageTemplate(models.Model):
     """The wording of one purpose on one channel (Django template language, rendered in a
     sandbox that knows only the variables the sender gives: `rendering.VARIABLES`)."""
 
-    purpose = models.CharField(_("purpose"), max_length=50)
+    purpose = models.CharField(pgettext_lazy("message", "purpose"), max_length=50)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     name = models.CharField(_("name"), max_length=100)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=200, blank=True)
     body = models.TextField(_("body"))
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
