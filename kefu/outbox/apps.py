@@ -12,8 +12,8 @@ class OutboxConfig(AppConfig):
 
         from . import panels  # noqa: F401 - registers the customer 360 card
 
-        # Sends what is due for up to 50 s a run; safe on two workers (claims, see sending.py).
-        register_periodic_job("outbox_send", "kefu.outbox.tasks.outbox_send_task", every_seconds=60)
+        # Sends what is due for up to 10 s a run; safe on two workers (claims, see sending.py).
+        register_periodic_job("outbox_send", "kefu.outbox.tasks.outbox_send_task", every_seconds=15)
         from . import metrics
 
         metrics.register()  # the backlog on /metrics (kefu.core.metrics)
