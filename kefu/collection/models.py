@@ -22,7 +22,7 @@ class Arrear(TimeStampedModel, VersionedModel):
     same bill again (a re-sent file, an API retry) changes nothing. `paid` is the sum of the
     payments recorded against it, kept by the payment service; the arrear is settled (`paid`
     status) when `paid` reaches `amount`. `promise_broken` flags a promise to pay that passed
-    its date unpaid, until a payment or a new promise."""
+    its date unpaid, until the arrear is paid or a new promise is made."""
 
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"

@@ -185,6 +185,7 @@ def arrears_import(*, actor, rows: list[tuple[object, dict]]) -> ImportResult:
             arrear.amount, arrear.due_date = amount, due
             _settle_state(arrear)
             arrear.version += 1
+            arrear.updated_at = timezone.now()  # bulk_update does not stamp auto_now
             changed.append(arrear)
             entries.append(
                 audit_entry(
@@ -427,7 +428,8 @@ def _may_work_on(actor, arrear: Arrear) -> Arrear:
     require_capability(actor, "collection.work")
     if not arrears_visible_to(actor).filter(pk=arrear.pk).exists():
         raise PermissionDeniedError()
-    return Arrear.objects.select_for_update().select_related("customer").get(pk=arrear.pk)
+    # Only the arrear's row is locked (a FOR UPDATE over the join would lock the customer too).
+    return Arrear.objects.select_for_update(of=("self",)).select_related("customer").get(pk=arrear.pk)
 
 
 @transaction.atomic
