@@ -16,12 +16,10 @@ from .selectors import key_account_of
 
 
 def _account_for(ticket):
-    if not ticket.customer_id:
-        return None
-    account = key_account_of(ticket.customer_id)
-    if account is not None:
-        ticket._key_account = account  # read again by route_created within the same call
-    return account
+    """The ticket's key account, looked up once for both moments (kept on the instance)."""
+    if not hasattr(ticket, "_key_account"):
+        ticket._key_account = key_account_of(ticket.customer_id) if ticket.customer_id else None
+    return ticket._key_account
 
 
 def route_creating(ticket, at) -> None:
@@ -34,7 +32,7 @@ def route_creating(ticket, at) -> None:
 
 
 def route_created(ticket, at) -> None:
-    account = getattr(ticket, "_key_account", None) or _account_for(ticket)
+    account = _account_for(ticket)
     if account is None:
         return
     people = {member.user for member in account.team.select_related("user") if member.user.is_active}

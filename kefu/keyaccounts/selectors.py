@@ -112,9 +112,13 @@ def group_chain(customer_id: int) -> list[int]:
 
 
 def key_account_of(customer_id: int) -> KeyAccount | None:
-    """The nearest active key account at or above the customer (its own, or its group's)."""
+    """The nearest active key account at or above the customer (its own, or its group's). Asked
+    on every new request: without any active key account it reads no customer at all."""
+    active = KeyAccount.objects.filter(active=True)
+    if not active.exists():
+        return None
     chain = group_chain(customer_id)
-    accounts = {a.customer_id: a for a in KeyAccount.objects.filter(active=True, customer_id__in=chain)}
+    accounts = {a.customer_id: a for a in active.filter(customer_id__in=chain).select_related("customer")}
     return next((accounts[pk] for pk in chain if pk in accounts), None)
 
 
