@@ -22,6 +22,7 @@ from kefu.core.text import check_text
 from kefu.customers.choices import CustomerStatus
 from kefu.customers.models import Customer
 from kefu.customers.selectors import customers_visible_to
+from kefu.customers.services import IDS_PER_STATEMENT
 from kefu.org.permissions import require_capability
 
 from .choices import ContactChannel, ContactSource, ReviewStatus
@@ -137,19 +138,18 @@ def contact_log_from_source(
 
 def assignments_record(moves) -> None:
     """Customers that got a new account manager: the first-contact week starts now. A customer
-    left without a manager loses its row (nothing is due)."""
+    left without a manager loses its row (nothing is due). In slices of IDS_PER_STATEMENT, as
+    the archive writes them (an assignment plan may move a million customers)."""
     now = timezone.now()
-    given = {pk: after for pk, _before, after in moves if after}
-    removed = [pk for pk, _before, after in moves if not after]
-    if removed:
-        Assignment.objects.filter(customer_id__in=removed).delete()
-    if given:
-        Assignment.objects.filter(customer_id__in=list(given)).delete()
+    moves = list(moves)
+    for start in range(0, len(moves), IDS_PER_STATEMENT):
+        part = moves[start : start + IDS_PER_STATEMENT]
+        ids = [pk for pk, _before, _after in part]
+        Assignment.objects.filter(customer_id__in=ids).delete()
         Assignment.objects.bulk_create(
-            [Assignment(customer_id=pk, manager_id=manager, assigned_at=now) for pk, manager in given.items()],
-            batch_size=5000,
+            [Assignment(customer_id=pk, manager_id=after, assigned_at=now) for pk, _before, after in part if after]
         )
-    contacts_due_refresh(customer_ids=[pk for pk, _before, _after in moves])
+        contacts_due_refresh(customer_ids=ids)
 
 
 def on_tiers_changed(customer_ids) -> None:

@@ -5,6 +5,7 @@ step agreed on the last contact; refreshed on every log and assignment, and set-
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from kefu.contacts import selectors, services
 from kefu.contacts.due import contacts_due_refresh
@@ -119,3 +120,35 @@ def test_a_customer_given_to_nobody_leaves_every_list(manager, admin_user, own_c
     assert ContactDue.objects.filter(customer=own_customer).exists()
     customers_set_managers(actor=admin_user, moves=[(own_customer.pk, manager.pk, None, None)])
     assert not ContactDue.objects.filter(customer=own_customer).exists()
+
+
+def test_a_customer_registered_with_a_manager_starts_the_first_contact_week(manager, org):
+    from kefu.customers.services import customer_create
+
+    customer = customer_create(
+        actor=manager, data={"name": "新开户", "mobile": "13900001111"}, relations={"org_unit": org["east_team"]}
+    )
+    assert Assignment.objects.get(customer=customer).manager == manager
+    assigned = timezone.localtime(Assignment.objects.get(customer=customer).assigned_at).date()
+    due = ContactDue.objects.get(customer=customer)
+    assert (due.manager, due.reason, due.due_on) == (manager, "first", assigned + timedelta(days=6))
+
+
+def test_a_tier_change_moves_the_customer_to_its_new_plan(manager, admin_user, own_customer):
+    from kefu.customers.services import customers_set_tier
+
+    today = date(2026, 12, 3)
+    log(own_customer, manager, at(today))
+    assert ContactDue.objects.get(customer=own_customer).due_on == today + timedelta(days=90)  # no tier: default plan
+    customers_set_tier(actor=admin_user, tiers={own_customer.pk: "三星"})
+    assert ContactDue.objects.get(customer=own_customer).due_on == today + timedelta(days=1)  # daily by phone
+
+
+def test_an_assignment_recorded_in_slices_keeps_every_customer(manager, admin_user, org, monkeypatch):
+    from kefu.contacts import services as contact_services
+
+    monkeypatch.setattr(contact_services, "IDS_PER_STATEMENT", 2)
+    customers = [CustomerFactory(org_unit=org["east_team"]) for _ in range(5)]
+    customers_set_managers(actor=admin_user, moves=[(c.pk, None, manager.pk, None) for c in customers])
+    assert Assignment.objects.filter(manager=manager).count() == 5
+    assert set(ContactDue.objects.values_list("reason", flat=True)) == {"first"}
