@@ -16,6 +16,7 @@ from kefu.core.errors import ServiceError
 from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
+from kefu.org.choices import Role
 from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
@@ -40,6 +41,8 @@ def arrears(request):
         "filter_errors": filter_errors(filterset),
         "today": timezone.localdate(),
         "may_import": has_capability(request.user, "collection.import"),
+        # Those who see several books pick one (a manager sees only their own).
+        "managers": account_managers_visible_to(request.user) if request.user.role != Role.ACCOUNT_MANAGER else [],
     }
     return render(request, "collection/list.html", context)
 

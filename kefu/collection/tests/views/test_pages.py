@@ -80,3 +80,19 @@ def test_a_supervisor_sets_a_target_on_the_rates_page_and_a_manager_may_not(supe
     assert refused.status_code == 400 and "0 到 100" in refused.content.decode()
     assert client_for(manager).post(reverse("collection:rates"), form).status_code == 403
     assert client_for(manager).get(reverse("collection:import")).status_code == 403
+
+
+def test_a_supervisor_narrows_the_list_to_one_manager_and_the_workbench_shows_the_card(
+    book, manager, supervisor, org, client_for
+):
+    from kefu.customers.tests.factories import CustomerFactory
+    from kefu.org.choices import Role
+    from kefu.org.tests.factories import UserFactory
+
+    colleague = UserFactory(username="colleague", role=Role.ACCOUNT_MANAGER, org_unit=org["east_team"])
+    ArrearFactory(customer=book["hotel"], due_date=timezone.localdate() - timedelta(days=1))
+    ArrearFactory(customer=CustomerFactory(name="城东菜场", account_manager=colleague, org_unit=org["east_team"]))
+    page = client_for(supervisor).get(reverse("collection:list"), {"manager": manager.pk}).content.decode()
+    assert "星级酒店" in page and "城东菜场" not in page and 'id="arrear-manager"' in page
+    assert 'id="arrear-manager"' not in client_for(manager).get(reverse("collection:list")).content.decode()
+    assert "逾期欠费" in client_for(manager).get(reverse("workbench")).content.decode()
