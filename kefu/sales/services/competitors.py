@@ -68,7 +68,7 @@ def competitor_record_create(*, actor, customer: Customer, data: dict) -> Compet
 
 def _locked(actor, record: CompetitorRecord, expected_version: int | None) -> CompetitorRecord:
     require_capability(actor, "competitors.record")
-    current = competitor_records_visible_to(actor).select_for_update().filter(pk=record.pk).first()
+    current = competitor_records_visible_to(actor).select_for_update(of=("self",)).filter(pk=record.pk).first()
     if current is None:
         raise PermissionDeniedError()
     if expected_version is not None and current.version != expected_version:

@@ -30,7 +30,7 @@ def hand_over_sales(*, actor, leaving, receiver_for) -> list[HandedOver]:
         )
 
     # 1. Open prospects belong to no customer yet: to the receiver of other work.
-    for prospect in Prospect.objects.select_for_update().filter(owner=leaving, stage__in=OPEN_STAGES):
+    for prospect in Prospect.objects.select_for_update(of=("self",)).filter(owner=leaving, stage__in=OPEN_STAGES):
         receiver = receiver_for(None)
         if receiver is None:
             continue
@@ -49,7 +49,7 @@ def hand_over_sales(*, actor, leaving, receiver_for) -> list[HandedOver]:
             )
         )
     # 2. Unanswered price requests: with the customer to its new manager.
-    requests = PriceRequest.objects.select_for_update().filter(owner=leaving, answered_at__isnull=True)
+    requests = PriceRequest.objects.select_for_update(of=("self",)).filter(owner=leaving, answered_at__isnull=True)
     for request in requests:
         receiver = receiver_for(request.customer_id)
         if receiver is None:
@@ -69,7 +69,9 @@ def hand_over_sales(*, actor, leaving, receiver_for) -> list[HandedOver]:
             )
         )
     # 3. Campaign entries not worked yet: with the customer to its new manager.
-    entries = CampaignEntry.objects.select_for_update().filter(assignee=leaving, result=CampaignResult.PENDING)
+    entries = CampaignEntry.objects.select_for_update(of=("self",)).filter(
+        assignee=leaving, result=CampaignResult.PENDING
+    )
     for entry in entries.select_related("campaign"):
         receiver = receiver_for(entry.customer_id)
         if receiver is None:

@@ -110,7 +110,7 @@ def prospect_create(*, actor, data: dict, owner=None) -> Prospect:
 
 def _locked_prospect(actor, prospect: Prospect, expected_version: int | None) -> Prospect:
     require_capability(actor, "sales.work")
-    current = prospects_visible_to(actor).select_for_update().filter(pk=prospect.pk).first()
+    current = prospects_visible_to(actor).select_for_update(of=("self",)).filter(pk=prospect.pk).first()
     if current is None:
         raise PermissionDeniedError()
     if expected_version is not None and current.version != expected_version:
@@ -281,7 +281,7 @@ def price_request_answer(
 ) -> PriceRequest:
     """The written answer. Answered once: a second answer is refused (the first stands)."""
     require_capability(actor, "sales.work")
-    current = price_requests_visible_to(actor).select_for_update().filter(pk=request.pk).first()
+    current = price_requests_visible_to(actor).select_for_update(of=("self",)).filter(pk=request.pk).first()
     if current is None:
         raise PermissionDeniedError()
     if expected_version is not None and current.version != expected_version:
@@ -384,7 +384,9 @@ def campaign_entry_record(*, actor, entry: CampaignEntry, result: str, note: str
     """The result of working one entry. A manager records only their own entries; supervisors
     and admins any of a campaign they see."""
     require_capability(actor, "sales.work")
-    current = CampaignEntry.objects.select_for_update().select_related("campaign").filter(pk=entry.pk).first()
+    current = (
+        CampaignEntry.objects.select_for_update(of=("self",)).select_related("campaign").filter(pk=entry.pk).first()
+    )
     if current is None or not campaigns_visible_to(actor).filter(pk=current.campaign_id).exists():
         raise PermissionDeniedError()
     if actor.role == Role.ACCOUNT_MANAGER and current.assignee_id != actor.pk:
@@ -442,14 +444,14 @@ def target_set(*, actor, data: dict, org_unit: OrgUnit | None = None, manager=No
     if errors:
         raise ValidationError(errors)
     key = {"metric": metric, "period_start": start, "period_end": end, "org_unit": org_unit, "manager": manager}
-    target = SalesTarget.objects.select_for_update().filter(**key).first()
+    target = SalesTarget.objects.select_for_update(of=("self",)).filter(**key).first()
     before = None if target is None else str(target.value)
     if target is None:
         try:
             with transaction.atomic():
                 target = SalesTarget.objects.create(**key, value=value, set_by=actor)
         except IntegrityError:  # set at the same moment by someone else: change theirs
-            target = SalesTarget.objects.select_for_update().get(**key)
+            target = SalesTarget.objects.select_for_update(of=("self",)).get(**key)
     target.value, target.set_by = value, actor
     target.save(update_fields=["value", "set_by", "updated_at"])
     audit_record(
@@ -465,7 +467,7 @@ def target_set(*, actor, data: dict, org_unit: OrgUnit | None = None, manager=No
 @transaction.atomic
 def target_delete(*, actor, target: SalesTarget) -> None:
     require_capability(actor, "sales.targets")
-    current = targets_visible_to(actor).select_for_update().filter(pk=target.pk).first()
+    current = targets_visible_to(actor).select_for_update(of=("self",)).filter(pk=target.pk).first()
     if current is None:
         raise PermissionDeniedError()
     audit_record(
@@ -526,7 +528,7 @@ def named_customer_mark_lost(*, actor, named: NamedGroupCustomer, lost_on, reaso
     """Record that a named group customer was lost (or, with no date, that it was kept after all)."""
     if not has_capability(actor, "sales.work"):
         raise PermissionDeniedError()
-    current = named_customers_visible_to(actor).select_for_update().filter(pk=named.pk).first()
+    current = named_customers_visible_to(actor).select_for_update(of=("self",)).filter(pk=named.pk).first()
     if current is None:
         raise PermissionDeniedError()
     errors: dict = {}
