@@ -31,6 +31,7 @@ BIRTHDAYS = (Occasion.CUSTOMER_BIRTHDAY, Occasion.KEY_PERSON_BIRTHDAY)
 
 class BatchStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, being queued")
     ENQUEUED = "enqueued", _("Approved and queued")
     REJECTED = "rejected", _("Rejected")
 

@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 # Greetings go out at this local time on their day (or at once when approved later that day).
 GREETING_TIME = time(9, 0)
+# An approved batch still not queued after this long lost its background task: the hourly job
+# queues it (the outbox's key keeps each greeting single if the first task was only slow).
+APPROVED_LEASE = timedelta(minutes=30)
 NOTICE_PURPOSE = "outage_notice"
 RESTORATION_PURPOSE = "restoration_notice"
 
@@ -160,8 +163,15 @@ def care_batch_generate(*, actor, rule: CareRule, day: date, skip_empty: bool = 
 
 
 def care_generate_due(*, today: date | None = None) -> int:
-    """The daily job: every active rule's batches for the dates within its `days_ahead`."""
+    """The hourly job: every active rule's batches for the dates within its `days_ahead`, and
+    approved batches whose queueing was lost."""
     today = today or timezone.localdate()
+    # Batches approved whose queueing task was lost (a worker died): queued now, once.
+    stale = timezone.now() - APPROVED_LEASE
+    for batch_id in CareBatch.objects.filter(status=BatchStatus.APPROVED, decided_at__lt=stale).values_list(
+        "pk", flat=True
+    ):
+        care_batch_enqueue(batch_id=batch_id)
     created = 0
     for rule in CareRule.objects.filter(active=True).select_related("custom_occasion"):
         for day in selectors.rule_dates(rule, today, today + timedelta(days=rule.days_ahead)):
@@ -182,30 +192,58 @@ def _decidable(actor, batch: CareBatch) -> CareBatch:
 
 @transaction.atomic
 def care_batch_approve(*, actor, batch: CareBatch) -> CareBatch:
-    """Approve a pending batch and queue its greetings in the outbox (opted-out customers get
-    the outbox's never-sent row), to go out on the occasion's morning or at once if that is past."""
+    """Approve a pending batch; its greetings are then queued in the outbox in the background
+    (a holiday batch may greet every customer: minutes of writing, not a page's wait), to go
+    out on the occasion's morning or at once if that is past. Opted-out customers get the
+    outbox's never-sent row."""
+    from kefu.core.background import run_after_commit
+    from kefu.outbox.selectors import active_template
+
     current = _decidable(actor, batch)
-    now = timezone.now()
-    moment = timezone.make_aware(datetime.combine(current.occasion_date, GREETING_TIME))
-    rows = CareRecipient.objects.filter(batch=current).order_by("pk").values_list("customer_id", "key_person_id")
-    result = sending.enqueue_greetings(
-        actor=actor,
-        batch=current,
-        recipients=rows.iterator(chunk_size=2000),
-        scheduled_at=max(moment, now),
-        variables={"occasion": current.occasion_label, "date": date_format(current.occasion_date, "Y-m-d")},
-    )
-    current.status, current.decided_by, current.decided_at = BatchStatus.ENQUEUED, actor, now
-    current.opted_out = result.opted_out
-    current.save(update_fields=["status", "decided_by", "decided_at", "opted_out"])
+    if active_template(current.rule.purpose, current.rule.channel) is None:
+        raise ValidationError({"rule": _("There is no active outbox template of this purpose for the channel.")})
+    current.status, current.decided_by, current.decided_at = BatchStatus.APPROVED, actor, timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,
         target=current,
-        changes={"status": [BatchStatus.PENDING, BatchStatus.ENQUEUED], "queued": [None, result.queued]},
-        summary=_("Care batch approved and queued"),
+        changes={"status": [BatchStatus.PENDING, BatchStatus.APPROVED]},
+        summary=_("Care batch approved"),
     )
+    from .tasks import care_batch_enqueue_task
+
+    run_after_commit(care_batch_enqueue_task, batch_id=current.pk)
     return current
+
+
+def care_batch_enqueue(*, batch_id: int) -> bool:
+    """Queue an approved batch's greetings (the background job after approval, and the hourly
+    job for a batch whose task was lost). Safe twice or on two workers: the outbox keeps one
+    message per batch and recipient under the batch's key, and only one run marks it queued."""
+    batch = CareBatch.objects.select_related("rule").filter(pk=batch_id, status=BatchStatus.APPROVED).first()
+    if batch is None:
+        return False
+    moment = timezone.make_aware(datetime.combine(batch.occasion_date, GREETING_TIME))
+    rows = CareRecipient.objects.filter(batch=batch).order_by("pk").values_list("customer_id", "key_person_id")
+    with transaction.atomic():
+        result = sending.enqueue_greetings(
+            actor=batch.decided_by,
+            batch=batch,
+            recipients=rows.iterator(chunk_size=2000),
+            scheduled_at=max(moment, timezone.now()),
+            variables={"occasion": batch.occasion_label, "date": date_format(batch.occasion_date, "Y-m-d")},
+        )
+        marked = CareBatch.objects.filter(pk=batch.pk, status=BatchStatus.APPROVED).update(status=BatchStatus.ENQUEUED)
+        if marked:
+            audit_record(
+                actor=None,
+                action=AuditAction.UPDATED,
+                target=batch,
+                changes={"status": [BatchStatus.APPROVED, BatchStatus.ENQUEUED], "queued": [None, result.queued]},
+                summary=_("Care batch queued in the outbox"),
+            )
+    return bool(marked)
 
 
 @transaction.atomic

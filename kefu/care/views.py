@@ -189,7 +189,9 @@ def _batch_page(request, batch, reject_form=None, error="", status=200):
         "batch": batch,
         "page_obj": recipients,
         "preview": preview,
-        "report": selectors.delivery_report(BATCH_SOURCE, batch.pk) if batch.status == BatchStatus.ENQUEUED else None,
+        "report": selectors.delivery_report(BATCH_SOURCE, batch.pk)
+        if batch.status in (BatchStatus.APPROVED, BatchStatus.ENQUEUED)
+        else None,
         "reject_form": reject_form or RejectForm(),
         "may_decide": batch.status == BatchStatus.PENDING
         and has_capability(request.user, "care.approve")

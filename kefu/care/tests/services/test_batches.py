@@ -133,7 +133,7 @@ def test_approval_queues_the_greetings_and_the_report_counts_the_opted_out(sprin
     assert messages[quiet.pk].state == MessageState.OPTED_OUT  # never sent
     report = delivery_report(BATCH_SOURCE, batch.pk)
     assert (report["waiting"], report["opted_out"], report["total"]) == (1, 1, 2)
-    assert AuditEvent.objects.filter(target_type="care.carebatch", target_id=batch.pk).count() == 2
+    assert AuditEvent.objects.filter(target_type="care.carebatch", target_id=batch.pk).count() == 3
 
 
 def test_the_person_who_drew_up_a_batch_cannot_approve_it(spring_rule, admin_user, supervisor):
@@ -172,3 +172,27 @@ def test_an_account_manager_may_not_approve(spring_rule, manager):
     batch, _created = services.care_batch_generate(actor=None, rule=spring_rule, day=SPRING_2026)
     with pytest.raises(PermissionDeniedError):
         services.care_batch_approve(actor=manager, batch=batch)
+
+
+def test_an_approved_batch_whose_queueing_was_lost_is_queued_once_by_the_job(spring_rule, supervisor, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.care import tasks
+
+    CustomerFactory(tier="三星")
+    CustomerFactory(tier="三星")
+    batch, _created = services.care_batch_generate(actor=None, rule=spring_rule, day=SPRING_2026)
+    monkeypatch.setattr(tasks.care_batch_enqueue_task, "run", lambda **kwargs: None)  # the worker died
+    services.care_batch_approve(actor=supervisor, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.APPROVED and not Message.objects.exists()
+    CareBatch.objects.filter(pk=batch.pk).update(decided_at=timezone.now() - timedelta(hours=1))
+    services.care_generate_due(today=date(2026, 1, 1))
+    services.care_generate_due(today=date(2026, 1, 1))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ENQUEUED
+    assert Message.objects.filter(source=BATCH_SOURCE, source_id=batch.pk).count() == 2
+    assert services.care_batch_enqueue(batch_id=batch.pk) is False  # a late task does nothing
+    assert Message.objects.count() == 2
