@@ -32,7 +32,7 @@ class SettingsForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("outcome"),
+        label=_("retention outcome"),
         choices=[(TaskStatus.RETAINED, TaskStatus.RETAINED.label), (TaskStatus.LOST, TaskStatus.LOST.label)],
     )
     reason = forms.CharField(
