@@ -176,3 +176,13 @@ def test_admin_retry_and_cancel(recording, admin_user, settings):
 
     with pytest.raises(ServiceError):
         message_retry(actor=admin_user, message_id=first.pk)
+
+
+def test_outbox_send_is_a_periodic_job_that_sends_what_is_due(recording):
+    from kefu.core.jobs import periodic_jobs
+    from kefu.outbox.tasks import outbox_send_task
+
+    assert "outbox_send" in {job.name for job in periodic_jobs()}
+    queue(3)
+    assert outbox_send_task.run() == 3
+    assert outbox_send_task.run() == 0
