@@ -33,7 +33,8 @@ def churn_panel(user, customer_id: int, limit: int) -> CustomerPanel | None:
         PanelRow(title=f"{line.label}: {_n(line.points)} / {_n(line.weight)}", meta=f"{line.reading} · {line.rule}")
         for line in explain(score)
     ]
-    tasks = list(tasks_visible_to(user).filter(customer_id=customer_id).order_by("-id")[:3])
+    all_tasks = tasks_visible_to(user).filter(customer_id=customer_id)
+    tasks = list(all_tasks.order_by("-id")[:3])
     for task in tasks:
         rows.append(
             PanelRow(
@@ -43,7 +44,14 @@ def churn_panel(user, customer_id: int, limit: int) -> CustomerPanel | None:
                 badge=task.get_status_display(),
             )
         )
-    return CustomerPanel(key="churn", title=_("Churn risk"), total=len(rows), rows=rows, empty_text="")
+    return CustomerPanel(
+        key="churn",
+        title=_("Churn risk"),
+        total=all_tasks.count() if len(tasks) == 3 else len(tasks),  # the badge: the customer's retention tasks
+        rows=rows,
+        more_url=reverse("churn:customer", args=[customer_id]),
+        more_label=_("Score explained and retention tasks"),
+    )
 
 
 @register_timeline_provider
