@@ -317,3 +317,14 @@ def test_retention_target_progress_for_a_manager_uses_their_named_customers(admi
         manager=manager,
     )
     assert selectors.target_actual(target, today=date(2026, 12, 31)) == Decimal("50.00")
+
+
+def test_supervisor_removes_a_target_of_their_subtree_only_audited(supervisor, manager, admin_user, org):
+    data = {"metric": "revenue", "period_start": "2026-01-01", "period_end": "2026-12-31", "value": "1000"}
+    theirs = services.target_set(actor=supervisor, data=data, manager=manager)
+    west = services.target_set(actor=admin_user, data=data, org_unit=org["west"])
+    services.target_delete(actor=supervisor, target=theirs)
+    assert AuditEvent.objects.filter(target_type="sales.salestarget", target_id=theirs.pk, action="deleted").exists()
+    with pytest.raises(PermissionDeniedError):
+        services.target_delete(actor=supervisor, target=west)
+    assert list(selectors.targets_visible_to(admin_user)) == [west]
