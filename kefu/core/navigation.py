@@ -31,7 +31,7 @@ NAV_ITEMS = [
     NavItem(_("Callback satisfaction"), "callbacks:satisfaction", "emoji-smile", "callbacks.report"),
     NavItem(_("Visit plan"), "visits:plan", "calendar", "visits.view"),
     NavItem(_("Care and notices"), "care:calendar", "gift", "care.view"),
-    NavItem(_("Sales pipeline"), "sales:pipeline", "graph-up-arrow", "sales.view"),
+    NavItem(_("Sales pipeline"), "sales:pipeline", "person-plus", "sales.view"),
     NavItem(_("Contacts due"), "contacts:due", "person-lines-fill", "contacts.view"),
     NavItem(_("Arrears"), "collection:list", "cash-coin", "collection.view"),
     NavItem(_("Churn warning"), "churn:list", "exclamation-triangle", "churn.view"),

@@ -28,13 +28,13 @@ def sales_cards(user) -> list[dict]:
             "value": f"{prospects}+" if more_prospects else prospects,
             "hint": _("Sales pipeline"),
             "url": reverse("sales:pipeline"),
-            "icon": "graph-up-arrow",
+            "icon": "person-plus",
         },
         {
             "title": _("Price requests due within a day"),
             "value": f"{due}+" if more_due else due,
             "hint": _("%(count)s overdue") % {"count": overdue},
             "url": reverse("sales:price_requests"),
-            "icon": "currency-yen",
+            "icon": "hourglass-split",
         },
     ]
