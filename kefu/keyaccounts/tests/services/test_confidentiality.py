@@ -99,6 +99,7 @@ def test_an_inactive_key_account_keeps_nothing_back(account, head, agent):
     account.active = False
     account.save()
     assert business_file_visible(agent, head)
+    assert business_file_customers(agent).filter(pk=head.pk).exists()
 
 
 def test_the_single_check_and_the_set_based_narrowing_agree(
