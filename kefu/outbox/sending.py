@@ -169,7 +169,14 @@ def send_claimed(token: str, rows: list[dict], transport: Transport, now: dateti
     result.opted_out += stopped
     if not rows:
         return
-    deliveries = transport.send_many([_outgoing(row) for row in rows])
+    try:
+        deliveries = transport.send_many([_outgoing(row) for row in rows])
+    except Exception as exc:
+        # Some of the batch may have gone out: sent again only where the receiver recognises the
+        # key, failed (for an admin to check) otherwise, as the reaper would decide.
+        logger.exception("outbox: transport %s failed on a batch", transport.channel)
+        answer = f"{type(exc).__name__}: {exc}"[:1000]
+        deliveries = [Delivery(ok=False, answer=answer, permanent=not transport.idempotent) for _ in rows]
     record(token, rows, deliveries, now, result)
 
 

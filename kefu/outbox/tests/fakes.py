@@ -26,3 +26,16 @@ class FlakyTransport(Transport):
 
     def send(self, message):
         return Delivery(ok=False, answer="gateway busy", permanent=bool(self.options.get("PERMANENT")))
+
+
+class BrokenTransport(Transport):
+    """Raises on every batch (a full disk, a bug)."""
+
+    idempotent = False
+
+    def send_many(self, messages):
+        raise OSError("No space left on device")
+
+
+class BrokenIdempotentTransport(BrokenTransport):
+    idempotent = True

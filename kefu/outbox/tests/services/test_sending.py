@@ -186,3 +186,15 @@ def test_outbox_send_is_a_periodic_job_that_sends_what_is_due(recording):
     queue(3)
     assert outbox_send_task.run() == 3
     assert outbox_send_task.run() == 0
+
+
+@pytest.mark.parametrize(
+    ("backend", "state"),
+    [("BrokenTransport", MessageState.FAILED), ("BrokenIdempotentTransport", MessageState.RETRYING)],
+)
+def test_a_transport_raising_mid_batch_never_leads_to_a_blind_resend(settings, backend, state):
+    settings.OUTBOX_TRANSPORTS = transports(f"kefu.outbox.tests.fakes.{backend}")
+    queue(2)
+    sending.outbox_send(max_seconds=0)
+    assert set(Message.objects.values_list("state", flat=True)) == {state}
+    assert "No space left on device" in Message.objects.first().transport_answer
