@@ -91,14 +91,26 @@ def get_prospect_for_user(user, pk: int) -> Prospect:
     return get_object_or_404(prospects_visible_to(user).select_related("owner", "customer"), pk=pk)
 
 
-def prospect_list(user, *, stage: str = "open") -> QuerySet[Prospect]:
-    """The pipeline: open prospects (default), or those of one stage."""
-    prospects = prospects_visible_to(user).select_related("owner", "customer")
+def filter_prospects(prospects: QuerySet[Prospect], filters: dict) -> QuerySet[Prospect]:
+    """The pipeline's filters (kefu/sales/filters.ProspectFilter, page and API): `stage` open
+    (default) or one stage, `source`, `owner` (an id), `q` a fragment of the name; newest change first."""
+    stage = filters.get("stage") or "open"
     if stage == "open":
         prospects = prospects.filter(stage__in=OPEN_STAGES)
     elif stage in ProspectStage.values:
         prospects = prospects.filter(stage=stage)
-    return prospects.order_by("-updated_at", "-pk")
+    if filters.get("source"):
+        prospects = prospects.filter(source=filters["source"])
+    if filters.get("owner"):
+        prospects = prospects.filter(owner_id=filters["owner"])
+    if filters.get("q"):
+        prospects = prospects.filter(name__contains=filters["q"].strip())
+    return prospects.select_related("owner", "customer").order_by("-updated_at", "-pk")
+
+
+def prospect_list(user, *, stage: str = "open") -> QuerySet[Prospect]:
+    """The pipeline: open prospects (default), or those of one stage."""
+    return filter_prospects(prospects_visible_to(user), {"stage": stage})
 
 
 def pipeline_counts(user) -> dict[str, int]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.core.errors import ServiceError
+from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
 from kefu.customers.selectors import get_customer_for_user
@@ -21,7 +22,8 @@ from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
 from . import selectors, services
-from .choices import ProspectStage
+from .choices import ProspectSource, ProspectStage
+from .filters import ProspectFilter
 from .forms import (
     CampaignEntryForm,
     CampaignForm,
@@ -119,14 +121,20 @@ def competitor_edit(request, pk: int):
 @require_GET
 def pipeline(request):
     require_capability(request.user, "sales.view")
-    stage = request.GET.get("stage", "open")
-    stage = stage if stage == "open" or stage in ProspectStage.values else "open"
+    filterset = ProspectFilter(request.GET, queryset=selectors.prospects_visible_to(request.user))
+    rows = filterset.qs if filterset.is_valid() else selectors.filter_prospects(filterset.queryset, {})
+    shown = filters_shown(filterset)
     context = {
-        "page_obj": _page(request, selectors.prospect_list(request.user, stage=stage)),
-        "stage": stage,
+        "page_obj": _page(request, rows),
+        "stage": shown.get("stage") or "open",
+        "shown": shown,
+        "filter_errors": filter_errors(filterset),
         "stages": ProspectStage.choices,
+        "sources": ProspectSource.choices,
         "counts": selectors.pipeline_counts(request.user),
         "may_work": has_capability(request.user, "sales.work"),
+        # Those who see several people's prospects pick one (a manager sees only their own).
+        "owners": account_managers_visible_to(request.user) if request.user.role != Role.ACCOUNT_MANAGER else [],
     }
     return render(request, "sales/pipeline.html", context)
 

@@ -14,7 +14,7 @@ from kefu.core.pagination import UnorderedCountPagination
 from kefu.org.permissions import require_capability
 
 from .. import selectors, services
-from ..choices import ProspectStage
+from ..filters import ProspectFilter
 from ..models import CampaignEntry
 from . import serializers as s
 
@@ -88,15 +88,13 @@ class CompetitorRecordViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="The pipeline: open prospects, or those of one stage",
-        parameters=[OpenApiParameter("stage", str, enum=["open", *ProspectStage.values], required=False)],
-    ),
+    list=extend_schema(summary="The pipeline: open prospects (default) or one stage, by source, owner, name"),
     retrieve=extend_schema(summary="One prospect"),
 )
 class ProspectViewSet(viewsets.GenericViewSet):
     serializer_class = s.ProspectSerializer
     pagination_class = UnorderedCountPagination
+    filterset_class = ProspectFilter
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -104,10 +102,7 @@ class ProspectViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         require_capability(request.user, "sales.view")
-        stage = request.query_params.get("stage", "open")
-        if stage != "open" and stage not in ProspectStage.values:
-            raise ValidationError({"stage": _("Choose open or one of the stages.")})
-        page = self.paginate_queryset(selectors.prospect_list(request.user, stage=stage))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.ProspectSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kefu.audit.models import AuditEvent
-from kefu.conftest import caller, login
+from kefu.conftest import api, caller, login
+from kefu.org.tests.factories import UserFactory
 from kefu.sales import selectors, services
 from kefu.sales.models import CampaignEntry, CompetitorRecord, PriceRequest, Prospect
 from kefu.sales.tests.factories import CompetitorRecordFactory, NamedGroupCustomerFactory, ProspectFactory
@@ -215,3 +216,24 @@ def test_manager_sees_their_own_and_their_units_targets_only(supervisor, manager
     services.target_set(actor=admin_user, data=data, manager=other_manager)
     assert set(selectors.targets_visible_to(manager)) == {mine, branch}
     assert set(selectors.targets_visible_to(supervisor)) == {mine, branch}
+
+
+def test_pipeline_filters_by_source_owner_and_name_the_same_on_page_and_api(supervisor, manager, org):
+    colleague = UserFactory(role="account_manager", org_unit=org["east_team"])
+    wanted = ProspectFactory(created_by=manager, name="华新建材", source="campaign")
+    ProspectFactory(created_by=manager, name="华新物流", source="referral")
+    ProspectFactory(created_by=colleague, name="华新水泥", source="campaign")
+    query = f"?source=campaign&owner={manager.pk}&q=华新"
+    page = login(supervisor).get("/sales/" + query)
+    assert [row.pk for row in page.context["page_obj"]] == [wanted.pk]
+    listed = api(supervisor).get("/api/v1/prospects/" + query).json()["results"]
+    assert [row["id"] for row in listed] == [wanted.pk]
+
+
+@pytest.mark.parametrize(("name", "value"), [("source", "rumour"), ("owner", "abc"), ("stage", "zzz")])
+def test_a_bad_pipeline_filter_is_named_ignored_on_the_page_and_refused_by_the_api(manager, name, value):
+    ProspectFactory(created_by=manager)
+    page = login(manager).get(f"/sales/?{name}={value}")
+    assert page.status_code == 200 and page.context["filter_errors"] and len(page.context["page_obj"]) == 1
+    response = api(manager).get(f"/api/v1/prospects/?{name}={value}")
+    assert response.status_code == 400 and name in str(response.json())
