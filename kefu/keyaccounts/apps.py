@@ -8,12 +8,13 @@ class KeyaccountsConfig(AppConfig):
     verbose_name = _("Key-account service teams")
 
     def ready(self):
+        from kefu.accountmanagers.handover import register_handover_provider
         from kefu.core.workbench import register_workbench_provider
         from kefu.customers import hooks as customer_hooks
         from kefu.customers.panels import register_customer_panel
         from kefu.tickets import hooks as ticket_hooks
 
-        from . import panels, routing, selectors, services, workbench
+        from . import handover, panels, routing, selectors, services, workbench
 
         # Group confidentiality (SPEC §1): the customers app asks this rule on the 360 page and API.
         customer_hooks.set_business_file_access_check(selectors.business_file_readable, selectors.business_file_narrow)
@@ -24,3 +25,4 @@ class KeyaccountsConfig(AppConfig):
         ticket_hooks.on_created(routing.route_created)
         register_customer_panel(panels.team_panel)
         register_workbench_provider(workbench.team_cards)
+        register_handover_provider("keyaccount_team", handover.hand_over_team_places)

@@ -228,3 +228,13 @@ def test_a_hand_assignment_of_a_key_account_to_a_regular_manager_moves_nothing(s
     assert not Customer.objects.filter(account_manager=regular).exists()  # the other customer did not move either
     # A member of the group is not itself a key account: its manager is not held to the level.
     assert customers_assign(actor=supervisor, customer_ids=[own.pk], manager=regular) == 1
+
+
+def test_a_leaving_deputys_team_place_is_freed_and_named_on_the_handover(supervisor, account, deputy, manager):
+    from kefu.accountmanagers.handover import _providers
+
+    items = _providers["keyaccount_team"](actor=supervisor, leaving=deputy, receiver_for=lambda customer_id: manager)
+    assert not TeamMember.objects.filter(user=deputy).exists()
+    assert [(item.receiver_id, item.ref_id) for item in items] == [(manager.pk, account.pk)]
+    assert "钱执行" in items[0].text and "华联集团" in items[0].text
+    assert AuditEvent.objects.filter(target_type="keyaccounts.teammember", action="deleted").count() == 1
