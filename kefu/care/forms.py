@@ -29,7 +29,7 @@ class RuleForm(forms.Form):
         max_length=50,
         help_text=_("The purpose of an outbox template on this channel, e.g. care_spring."),
     )
-    tiers = forms.MultipleChoiceField(label=_("tiers"), required=False, widget=forms.CheckboxSelectMultiple)
+    tiers = forms.MultipleChoiceField(label=_("tiers"), required=False)
     tags = forms.ModelMultipleChoiceField(label=_("tags"), queryset=Tag.objects.all(), required=False)
     grids = forms.CharField(label=_("grids"), required=False, help_text=_("Separated by commas; empty: any."))
     regions = forms.CharField(label=_("regions"), required=False, help_text=_("Separated by commas; empty: any."))

@@ -76,3 +76,23 @@ def test_the_care_pages_fit_the_screen(browser, live_server, supervisor, care_da
     assert body_width(page) <= viewport["width"]
     assert axe_violations(page) == []
     page.context.close()
+
+
+def test_the_admins_care_forms_fit_the_phone_and_pass_axe(browser, live_server, admin_user, templates, green_tier):
+    page = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    log_in(page, live_server, admin_user.username)
+    page.goto(f"{live_server.url}/care/rules/")
+    page.fill("input[name=name]", "中秋问候")
+    page.select_option("select[name=occasion]", "mid_autumn")
+    page.select_option("select[name=channel]", "sms")
+    page.fill("input[name=purpose]", "care_spring")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("body")).to_contain_text("关怀规则已保存。")
+    expect(page.locator("main")).to_contain_text("中秋问候")
+    assert body_width(page) <= PHONE["width"]
+    screenshot(page, "phone-care-rules")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/care/lines/")
+    assert body_width(page) <= PHONE["width"]
+    assert axe_violations(page) == []
+    page.context.close()
