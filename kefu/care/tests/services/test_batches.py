@@ -196,3 +196,38 @@ def test_an_approved_batch_whose_queueing_was_lost_is_queued_once_by_the_job(spr
     assert Message.objects.filter(source=BATCH_SOURCE, source_id=batch.pk).count() == 2
     assert services.care_batch_enqueue(batch_id=batch.pk) is False  # a late task does nothing
     assert Message.objects.count() == 2
+
+
+def test_a_custom_yearly_date_gets_its_batch_each_year(admin_user, templates):
+    custom = services.custom_occasion_create(actor=admin_user, data={"name": "公司周年", "day": "2020-05-18",
+                                                                     "yearly": True})  # fmt: skip
+    rule = services.care_rule_create(
+        actor=admin_user,
+        data={"name": "周年问候", "occasion": Occasion.CUSTOM, "custom_occasion": custom.pk, "channel": Channel.SMS,
+              "purpose": "care_spring", "days_ahead": 2},
+    )  # fmt: skip
+    CustomerFactory()
+    assert services.care_generate_due(today=date(2026, 5, 15)) == 0
+    assert services.care_generate_due(today=date(2026, 5, 16)) == 1
+    batch = CareBatch.objects.get(rule=rule)
+    assert (batch.occasion_date, batch.occasion_label) == (date(2026, 5, 18), "公司周年")
+
+
+def test_a_custom_rule_needs_its_date_and_a_stale_edit_is_refused(admin_user, templates):
+    with pytest.raises(ValidationError) as refused:
+        services.care_rule_create(
+            actor=admin_user,
+            data={"name": "x", "occasion": Occasion.CUSTOM, "channel": Channel.SMS, "purpose": "care_spring"},
+        )
+    assert set(refused.value.message_dict) == {"custom_occasion"}
+    rule = services.care_rule_create(
+        actor=admin_user,
+        data={"name": "元旦", "occasion": Occasion.NEW_YEAR, "channel": Channel.SMS, "purpose": "care_spring"},
+    )
+    data = {"name": "元旦问候", "occasion": Occasion.NEW_YEAR, "channel": Channel.SMS, "purpose": "care_spring"}
+    services.care_rule_update(actor=admin_user, rule=rule, data=data, expected_version=rule.version)
+    with pytest.raises(ConflictError):
+        services.care_rule_update(actor=admin_user, rule=rule, data=data, expected_version=rule.version)
+    rule.refresh_from_db()
+    assert rule.name == "元旦问候" and rule.version == 2
+    assert AuditEvent.objects.filter(target_type="care.carerule", target_id=rule.pk).count() == 2
