@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from kefu.accountmanagers.tests.factories import ManagerProfileFactory
-from kefu.customers.models import CustomerVolume
+from kefu.customers.models import CustomerProduct, CustomerVolume
 from kefu.customers.tests.factories import CustomerFactory, KeyPersonFactory
 from kefu.keyaccounts.choices import TeamRole
 from kefu.keyaccounts.models import Agreement
@@ -34,6 +34,7 @@ def head(org, manager):
     )  # fmt: skip
     CustomerVolume.objects.create(customer=customer, period=date(2026, 10, 1), volume=1200, revenue=98765)
     KeyPersonFactory(customer=customer, name="刘总", preferences="喜欢喝普洱", taboos="忌讳周一来电")
+    CustomerProduct.objects.create(customer=customer, name="专线接入", contract_no="ZX-88")
     return customer
 
 

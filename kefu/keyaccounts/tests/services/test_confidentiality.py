@@ -12,7 +12,7 @@ from kefu.customers.selectors import business_file_customers, business_file_visi
 from kefu.keyaccounts import services
 from kefu.keyaccounts.selectors import business_file_narrow, business_file_readable
 
-SECRETS = ("98,765", "98765", "HT-2026-001", "移动报价低10%", "喜欢喝普洱", "忌讳周一来电")
+SECRETS = ("98,765", "98765", "HT-2026-001", "移动报价低10%", "喜欢喝普洱", "忌讳周一来电", "ZX-88")
 
 
 @pytest.mark.parametrize("via", ["page", "api"])
@@ -61,7 +61,7 @@ def test_an_admin_manages_the_account_but_does_not_read_its_file(client_for, acc
 def test_the_team_and_their_superiors_read_the_business_file(request, reader, client_for, account, head):
     user = request.getfixturevalue(reader)
     text = client_for(user).get(reverse("customers:detail", args=[head.pk])).content.decode()
-    assert "98,765" in text and "HT-2026-001" in text and "喜欢喝普洱" in text
+    assert "98,765" in text and "HT-2026-001" in text and "喜欢喝普洱" in text and "ZX-88" in text
     assert api(user).get(f"/api/v1/customers/{head.pk}/").json()["contract_no"] == "HT-2026-001"
     volumes = api(user).get(f"/api/v1/customers/{head.pk}/volumes/").json()
     assert [row["revenue"] for row in volumes] == ["98765.00"]
