@@ -89,19 +89,23 @@ class ChurnRunViewSet(viewsets.GenericViewSet):
 
 
 class ChurnSettingsViewSet(viewsets.GenericViewSet):
+    """One settings object at /churn/settings/current/: read it, change it with its version."""
+
     serializer_class = ChurnSettingsSerializer
     pagination_class = None
 
-    @extend_schema(summary="Weights, parameters and threshold of the churn warning")
-    def list(self, request):
-        require_capability(request.user, "churn.view")
-        return Response(ChurnSettingsSerializer(selectors.current_settings()).data)
-
+    @extend_schema(methods=["GET"], responses=ChurnSettingsSerializer, summary="Weights, parameters and threshold")
     @extend_schema(
-        request=ChurnSettingsWriteSerializer, responses=ChurnSettingsSerializer, summary="Change the settings"
+        methods=["PUT", "PATCH"],
+        request=ChurnSettingsWriteSerializer,
+        responses=ChurnSettingsSerializer,
+        summary="Change the settings (send the version read)",
     )
-    @action(detail=False, methods=["put", "patch"], url_path="current")
+    @action(detail=False, methods=["get", "put", "patch"], url_path="current")
     def current(self, request):
+        if request.method == "GET":
+            require_capability(request.user, "churn.view")
+            return Response(ChurnSettingsSerializer(selectors.current_settings()).data)
         require_capability(request.user, "churn.configure")
         incoming = ChurnSettingsWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -83,3 +83,9 @@ def test_the_next_run_applies_a_new_weight_and_keeps_the_rules_it_ran_with(admin
     assert ChurnScore.objects.get(run=first, customer=own_customer).points_volume == Decimal("30")
     assert ChurnScore.objects.get(run=second, customer=own_customer).points_volume == Decimal("60")
     assert (first.rules["weights"]["volume"], second.rules["weights"]["volume"]) == ("30.00", "60.00")
+
+
+def test_managers_read_the_settings_through_the_api_and_agents_do_not(manager, agent):
+    answer = api(manager).get("/api/v1/churn/settings/current/")
+    assert answer.status_code == 200 and answer.json()["threshold"] == "50.00"
+    assert api(agent).get("/api/v1/churn/settings/current/").status_code == 403
