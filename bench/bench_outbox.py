@@ -11,10 +11,14 @@
    quiet hours off so that every message is due): messages/s.
 4. Peak resident memory of the process (ru_maxrss) after each step; the target is < 500 MB.
 
+Each step prints wall-clock seconds and this process's CPU seconds (on a shared machine the
+second says what the work costs; SQLite works in-process, so its CPU is in it too).
+
 Everything it queued is deleted at the end (the customers stay).
 """
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -35,6 +39,11 @@ from kefu.outbox.sending import outbox_send  # noqa: E402
 from kefu.outbox.services import messages_enqueue_customers  # noqa: E402
 
 BODY = "尊敬的{{ customer_name }}：因线路检修，{{ date|date:'n月j日' }} 8:00–17:00 您所在区域计划停电，请提前做好准备。"
+
+
+def cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def peak_mb() -> float:
@@ -61,7 +70,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000)
     args = parser.parse_args()
-    print(f"{machine_label()} · {database_label()} · {args.messages:,} messages", flush=True)
+    print(f"{machine_label()} · {database_label()} · {args.messages:,} messages · load {os.getloadavg()[0]:.1f}",
+          flush=True)  # fmt: skip
     ensure_customers(args.messages)
     customers = Customer.objects.order_by("pk")
     first_over = customers.values_list("pk", flat=True)[args.messages - 1]
@@ -74,27 +84,31 @@ def main() -> None:
     settings.OUTBOX_QUIET_CHANNELS = []
     print(f"before: peak RSS {peak_mb():.0f} MB", flush=True)
 
+    cpu = cpu_s()
     with stopwatch() as elapsed:
         result = messages_enqueue_customers(
             actor=None, customers=customers, purpose="bench_notice", channel=Channel.SMS, body=BODY,
             variables={"date": date(2026, 7, 1)}, source="bench", source_id=1, key="bench:notice:1",
         )  # fmt: skip
-    queued_s = elapsed()
+    queued_s, queued_cpu = elapsed(), cpu_s() - cpu
     print(f"queue: {result.queued:,} queued ({result.opted_out} opted out, {result.no_address} without address) "
-          f"in {queued_s:.1f} s = {result.queued / queued_s:,.0f} messages/s · peak RSS {peak_mb():.0f} MB",
+          f"in {queued_s:.1f} s = {result.queued / queued_s:,.0f} messages/s · CPU {queued_cpu:.1f} s = "
+          f"{result.queued / queued_cpu:,.0f} messages per CPU second · peak RSS {peak_mb():.0f} MB",
           flush=True)  # fmt: skip
 
     sent = 0
+    cpu = cpu_s()
     with stopwatch() as elapsed:
         while True:
             step = outbox_send(batch=args.batch, max_seconds=3600)
             sent += step.sent
             if not step.sent:
                 break
-    send_s = elapsed()
+    send_s, send_cpu = elapsed(), cpu_s() - cpu
     left = Message.objects.filter(purpose="bench_notice").exclude(state=MessageState.SENT).count()
     print(f"send: {sent:,} sent ({left} not sent) in {send_s:.1f} s = {sent / send_s:,.0f} messages/s · "
-          f"peak RSS {peak_mb():.0f} MB", flush=True)  # fmt: skip
+          f"CPU {send_cpu:.1f} s = {sent / send_cpu:,.0f} messages per CPU second · peak RSS {peak_mb():.0f} MB",
+          flush=True)  # fmt: skip
     lines = sum(1 for path in __import__("pathlib").Path(directory).glob("*.jsonl") for _ in path.open())
     print(f"file transport wrote {lines:,} lines under {directory}", flush=True)
     with stopwatch() as elapsed:
