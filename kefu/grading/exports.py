@@ -56,7 +56,7 @@ def grade_export_csv(*, actor, customer) -> str:
             change.get_source_display(),
             change.reason,
         ])  # fmt: skip
-        if change.score_id:
+        if change.score_id and grade["business_file"]:
             rows += [["", *row] for row in _explanation_rows(explain_score(change.score))]
     output = io.StringIO()
     output.write("\ufeff")  # Excel reads UTF-8 with the mark

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
-from kefu.customers.selectors import customers_visible_to
+from kefu.customers.selectors import business_file_visible, customers_visible_to
 from kefu.org.permissions import has_capability
 
 from .choices import ProposalStatus
@@ -76,10 +76,22 @@ def grade_history(customer_id: int, *, limit: int | None = None) -> list[GradeCh
 def customer_grade(user, customer_id: int) -> dict | None:
     """What the customer 360 page and the API show: the current explanation, the pending
     proposal and the history; None if the user may not see grades or the customer."""
-    if not has_capability(user, "grading.view") or not customers_visible_to(user).filter(pk=customer_id).exists():
+    if not has_capability(user, "grading.view"):
         return None
+    customer = customers_visible_to(user).select_related("org_unit").filter(pk=customer_id).first()
+    if customer is None:
+        return None
+    # The explanation shows the customer's volumes and revenue: part of its business file, which
+    # a group customer keeps to its key-account team (customers.selectors.business_file_visible).
+    business_file = business_file_visible(user, customer)
     score = latest_score(customer_id)
-    explanation: Explanation | None = explain_score(score) if score else None
+    explanation: Explanation | None = explain_score(score) if score and business_file else None
     pending = GradeProposal.objects.filter(customer_id=customer_id, status=ProposalStatus.PENDING).first()
     history = grade_history(customer_id)
-    return {"score": score, "explanation": explanation, "pending": pending, "history": history}
+    return {
+        "score": score,
+        "explanation": explanation,
+        "pending": pending,
+        "history": history,
+        "business_file": business_file,
+    }

@@ -132,6 +132,8 @@ class GradeChangeSerializer(serializers.ModelSerializer):
     def get_explanation(self, change):
         from ..explain import explain_score
 
+        if not self.context.get("business_file", True):  # selectors.customer_grade: the file is kept back
+            return None
         return GradeExplanationSerializer(explain_score(change.score)).data if change.score else None
 
 

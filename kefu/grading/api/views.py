@@ -197,5 +197,7 @@ def _grade_data(user, customer) -> dict:
         "explanation": GradeExplanationSerializer(explanation).data if explanation else None,
         "run": grade["score"].run_id if grade["score"] else None,
         "pending": ProposalSerializer(grade["pending"]).data if grade["pending"] else None,
-        "history": GradeChangeSerializer(grade["history"], many=True).data,
+        "history": GradeChangeSerializer(
+            grade["history"], many=True, context={"business_file": grade["business_file"]}
+        ).data,
     }

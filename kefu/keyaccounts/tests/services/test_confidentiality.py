@@ -134,3 +134,28 @@ def test_the_edit_forms_leave_the_business_file_out_for_an_admin_outside_the_tea
 
 def test_the_edit_form_shows_the_business_file_to_the_team(client_for, account, head, manager):
     assert 'name="contract_no"' in client_for(manager).get(reverse("customers:edit", args=[head.pk])).content.decode()
+
+
+def test_the_grade_explanation_keeps_the_groups_revenue_back_from_an_admin_outside_the_team(
+    client_for, account, head, admin_user, supervisor
+):
+    from datetime import date
+
+    from kefu.grading import services as grading
+
+    rules = {
+        "name": "收入", "method": "weighted",
+        "criteria": [{"source": "revenue_total", "weight": 100, "bands": [{"min": 0, "points": 100}]}],
+        "tier_bands": [{"tier": "三星", "min_score": 100}, {"tier": "一星", "min_score": 0}],
+    }  # fmt: skip
+    scheme = grading.scheme_create(actor=admin_user, data=rules)
+    grading.grading_run(actor=admin_user, scheme=scheme, as_of=date(2026, 12, 5))
+    for user, shown in ((admin_user, False), (supervisor, True)):
+        page = client_for(user).get(reverse("grading:customer", args=[head.pk])).content.decode()
+        assert ("98,765" in page or "98765" in page) is shown, user
+        answer = api(user).get(f"/api/v1/grading/customers/{head.pk}/").json()
+        assert (answer["explanation"] is not None) is shown, answer
+        export = b"".join(client_for(user).get(reverse("grading:customer_export", args=[head.pk]))).decode()
+        assert ("98765" in export) is shown
+        panel = client_for(user).get(reverse("customers:detail", args=[head.pk])).content.decode()
+        assert ("98,765" in panel or "98765" in panel) is shown
