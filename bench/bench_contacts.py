@@ -68,7 +68,8 @@ def fill_log(cursor, wanted: int) -> str:
                 " (ARRAY['phone', 'phone', 'visit', 'message'])[1 + (g %% 4)], '电话问候，客户无异议',"
                 " CASE WHEN g %% 20 = 0 THEN '回访整改情况' ELSE '' END,"
                 " CASE WHEN g %% 20 = 0 THEN current_date + (g %% 30)::integer END, 'manual', NULL, now()"
-                " FROM generate_series(%s::bigint, %s::bigint) g JOIN customers_customer c ON c.id = %s + (g * 7919) %% %s",
+                " FROM generate_series(%s::bigint, %s::bigint) g"
+                " JOIN customers_customer c ON c.id = %s + (g * 7919) %% %s",
                 [have + start + 1, have + start + count, low, span],
             )
         cursor.execute(
@@ -192,6 +193,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--managers", type=int, default=60, help="managers the list is read as")
+    parser.add_argument("--no-warm", action="store_true", help="no warm-up refresh before the rounds")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench_contacts.py needs PostgreSQL (DATABASE_URL=postgres://…)")
@@ -203,7 +205,8 @@ def main():
         print(fill_log(cursor, args.logs))
 
         print("-- nightly refresh: hand-written INSERT … SELECT vs contacts_due_refresh()")
-        run_kefu()  # warm: both read the same tables and indexes
+        if not args.no_warm:
+            run_kefu()  # warm: both read the same tables and indexes
         for round_number in range(1, args.rounds + 1):
             base_seconds, base_rows = run_baseline(cursor)
             kefu_seconds, kefu_rows = run_kefu()
