@@ -8,7 +8,8 @@ import calendar as pycalendar
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import BigIntegerField, Q, QuerySet, Value
+from django.core.cache import cache
+from django.db.models import BigIntegerField, Count, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
@@ -20,7 +21,7 @@ from kefu.org.permissions import has_capability
 
 from .choices import OCCASION_NAMES, BatchStatus, NoticeStatus, Occasion
 from .models import CareBatch, CareRecipient, CareRule, CustomOccasion, LineCustomer, Notice, NoticeStage
-from .occasions import custom_dates_between, holidays_between, month_days_matching
+from .occasions import custom_dates_between, holidays_between, month_days_matching, yearly_date
 
 # Customers tagged so are important users (重要用户, SPEC §14), as are those of a green-channel tier.
 IMPORTANT_TAG = "重要用户"
@@ -101,19 +102,9 @@ def care_calendar(user, first: date) -> list[dict]:
     for custom in CustomOccasion.objects.filter(active=True):
         for day in custom_dates_between(custom, first, last):
             entry(day)["occasions"].append(custom.name)
-    visible = customers_visible_to(user).exclude(status=CustomerStatus.CLOSED)
-    month_filter = Q(birthday__month=first.month)
-    if first.month == 2 and pycalendar.monthrange(first.year, 2)[1] == 28:
-        month_filter |= Q(birthday__month=2, birthday__day=29)
-    born = Counter()
-    for birthday in visible.filter(month_filter).values_list("birthday", flat=True).iterator():
-        born[_greeting_day(birthday, first.year)] += 1
+    born, people = _birthday_counts(user, first)
     for day, count in born.items():
         entry(day)["birthdays"] = count
-    people = Counter()
-    key_persons = KeyPerson.objects.filter(month_filter, customer__in=visible.values("pk"))
-    for birthday in key_persons.values_list("birthday", flat=True).iterator():
-        people[_greeting_day(birthday, first.year)] += 1
     for day, count in people.items():
         entry(day)["key_person_birthdays"] = count
     if has_capability(user, "care.view"):
@@ -122,10 +113,41 @@ def care_calendar(user, first: date) -> list[dict]:
     return [days[day] for day in sorted(days)]
 
 
-def _greeting_day(birthday: date, year: int) -> date:
-    from .occasions import yearly_date
+# A reader's birthday counts of a month are kept this long: at a million customers the count reads
+# every customer born in the month (no index serves a month of a date), once per reader and month.
+BIRTHDAY_COUNT_SECONDS = 600
 
-    return yearly_date(birthday, year)
+
+def _by_greeting_day(rows, year: int) -> dict[date, int]:
+    counts: Counter = Counter()
+    for month, day, count in rows:
+        counts[yearly_date(date(2000, month, day), year)] += count  # 2000: 29 February exists
+    return dict(counts)
+
+
+def _birthday_counts(user, first: date) -> tuple[dict, dict]:
+    """(customers, key persons) born in `first`'s month per greeting day, among the customers the
+    reader may see: counted by the database grouped by day, kept a few minutes per reader."""
+    key = f"care:birthdays:{user.pk}:{first:%Y-%m}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    visible = customers_visible_to(user).exclude(status=CustomerStatus.CLOSED)
+    customers = (
+        visible.filter(birthday__month=first.month)
+        .values_list("birthday__month", "birthday__day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    people = (
+        KeyPerson.objects.filter(birthday__month=first.month, customer__in=visible.values("pk"))
+        .values_list("birthday__month", "birthday__day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = (_by_greeting_day(customers, first.year), _by_greeting_day(people, first.year))
+    cache.set(key, counts, BIRTHDAY_COUNT_SECONDS)
+    return counts
 
 
 def rules_list() -> QuerySet[CareRule]:

@@ -132,3 +132,14 @@ def test_lines_are_imported_through_the_page(admin_user):
     bad = SimpleUploadedFile("lines.csv", "L-2,西线,C-404\n".encode())
     response = login(admin_user).post(reverse("care:lines_upload"), {"file": bad})
     assert response.status_code == 400 and "C-404" in response.content.decode()
+
+
+def test_a_leap_day_birthday_shows_on_28_february_in_a_common_year(manager, own_customer):
+    from kefu.care.selectors import care_calendar
+
+    own_customer.birthday = date(1992, 2, 29)
+    own_customer.save()
+    days = {day["date"]: day["birthdays"] for day in care_calendar(manager, date(2026, 2, 1))}
+    assert days[date(2026, 2, 28)] == 1
+    days = {day["date"]: day["birthdays"] for day in care_calendar(manager, date(2028, 2, 1))}
+    assert days[date(2028, 2, 29)] == 1
