@@ -23,6 +23,7 @@ class KeyaccountsConfig(AppConfig):
         # One point of contact (一点受理): a member's request reaches the account's team.
         ticket_hooks.on_creating(routing.route_creating)
         ticket_hooks.on_created(routing.route_created)
+        ticket_hooks.on_customer_linked(routing.route_linked)
         register_customer_panel(panels.team_panel)
         register_workbench_provider(workbench.team_cards)
         register_handover_provider("keyaccount_team", handover.hand_over_team_places)

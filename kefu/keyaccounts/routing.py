@@ -4,7 +4,8 @@ group reaches the account's team, whoever registered it and wherever the member 
 Subscribed to the tickets lifecycle in KeyaccountsConfig.ready: while a request is being created
 (`on_creating`, same INSERT) one without a handler gets the account's dedicated phone agent as
 its handler (the registering person stays its owner, 首问负责制); once it exists (`on_created`,
-same transaction) the account's manager and team are told, once per request.
+same transaction) the account's manager and team are told, once per request; so are they when
+an unidentified caller's request is linked to a member later (`on_customer_linked`).
 """
 
 from django.utils.translation import gettext as _
@@ -33,8 +34,19 @@ def route_creating(ticket, at) -> None:
 
 def route_created(ticket, at) -> None:
     account = _account_for(ticket)
-    if account is None:
-        return
+    if account is not None:
+        _tell_team(account, ticket)
+
+
+def route_linked(ticket) -> None:
+    """An unidentified caller's request linked to a member of the group later: the team is told
+    (once per request, as at registration); its handler stays whoever the request has."""
+    account = key_account_of(ticket.customer_id) if ticket.customer_id else None
+    if account is not None:
+        _tell_team(account, ticket)
+
+
+def _tell_team(account, ticket) -> None:
     people = {member.user for member in account.team.select_related("user") if member.user.is_active}
     if account.customer.account_manager_id:
         people.add(account.customer.account_manager)

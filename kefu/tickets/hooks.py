@@ -7,6 +7,8 @@ the same INSERT), `on_created(ticket, at)` after it,
 `on_state_changed(ticket, old_state, new_state, at)`,
 `on_responsibility_changed(ticket)` (a new owner or handler),
 `on_deadline_extended(ticket, new_due_at)` and `on_replied(ticket, at)` (a reply to the customer).
+`on_customer_linked(ticket)` runs when an unidentified caller's request is linked to a customer
+(the key-account team of the customer's group is told).
 `on_preset_installed()` runs when an industry preset (or the demo's) has installed workflows,
 so that apps above tickets install their defaults that point at them (callback rules).
 """
@@ -32,6 +34,7 @@ class _Moment:
 
 _creating, _created, _state_changed, _deadline_extended = _Moment(), _Moment(), _Moment(), _Moment()
 _responsibility_changed, _replied, _preset_installed = _Moment(), _Moment(), _Moment()
+_customer_linked = _Moment()
 
 on_creating, ticket_creating = _creating.subscribe, _creating.send
 on_created, ticket_created = _created.subscribe, _created.send
@@ -40,3 +43,4 @@ on_deadline_extended, deadline_extended = _deadline_extended.subscribe, _deadlin
 on_responsibility_changed, responsibility_changed = _responsibility_changed.subscribe, _responsibility_changed.send
 on_replied, replied = _replied.subscribe, _replied.send
 on_preset_installed, preset_installed = _preset_installed.subscribe, _preset_installed.send
+on_customer_linked, customer_linked = _customer_linked.subscribe, _customer_linked.send

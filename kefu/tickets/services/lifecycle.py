@@ -323,4 +323,5 @@ def ticket_link_customer(*, actor, ticket: Ticket, customer) -> Ticket:
         body=customer.name,
         audit_changes={"customer": [before, customer.pk]},
     )
+    hooks.customer_linked(current)
     return current

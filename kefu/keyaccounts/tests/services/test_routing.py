@@ -45,3 +45,13 @@ def test_without_a_phone_agent_the_team_is_still_told(account, site, agent, clie
     ticket = register("service", agent, site, client_for)
     assert ticket.assignee is None
     assert Notification.objects.filter(ticket=ticket, recipient__username="deputy").exists()
+
+
+def test_a_callers_request_linked_to_a_member_later_reaches_the_team(account, site, agent):
+    from kefu.tickets.services import ticket_link_customer
+
+    ticket = ticket_create(actor=agent, data={**COMPLAINT, "caller_name": "王先生"})[0]
+    assert not Notification.objects.filter(ticket=ticket).exists()
+    ticket_link_customer(actor=agent, ticket=ticket, customer=site)
+    told = set(Notification.objects.filter(ticket=ticket).values_list("recipient__username", flat=True))
+    assert told == {"manager", "deputy", "engineer", "phone_agent"}
