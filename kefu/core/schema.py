@@ -113,6 +113,8 @@ def _column(field, name: str):
     if model is None or not name or name == "*":
         return None
     try:
-        return model._meta.get_field(name)
+        column = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A reverse relation (a bill's payments) is no column: it has no `null` or `primary_key` to read.
+    return column if isinstance(column, models.Field) else None
