@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kefu.core.errors import PermissionDeniedError
-from kefu.customers.selectors import customers_visible_to
+from kefu.customers.selectors import business_file_customers, business_file_visible, customers_visible_to
 from kefu.org.permissions import has_capability
 
 from .choices import TaskStatus
@@ -33,13 +33,15 @@ def runs_visible_to(user) -> QuerySet[ChurnRun]:
 
 
 def scores_visible_to(user, run: ChurnRun | None = None) -> QuerySet[ChurnScore]:
-    """The scores of `run` (default the latest) of customers the user may see."""
+    """The scores of `run` (default the latest) of customers the user may see and whose business
+    file they may read: a score shows the customer's volumes, revenue and competitor records,
+    which a group customer keeps to its key-account team (customers.selectors.business_file_visible)."""
     if not has_capability(user, "churn.view"):
         return ChurnScore.objects.none()
     run = run or latest_run()
     if run is None:
         return ChurnScore.objects.none()
-    return ChurnScore.objects.filter(run=run, customer__in=customers_visible_to(user).values("pk"))
+    return ChurnScore.objects.filter(run=run, customer__in=business_file_customers(user).values("pk"))
 
 
 def filter_scores(
@@ -60,10 +62,22 @@ def filter_scores(
 
 
 def customer_score(user, customer_id: int) -> ChurnScore | None:
-    """The customer's score in the latest run that scored them; None if the user may not see it."""
-    if not has_capability(user, "churn.view") or not customers_visible_to(user).filter(pk=customer_id).exists():
+    """The customer's score in the latest run that scored them; None if the user may not see it
+    (nor the customer's business file, which its readings are part of)."""
+    if not has_capability(user, "churn.view"):
+        return None
+    customer = customers_visible_to(user).select_related("org_unit").filter(pk=customer_id).first()
+    if customer is None or not business_file_visible(user, customer):
         return None
     return ChurnScore.objects.filter(customer_id=customer_id).select_related("run").order_by("-run_id").first()
+
+
+def task_score(user, task: RetentionTask) -> ChurnScore | None:
+    """The score that made the task (else the customer's latest), for a reader of the customer's
+    business file; None otherwise."""
+    if task.score_id is None or not business_file_visible(user, task.customer):
+        return customer_score(user, task.customer_id)
+    return task.score
 
 
 def tasks_visible_to(user) -> QuerySet[RetentionTask]:

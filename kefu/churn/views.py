@@ -158,7 +158,7 @@ def task_detail(request, pk: int):
                 messages.success(request, _("The outcome was recorded."))
                 return redirect("churn:task", pk=task.pk)
         status = 400
-    score = selectors.customer_score(request.user, task.customer_id) if task.score_id is None else task.score
+    score = selectors.task_score(request.user, task)
     context = {
         "task": task,
         "form": form,

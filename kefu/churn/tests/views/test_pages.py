@@ -138,3 +138,30 @@ def test_the_task_page_explains_the_score_behind_the_task(manager, scored):
     response = login(manager).get(f"/churn/tasks/{task.pk}/")
     assert response.status_code == 200
     assert sum(line.points for line in response.context["lines"]) == task.risk_score
+
+
+@pytest.fixture
+def group_file_kept_from_admins(monkeypatch):
+    """A business-file rule (as kefu.keyaccounts sets for group customers) that admins fail."""
+    from kefu.customers import hooks
+
+    def check(user, customer):
+        return user.role != "admin"
+
+    def narrow(user, customers):
+        return customers.none() if user.role == "admin" else customers
+
+    monkeypatch.setattr(hooks, "_business_file_access", [(check, narrow)])
+
+
+def test_a_reader_without_the_business_file_sees_no_score_of_the_customer(
+    admin_user, manager, own_customer, scored, group_file_kept_from_admins
+):
+    assert _names(login(admin_user).get("/churn/")) == []
+    assert api(admin_user).get("/api/v1/churn/scores/").json()["results"] == []
+    answer = api(admin_user).get(f"/api/v1/churn/scores/customer/{own_customer.pk}/").json()
+    assert (answer["score"], answer["factors"]) == (None, [])
+    task = RetentionTask.objects.get(manager=manager)
+    assert login(admin_user).get(f"/churn/tasks/{task.pk}/").context["lines"] == []
+    assert "customer-panel-churn" not in login(admin_user).get(f"/customers/{own_customer.pk}/").content.decode()
+    assert _names(login(manager).get("/churn/")) == ["张三"]  # the team still reads it
