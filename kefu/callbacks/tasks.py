@@ -10,12 +10,12 @@ def callbacks_release_task() -> int:
 
 @shared_task(acks_late=True)
 def callbacks_catch_up_task() -> int:
-    """Today's and yesterday's closed requests (a request closed just before midnight)."""
+    """Today's and yesterday's moments of every rule (a request closed just before midnight)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from .generate import callbacks_generate_closed
+    from .generate import callbacks_generate
 
     today = timezone.localdate()
-    return callbacks_generate_closed(day=today - timedelta(days=1)) + callbacks_generate_closed(day=today)
+    return callbacks_generate(day=today - timedelta(days=1)) + callbacks_generate(day=today)
