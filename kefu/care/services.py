@@ -613,7 +613,3 @@ def _send_now(notice: Notice) -> None:
     from .tasks import notices_send_task
 
     run_after_commit(notices_send_task, notice_id=notice.pk)
-
-
-def notice_stage_times(notice: Notice) -> list[tuple[str, datetime, datetime | None]]:
-    return list(notice.stages.order_by("due_at").values_list("key", "due_at", "sent_at"))
