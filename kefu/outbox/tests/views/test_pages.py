@@ -102,3 +102,14 @@ def test_customer_360_shows_opt_outs_and_messages(manager, own_customer, admin_u
     panel = next(p for p in page.context["panels"] if p.key == "messages")
     assert panel.total == 2
     assert 'id="customer-panel-messages"' in page.content.decode()
+
+
+def test_workbench_card_counts_messages_not_sent_for_admins_only(admin_user, manager):
+    from kefu.core.workbench import workbench_cards
+
+    messages_enqueue(actor=admin_user, purpose="x", channel=Channel.EMAIL, body="b", recipients=[Recipient()])
+    _queue(admin_user, n=2)
+    [card] = [c for c in workbench_cards(admin_user) if c["url"].startswith(reverse("outbox:list"))]
+    assert card["value"] == 1  # failed: no address
+    assert "2" in card["hint"]
+    assert not [c for c in workbench_cards(manager) if c["url"].startswith(reverse("outbox:list"))]
