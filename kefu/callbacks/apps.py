@@ -33,5 +33,9 @@ class CallbacksConfig(AppConfig):
         register_periodic_job("callbacks_catch_up", "kefu.callbacks.tasks.callbacks_catch_up_task", every_seconds=3600)
         # Claims left by an agent who walked away go back to the desk; idempotent.
         register_periodic_job("callbacks_release", "kefu.callbacks.tasks.callbacks_release_task", every_seconds=300)
+        # Tasks long past due close as expired (the rule's days); idempotent.
+        register_periodic_job("callbacks_expire", "kefu.callbacks.tasks.callbacks_expire_task", every_seconds=3600)
+        # Tasks past due and not done: the caller or the team's supervisors are told once.
+        register_periodic_job("callbacks_overdue", "kefu.callbacks.tasks.callbacks_overdue_task", every_seconds=900)
         # A leaving account manager's open callbacks go to their customers' new managers.
         register_handover_provider("callbacks", hand_over_callbacks)

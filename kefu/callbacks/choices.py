@@ -24,6 +24,8 @@ class CallbackStatus(models.TextChoices):
     DONE = "done", _("Done")
     UNREACHABLE = "unreachable", _("Unreachable")
     CANCELLED = "cancelled", _("Cancelled")
+    # Not called long after its due time (CallbackRule.expire_after_days): off the desk, with the reason.
+    EXPIRED = "expired", _("Expired")
 
 
 class Satisfaction(models.TextChoices):

@@ -81,6 +81,12 @@ class CallbackRule(models.Model):
         _("attempts before unreachable"), default=3, validators=[MinValueValidator(1)]
     )
     retry_after_minutes = models.PositiveSmallIntegerField(_("retry after (minutes)"), default=120)
+    expire_after_days = models.PositiveSmallIntegerField(
+        _("expire after (days past due)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_("A task not called this many days after its due time is closed as expired."),
+    )
     on_unsatisfied = models.CharField(
         _("when unsatisfied"), max_length=20, choices=OnUnsatisfied.choices, default=OnUnsatisfied.REOPEN
     )
@@ -168,6 +174,11 @@ class Callback(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     completed_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    # Why a task was closed without a call (expired: how long past due), shown on the task.
+    # db_default: the set-based catch-up (generate.py) inserts rows without naming it.
+    closed_reason = models.CharField(_("reason closed"), max_length=200, blank=True, default="", db_default="")
+    # When the assigned agent (or the desk's supervisor) was told the task is overdue: once per task.
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     follow_up = models.ForeignKey(
         "tickets.Ticket",
         verbose_name=_("follow-up complaint"),

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_entry, audit_record, audit_records
+from kefu.audit.services import audit_entry, audit_many, audit_record, audit_records
 from kefu.core import config_cache
 from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
 from kefu.customers.tiers import all_tiers
-from kefu.inbox.services import notify
+from kefu.inbox.services import notify, notify_each
 from kefu.org.permissions import require_capability
 from kefu.org.selectors import supervisors_above
 from kefu.sla.models import BusinessCalendar
@@ -389,6 +389,87 @@ def callbacks_release_expired() -> int:
     return Callback.objects.filter(status=CallbackStatus.PENDING, claimed_until__lte=_now()).update(
         claimed_by=None, claimed_until=None
     )
+
+
+BATCH = 1000
+
+
+def _pending_batch(tasks) -> list[Callback]:
+    """The next batch of `tasks`, locked; rows another worker holds are skipped (it is handling them)."""
+    return list(tasks.select_for_update(skip_locked=True).select_related("ticket").order_by("pk")[:BATCH])
+
+
+def callbacks_expire_stale(*, now=None) -> int:
+    """Tasks not called `rule.expire_after_days` days after their due time are closed as expired:
+    off the desk, with the reason on the task, audited in the same transaction. A task an agent
+    holds a live claim on is left to them. Idempotent; two workers lock different rows (SKIP
+    LOCKED) and the update re-checks that the task is still pending."""
+    now = now or _now()
+    expired = 0
+    for rule in CallbackRule.objects.all():  # a rule switched off still has its tasks on the desk
+        cutoff = now - timedelta(days=rule.expire_after_days)
+        reason = _("Not called within %(days)s days after its due time.") % {"days": rule.expire_after_days}
+        stale = Callback.objects.filter(rule=rule, status=CallbackStatus.PENDING, due_at__lt=cutoff).exclude(
+            claimed_until__gt=now
+        )
+        while True:
+            with transaction.atomic():
+                batch = _pending_batch(stale)
+                if not batch:
+                    break
+                ids = [task.pk for task in batch]
+                Callback.objects.filter(pk__in=ids, status=CallbackStatus.PENDING).update(
+                    status=CallbackStatus.EXPIRED,
+                    closed_reason=reason,
+                    claimed_by=None,
+                    claimed_until=None,
+                    version=F("version") + 1,
+                )
+                audit_many(
+                    actor=None,
+                    action=AuditAction.UPDATED,
+                    target_type="callbacks.callback",
+                    targets=((task.pk, str(task), task.customer_id) for task in batch),
+                    summary=_("Callback expired: %(reason)s") % {"reason": reason},
+                )
+            expired += len(batch)
+    return expired
+
+
+def callbacks_notify_overdue(*, now=None) -> int:
+    """Tasks past their due time and not done: the agent calling (a live claim) is told, else the
+    nearest supervisors of the team whose work is followed up (who runs the desk for it); once per
+    task (`overdue_notified_at`, and the notification's key). Returns how many tasks were told of."""
+    now = now or _now()
+    overdue = Callback.objects.filter(status=CallbackStatus.PENDING, due_at__lt=now, overdue_notified_at__isnull=True)
+    supervisors: dict[int | None, list] = {}
+    told = 0
+    while True:
+        with transaction.atomic():
+            batch = _pending_batch(overdue)
+            if not batch:
+                break
+            for task in batch:
+                if task.claimed_by_id and task.claimed_until and task.claimed_until > now:
+                    recipients = [task.claimed_by_id]
+                else:
+                    if task.team_id not in supervisors:
+                        chain = supervisors_above(task.team_id)
+                        supervisors[task.team_id] = [user.pk for user in chain[0]] if chain else []
+                    recipients = supervisors[task.team_id]
+                text = _("Callback for request %(number)s was due %(due)s and is not done yet.") % {
+                    "number": task.ticket.number,
+                    "due": f"{timezone.localtime(task.due_at):%Y-%m-%d %H:%M}",
+                }
+                url = reverse("callbacks:call", args=[task.pk])
+                notify_each(
+                    messages=[(recipient, text, task.ticket_id, url) for recipient in recipients],
+                    kind="callback_overdue",
+                    dedupe_key=f"callback-overdue:{task.pk}",
+                )
+            Callback.objects.filter(pk__in=[task.pk for task in batch]).update(overdue_notified_at=now)
+        told += len(batch)
+    return told
 
 
 def callback_rule_save(*, actor, rule: CallbackRule) -> CallbackRule:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import callbacks_release_expired
+from .services import callbacks_expire_stale, callbacks_notify_overdue, callbacks_release_expired
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,13 @@ def callbacks_catch_up_task() -> int:
 
     today = timezone.localdate()
     return callbacks_generate(day=today - timedelta(days=1)) + callbacks_generate(day=today)
+
+
+@shared_task(acks_late=True)
+def callbacks_expire_task() -> int:
+    return callbacks_expire_stale()
+
+
+@shared_task(acks_late=True)
+def callbacks_overdue_task() -> int:
+    return callbacks_notify_overdue()

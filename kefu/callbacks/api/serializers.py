@@ -37,6 +37,7 @@ class CallbackSerializer(serializers.ModelSerializer):
             "comment",
             "called_by",
             "completed_at",
+            "closed_reason",
             "follow_up",
             "version",
         ]
@@ -105,6 +106,7 @@ class CallbackRuleSerializer(serializers.ModelSerializer):
             "calendar",
             "max_attempts",
             "retry_after_minutes",
+            "expire_after_days",
             "on_unsatisfied",
             "script",
         ]
