@@ -18,8 +18,9 @@ from kefu.customers.selectors import customers_visible_to
 from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role, UnitKind
 from kefu.org.models import OrgUnit, User
 from kefu.org.permissions import has_capability
+from kefu.org.selectors import unit_subtree
 
-from .choices import ArrearStatus, PromiseStatus
+from .choices import ArrearStatus, StepKind
 from .models import Arrear, CollectionStep, CollectionTarget, Payment, Promise
 
 
@@ -82,7 +83,7 @@ def arrear_history(arrear: Arrear) -> dict:
 
 def reminder_sent(arrear: Arrear) -> bool:
     """Whether the soft reminder (柔性催费) has gone out: calls and visits come after it."""
-    return CollectionStep.objects.filter(arrear=arrear, kind="reminder").exists()
+    return CollectionStep.objects.filter(arrear=arrear, kind=StepKind.REMINDER).exists()
 
 
 def open_balance(user, customer_id: int) -> Decimal:
@@ -202,5 +203,11 @@ def targets_visible_to(user) -> QuerySet[CollectionTarget]:
     return CollectionTarget.objects.none()
 
 
-def broken_promises_due(today: date) -> QuerySet[Promise]:
-    return Promise.objects.filter(status=PromiseStatus.OPEN, promised_on__lt=today)
+def target_units(user) -> QuerySet[OrgUnit]:
+    """Units the user may set a collection target for: any with org.manage (admins), else their
+    own unit's subtree; none without a unit or without collection.targets."""
+    if not has_capability(user, "collection.targets"):
+        return OrgUnit.objects.none()
+    if has_capability(user, "org.manage"):
+        return OrgUnit.objects.all()
+    return unit_subtree(user.org_unit) if user.org_unit_id else OrgUnit.objects.none()

@@ -24,10 +24,11 @@ from kefu.core.errors import ConflictError, PermissionDeniedError
 from kefu.core.text import check_text, refused_character
 from kefu.customers.models import Customer
 from kefu.inbox.services import notify_each
-from kefu.org.models import OrgUnit, User
-from kefu.org.permissions import has_capability, require_capability
+from kefu.org.models import User
+from kefu.org.permissions import require_capability
 from kefu.org.selectors import account_managers_visible_to, supervisors_above
 
+from . import selectors
 from .choices import ArrearStatus, PromiseStatus, StepKind
 from .models import Arrear, CollectionStep, CollectionTarget, Payment, Promise
 
@@ -423,10 +424,8 @@ def _apply_payments(*, actor, payments: list[Payment]) -> list[Payment]:
 
 def _may_work_on(actor, arrear: Arrear) -> Arrear:
     """Lock the arrear after checking the actor may work on it (in scope, collection.work)."""
-    from .selectors import arrears_visible_to
-
     require_capability(actor, "collection.work")
-    if not arrears_visible_to(actor).filter(pk=arrear.pk).exists():
+    if not selectors.arrears_visible_to(actor).filter(pk=arrear.pk).exists():
         raise PermissionDeniedError()
     # Only the arrear's row is locked (a FOR UPDATE over the join would lock the customer too).
     return Arrear.objects.select_for_update(of=("self",)).select_related("customer").get(pk=arrear.pk)
@@ -442,7 +441,7 @@ def collection_step_record(*, actor, arrear: Arrear, kind: str, outcome: str) ->
     errors = {}
     if kind not in (StepKind.CALL, StepKind.VISIT):
         errors["kind"] = _("Choose a call or a visit.")
-    elif not CollectionStep.objects.filter(arrear=current, kind=StepKind.REMINDER).exists():
+    elif not selectors.reminder_sent(current):
         errors["kind"] = _("Send the soft reminder first; calls and visits come after it.")
     outcome = (outcome or "").strip()
     if not outcome:
@@ -600,10 +599,7 @@ def collection_target_set(*, actor, period_start, period_end, target_percent, ma
         if manager is None:
             errors["manager"] = _("Choose an account manager you supervise.")
     else:
-        units = OrgUnit.objects.all()
-        if not has_capability(actor, "org.manage"):
-            units = units.filter(path__startswith=actor.org_unit.path) if actor.org_unit_id else units.none()
-        unit = units.filter(pk=org_unit_id).first()
+        unit = selectors.target_units(actor).filter(pk=org_unit_id).first()
         if unit is None:
             errors["org_unit"] = _("Choose a unit you supervise.")
     if errors:

@@ -17,7 +17,6 @@ from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
 from kefu.org.choices import Role
-from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
@@ -170,10 +169,7 @@ def import_file(request):
 
 def _target_form(user, data=None):
     managers = account_managers_visible_to(user) if has_capability(user, "collection.targets") else []
-    units = OrgUnit.objects.order_by("path")
-    if not has_capability(user, "org.manage"):
-        units = units.filter(path__startswith=user.org_unit.path) if user.org_unit_id else units.none()
-    return TargetForm(data, managers=managers, units=units if has_capability(user, "collection.targets") else [])
+    return TargetForm(data, managers=managers, units=selectors.target_units(user).order_by("path"))
 
 
 @login_required

@@ -83,15 +83,32 @@ def test_a_target_is_shown_against_the_rate(small_book, supervisor, manager, org
     assert (row.target, row.meets_target) == (Decimal("95.00"), False)
 
 
-def test_a_supervisor_cannot_set_a_target_for_a_manager_outside_their_subtree(supervisor, other_manager):
+@pytest.mark.parametrize("way", ["service", "page", "api"])
+def test_a_supervisor_cannot_set_a_target_for_a_manager_outside_their_subtree(
+    way, supervisor, other_manager, client_for
+):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError) as refused:
-        services.collection_target_set(
-            actor=supervisor, period_start=MARCH[0], period_end=MARCH[1], target_percent="95",
-            manager_id=other_manager.pk,
-        )  # fmt: skip
-    assert "manager" in refused.value.message_dict
+    from kefu.collection.models import CollectionTarget
+
+    if way == "service":
+        with pytest.raises(ValidationError) as refused:
+            services.collection_target_set(
+                actor=supervisor, period_start=MARCH[0], period_end=MARCH[1], target_percent="95",
+                manager_id=other_manager.pk,
+            )  # fmt: skip
+        assert "manager" in refused.value.message_dict
+    else:
+        body = {"period_start": "2026-03-01", "period_end": "2026-03-31", "target_percent": "95"}
+        body["manager"] = other_manager.pk
+        if way == "page":
+            response = client_for(supervisor).post(reverse("collection:rates"), body)
+            assert response.status_code == 400 and 'id="id_manager"' in response.content.decode()
+            assert "manager" in response.context["target_form"].errors
+        else:
+            response = api(supervisor).post(reverse("api-collection-target-list"), body, format="json")
+            assert response.status_code == 400 and "manager" in response.json()
+    assert not CollectionTarget.objects.exists()
 
 
 def test_the_rates_page_and_api_agree_with_the_hand_count(small_book, admin_user, client_for):
