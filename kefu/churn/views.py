@@ -14,7 +14,7 @@ from kefu.core.errors import ServiceError
 from kefu.core.filters import filter_errors, filters_shown
 from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
-from kefu.customers.selectors import get_customer_for_user
+from kefu.customers.selectors import business_file_visible, get_customer_for_user
 from kefu.customers.tiers import active_tiers
 from kefu.org.permissions import has_capability, require_capability
 
@@ -164,6 +164,7 @@ def task_detail(request, pk: int):
         "form": form,
         "lines": explain(score) if score else [],
         "score": score,
+        "file_kept": not business_file_visible(request.user, task.customer),
         "can_work": has_capability(request.user, "churn.work") and task.status == TaskStatus.OPEN,
     }
     return render(request, "churn/task_detail.html", context, status=status)
@@ -180,6 +181,7 @@ def customer_detail(request, customer_id: int):
         "customer": customer,
         "score": score,
         "lines": explain(score) if score else [],
+        "file_kept": not business_file_visible(request.user, customer),
         "tasks": selectors.tasks_visible_to(request.user).filter(customer=customer).order_by("-id")[:20],
     }
     return render(request, "churn/customer.html", context)

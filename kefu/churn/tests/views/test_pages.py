@@ -165,3 +165,9 @@ def test_a_reader_without_the_business_file_sees_no_score_of_the_customer(
     assert login(admin_user).get(f"/churn/tasks/{task.pk}/").context["lines"] == []
     assert "customer-panel-churn" not in login(admin_user).get(f"/customers/{own_customer.pk}/").content.decode()
     assert _names(login(manager).get("/churn/")) == ["张三"]  # the team still reads it
+
+
+def test_the_task_page_says_why_the_score_is_not_shown(admin_user, manager, scored, group_file_kept_from_admins):
+    task = RetentionTask.objects.get(manager=manager)
+    content = login(admin_user).get(f"/churn/tasks/{task.pk}/").content.decode()
+    assert "该集团客户的业务资料仅限其大客户服务团队及其上级查阅。" in content
