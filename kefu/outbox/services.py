@@ -113,10 +113,11 @@ def _content(*, purpose, channel, template, subject, body, variables) -> _Conten
 
 
 def _identity(recipient: Recipient) -> tuple[str, str]:
-    if recipient.customer_id:
-        return RecipientKind.CUSTOMER, f"c{recipient.customer_id}"
+    # A key person first: resolving one also sets its customer's id.
     if recipient.key_person_id:
         return RecipientKind.KEY_PERSON, f"k{recipient.key_person_id}"
+    if recipient.customer_id:
+        return RecipientKind.CUSTOMER, f"c{recipient.customer_id}"
     if recipient.user_id:
         return RecipientKind.USER, f"u{recipient.user_id}"
     return RecipientKind.ADDRESS, f"a{recipient.address}"

@@ -226,3 +226,21 @@ def test_a_template_failing_on_its_values_is_refused_on_its_field(admin_user, ow
     with pytest.raises(ValidationError) as error:
         template_preview(template_text="{% for x in today %}{{ x }}{% endfor %}", customer=own_customer)
     assert "body" in error.value.message_dict
+
+
+def test_two_key_persons_of_one_customer_each_get_their_message_under_one_key(admin_user):
+    customer = CustomerFactory()
+    first, second = KeyPersonFactory(customer=customer), KeyPersonFactory(customer=customer)
+    result = messages_enqueue(
+        actor=admin_user,
+        purpose="care",
+        channel=Channel.SMS,
+        body="{{ key_person }}",
+        key="care:1",
+        recipients=[Recipient(key_person_id=first.pk), Recipient(key_person_id=second.pk)],
+    )
+    assert (result.queued, result.duplicates) == (2, 0)
+    assert set(Message.objects.values_list("recipient_kind", "key_person_id", "customer_id")) == {
+        ("key_person", first.pk, customer.pk),
+        ("key_person", second.pk, customer.pk),
+    }
