@@ -27,12 +27,16 @@ def test_run_jobs_once_runs_every_registered_job_and_survives_a_failing_one(monk
     assert calls == ["ran"]
 
 
+@pytest.mark.django_db
 def test_celery_beat_gets_the_same_schedule(monkeypatch):
-    from config.celery import app, schedule_periodic_jobs
+    """The one beat's database schedule is written from the same registry (kefu.core.beat)."""
+    from django_celery_beat.models import PeriodicTask
+
+    from kefu.core.beat import sync_beat_schedule
 
     monkeypatch.setattr(jobs, "_jobs", {})
     jobs.register_periodic_job("probe", "kefu.core.tests.services.test_jobs.probe_task", 60)
-    added = []
-    monkeypatch.setattr(app, "add_periodic_task", lambda every, sig, name: added.append((every, sig.task, name)))
-    schedule_periodic_jobs(app)
-    assert added == [(60, "kefu.core.tests.services.test_jobs.probe_task", "probe")]
+    sync_beat_schedule()
+    assert [(t.interval.every, t.task, t.name) for t in PeriodicTask.objects.filter(enabled=True)] == [
+        (60, "kefu.core.tests.services.test_jobs.probe_task", "probe")
+    ]
