@@ -38,9 +38,7 @@ def publish(task, kwargs) -> bool:
     and the reapers (import_jobs_cleanup, plans_reap) fail it after the lease with a reason the
     user can read, and retry."""
     try:
-        task.apply_async(
-            kwargs=kwargs, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
-        )
+        task.apply_async(kwargs=kwargs, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
         return True
     except Exception:
         logger.exception("Task %s could not be queued; its job will be reaped and can be retried", task.name)
