@@ -164,6 +164,8 @@ def _resolve(batch: list[Recipient], channel: str) -> list[Recipient]:
         elif r.user_id and r.user_id in users:
             name, email = users[r.user_id]
             values = {"name": name, "address": r.address or email}
+        else:  # gone since the sender read it (or never there): no row may point at it
+            values = {"customer_id": None, "key_person_id": None, "user_id": None}
         if channel == Channel.WECOM and not values.get("address", r.address):
             values["address"] = "default"
         variables.setdefault("recipient_name", values.get("name", r.name))
@@ -189,6 +191,7 @@ def _write_batch(
     batch: list[Recipient], content: _Content, *, actor, key, source, source_id, scheduled_at, now
 ) -> EnqueueResult:
     result = EnqueueResult()
+    identities = [_identity(r) for r in batch]  # as the sender named them
     batch = _resolve(batch, content.channel)
     opted = _opted_out({r.customer_id for r in batch if r.customer_id}, content.channel)
     rows = []
@@ -197,8 +200,7 @@ def _write_batch(
         "next_attempt_at": scheduled_at, "source": source, "source_id": source_id,
         "created_by_id": getattr(actor, "pk", None), "created_at": now, "updated_at": now,
     }  # fmt: skip
-    for r in batch:
-        kind, identity = _identity(r)
+    for r, (kind, identity) in zip(batch, identities, strict=True):
         variables = {**content.variables, **rendering.check_variables(r.variables)}
         state, answer = MessageState.QUEUED, ""
         if r.customer_id in opted:

@@ -244,3 +244,15 @@ def test_two_key_persons_of_one_customer_each_get_their_message_under_one_key(ad
         ("key_person", first.pk, customer.pk),
         ("key_person", second.pk, customer.pk),
     }
+
+
+def test_a_recipient_that_no_longer_exists_is_recorded_failed_without_a_dangling_link(admin_user):
+    customer = CustomerFactory()
+    gone = customer.pk
+    customer.delete()
+    result = messages_enqueue(
+        actor=admin_user, purpose="care", channel=Channel.SMS, body="hi", recipients=[Recipient(customer_id=gone)]
+    )
+    assert result.no_address == 1
+    message = Message.objects.get()
+    assert (message.customer_id, message.state, message.recipient_kind) == (None, MessageState.FAILED, "customer")
