@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from kefu.outbox.choices import Channel
 from kefu.outbox.models import OptOut
-from kefu.outbox.services import Recipient, messages_enqueue
+from kefu.outbox.services import Recipient, messages_enqueue, messages_enqueue_customers
 
 BATCH_SOURCE = "care.batch"
 NOTICE_SOURCE = "care.notice"
@@ -45,13 +45,14 @@ def enqueue_greetings(*, actor, batch, recipients, scheduled_at, variables: dict
     )
 
 
-def enqueue_notice(*, actor, notice, stage_key: str, customer_ids, purpose: str, variables: dict):
-    """Queue one notice per customer id for one stage of `notice` (once per stage and customer)."""
-    return messages_enqueue(
+def enqueue_notice(*, actor, notice, stage_key: str, customers: QuerySet, purpose: str, variables: dict):
+    """Queue one notice per customer of `customers` for one stage of `notice` (once per stage and
+    customer), streamed by the outbox in batches."""
+    return messages_enqueue_customers(
         actor=actor,
+        customers=customers,
         purpose=purpose,
         channel=notice.channel,
-        recipients=(Recipient(customer_id=pk) for pk in customer_ids),
         variables=variables,
         source=NOTICE_SOURCE,
         source_id=notice.pk,

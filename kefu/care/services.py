@@ -549,7 +549,7 @@ def _stage_customers(stage: NoticeStage):
     customers = selectors.notice_customers(stage.notice)
     if stage.audience == StageAudience.IMPORTANT:
         customers = customers.filter(selectors.important_filter())
-    return customers.order_by("pk").values_list("pk", flat=True)
+    return customers
 
 
 def _send_stage(stage: NoticeStage, now: datetime) -> bool:
@@ -576,7 +576,7 @@ def _send_stage(stage: NoticeStage, now: datetime) -> bool:
             actor=None,
             notice=notice,
             stage_key=stage.key,
-            customer_ids=_stage_customers(stage).iterator(chunk_size=2000),
+            customers=_stage_customers(stage),
             purpose=purpose,
             variables=_notice_variables(notice),
         )
