@@ -7,14 +7,14 @@ never call the same customer."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_entry, audit_many, audit_record, audit_records
+from kefu.audit.services import audit_entry, audit_many, audit_record, audit_records, plain_value
 from kefu.core import config_cache
 from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
@@ -473,14 +473,54 @@ def callbacks_notify_overdue(*, now=None) -> int:
 
 
 def callback_rule_save(*, actor, rule: CallbackRule) -> CallbackRule:
-    """An admin's rule, checked by the model's rules and audited."""
+    """An admin's new rule, checked by the model's rules and audited (a rule already saved is
+    changed through `callback_rule_update`, which says what changed)."""
+    if rule.pk is not None:
+        changes = {field.name: getattr(rule, field.attname) for field in _rule_fields()}
+        return callback_rule_update(actor=actor, rule=rule, changes=changes)
     require_capability(actor, "callbacks.configure")
     rule.full_clean()
     with transaction.atomic():
-        created = rule.pk is None
         rule.save()
-        audit_record(actor=actor, action=AuditAction.CREATED if created else AuditAction.UPDATED, target=rule)
+        audit_record(actor=actor, action=AuditAction.CREATED, target=rule)
     return rule
+
+
+def _rule_fields():
+    return [field for field in CallbackRule._meta.concrete_fields if not field.primary_key]
+
+
+@transaction.atomic
+def callback_rule_update(*, actor, rule: CallbackRule, changes: dict) -> CallbackRule:
+    """Change some of a rule's settings ({field name: value}; a related row or its id): the row is
+    locked and re-read, so two admins changing different settings both keep theirs; checked by the
+    model's rules (a bad value names its field) and audited with the values before and after."""
+    require_capability(actor, "callbacks.configure")
+    locked = CallbackRule.objects.select_for_update().get(pk=rule.pk)
+    fields = {field.name: field for field in _rule_fields()}
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise ValidationError({name: _("This setting does not exist.") for name in unknown})
+    before = {name: plain_value(getattr(locked, fields[name].attname)) for name in changes}
+    for name, value in changes.items():
+        field = fields[name]
+        if field.is_relation and not isinstance(value, models.Model):
+            setattr(locked, field.attname, value)
+        else:
+            setattr(locked, name, value)
+    locked.full_clean()
+    after = {name: plain_value(getattr(locked, fields[name].attname)) for name in changes}
+    changed = {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
+    if changed:
+        locked.save(update_fields=list(changed))
+        audit_record(actor=actor, action=AuditAction.UPDATED, target=locked, changes=changed)
+    return locked
+
+
+def callback_rule_deactivate(*, actor, rule: CallbackRule) -> CallbackRule:
+    """Switch a rule off: it plans no more tasks (the tasks it made stay, to be called or to
+    expire). A rule already off is left as it is."""
+    return callback_rule_update(actor=actor, rule=rule, changes={"is_active": False})
 
 
 def hand_over_callbacks(*, actor, leaving, receiver_for):

@@ -112,7 +112,14 @@ class CallbackViewSet(viewsets.GenericViewSet):
         return Response(SatisfactionRowSerializer([{**r, "group": str(r["group"])} for r in rows], many=True).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Callback rules"), create=extend_schema(summary="Add a callback rule"))
+@extend_schema_view(
+    list=extend_schema(summary="Callback rules"),
+    create=extend_schema(summary="Add a callback rule"),
+    retrieve=extend_schema(summary="One callback rule"),
+    update=extend_schema(summary="Change a callback rule"),
+    partial_update=extend_schema(summary="Change some settings of a callback rule"),
+    deactivate=extend_schema(summary="Switch a callback rule off (its tasks stay)", request=None),
+)
 class CallbackRuleViewSet(viewsets.GenericViewSet):
     serializer_class = CallbackRuleSerializer
     pagination_class = None
@@ -131,6 +138,27 @@ class CallbackRuleViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         rule = services.callback_rule_save(actor=request.user, rule=CallbackRule(**incoming.validated_data))
         return Response(CallbackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        require_capability(request.user, "callbacks.configure")
+        return Response(CallbackRuleSerializer(self.get_object()).data)
+
+    def update(self, request, pk=None, partial=False):
+        require_capability(request.user, "callbacks.configure")
+        rule = self.get_object()
+        incoming = CallbackRuleSerializer(rule, data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        rule = services.callback_rule_update(actor=request.user, rule=rule, changes=incoming.validated_data)
+        return Response(CallbackRuleSerializer(rule).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        require_capability(request.user, "callbacks.configure")
+        rule = services.callback_rule_deactivate(actor=request.user, rule=self.get_object())
+        return Response(CallbackRuleSerializer(rule).data)
 
 
 @extend_schema_view(

@@ -66,3 +66,48 @@ def test_only_admins_keep_the_rules_and_a_bad_rule_names_its_field(admin_user, s
     body["quiet_hours"] = [["21:30", "08:30"]]
     assert api(admin_user).post(reverse("api-callback-rule-list"), body, format="json").status_code == 201
     assert CallbackRule.objects.get(name="节日回访").quiet_hours == [["21:30", "08:30"]]
+
+
+def test_an_admin_reads_changes_and_switches_off_a_rule_through_the_api_audited(admin_user, agent):
+    from kefu.audit.models import AuditEvent
+    from kefu.customers.tests.factories import CustomerFactory
+    from kefu.tickets.tests.factories import TicketFactory, step
+
+    rule = CallbackRule.objects.get(name="服务回访")
+    url = reverse("api-callback-rule-detail", args=[rule.pk])
+    assert api(admin_user).get(url).json()["sample_percent"] == 30
+    changed = api(admin_user).patch(url, {"sample_percent": 50, "expire_after_days": 10}, format="json")
+    assert changed.status_code == 200 and changed.json()["expire_after_days"] == 10
+    rule.refresh_from_db()
+    assert (rule.sample_percent, rule.expire_after_days, rule.name) == (50, 10, "服务回访")
+    entry = AuditEvent.objects.get(target_type="callbacks.callbackrule", target_id=rule.pk, action="updated")
+    assert entry.actor == admin_user and entry.changes == {"sample_percent": [30, 50], "expire_after_days": [7, 10]}
+    off = api(admin_user).post(reverse("api-callback-rule-deactivate", args=[rule.pk]))
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    # Switched off, it plans nothing: a top-tier customer's closed repair gets no task.
+    ticket = TicketFactory(owner=agent, customer=CustomerFactory(name="星级酒店", tier="三星"), ticket_type="repair")
+    step(ticket, agent, "resolve_now", resolution="已修复")
+    step(ticket, agent, "close")
+    assert not Callback.objects.filter(ticket=ticket).exists()
+
+
+def test_a_bad_rule_change_names_its_field_in_chinese_and_changes_nothing(admin_user):
+    rule = CallbackRule.objects.get(name="服务回访")
+    url = reverse("api-callback-rule-detail", args=[rule.pk])
+    refused = api(admin_user).patch(url, {"quiet_hours": [["25:00", "08:00"]], "sample_percent": 50}, format="json")
+    assert refused.status_code == 400
+    assert "不是有效的时段" in refused.json()["quiet_hours"][0]
+    too_many = api(admin_user).patch(url, {"sample_percent": 150}, format="json")
+    assert too_many.status_code == 400 and "sample_percent" in too_many.json()
+    rule.refresh_from_db()
+    assert rule.sample_percent == 30 and rule.quiet_hours == [["12:00", "14:00"], ["21:00", "08:00"]]
+
+
+def test_only_admins_change_or_switch_off_rules(supervisor):
+    rule = CallbackRule.objects.get(name="服务回访")
+    assert api(supervisor).get(reverse("api-callback-rule-detail", args=[rule.pk])).status_code == 403
+    url = reverse("api-callback-rule-detail", args=[rule.pk])
+    assert api(supervisor).patch(url, {"sample_percent": 50}, format="json").status_code == 403
+    assert api(supervisor).post(reverse("api-callback-rule-deactivate", args=[rule.pk])).status_code == 403
+    rule.refresh_from_db()
+    assert rule.is_active and rule.sample_percent == 30
