@@ -15,6 +15,7 @@ from kefu.customers.selectors import customers_visible_to
 from kefu.org.choices import Role
 from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability
+from kefu.org.selectors import unit_subtree
 
 from .choices import OPEN_STAGES, CampaignResult, ProspectStage, TargetMetric
 from .models import (
@@ -204,6 +205,14 @@ def targets_visible_to(user) -> QuerySet[SalesTarget]:
         paths = [path[:end] for end in range(step, len(path) + 1, step)]
         return targets.filter(Q(manager=user) | Q(org_unit__path__in=paths))
     return targets.none()
+
+
+def units_in_reach(user) -> QuerySet[OrgUnit]:
+    """Units a user may set a target or run a campaign for: admins any, anyone else their own
+    unit's subtree; none without a unit."""
+    if user.role == Role.ADMIN:
+        return OrgUnit.objects.all()
+    return unit_subtree(user.org_unit) if user.org_unit_id else OrgUnit.objects.none()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
 from kefu.customers.selectors import get_customer_for_user
 from kefu.org.choices import Role
-from kefu.org.models import OrgUnit
 from kefu.org.permissions import has_capability, require_capability
 from kefu.org.selectors import account_managers_visible_to
 
@@ -364,13 +363,8 @@ def campaign_entry(request, pk: int):
 
 
 def _target_form(user, data=None):
-    if user.role in (Role.ADMIN,):
-        units = OrgUnit.objects.all()
-    elif user.org_unit_id:
-        units = OrgUnit.objects.filter(path__startswith=user.org_unit.path)
-    else:
-        units = OrgUnit.objects.none()
-    return TargetForm(data, units=units.order_by("path"), managers=account_managers_visible_to(user))
+    units = selectors.units_in_reach(user).order_by("path")
+    return TargetForm(data, units=units, managers=account_managers_visible_to(user))
 
 
 def _year_of(request) -> int:

@@ -32,6 +32,7 @@ from ..selectors import (
     price_requests_visible_to,
     prospects_visible_to,
     targets_visible_to,
+    units_in_reach,
 )
 from .common import clean_amount, clean_date, clean_text
 
@@ -351,7 +352,7 @@ def campaign_create(
     unit = org_unit or actor.org_unit
     if unit is None:
         errors["org_unit"] = _("Choose the unit that runs the campaign.")
-    elif actor.role == Role.SUPERVISOR and not unit.path.startswith(actor.org_unit.path):
+    elif not units_in_reach(actor).filter(pk=unit.pk).exists():
         errors["org_unit"] = _("Choose a unit in your part of the organisation.")
     if errors:
         raise ValidationError(errors)
@@ -439,7 +440,7 @@ def target_set(*, actor, data: dict, org_unit: OrgUnit | None = None, manager=No
         errors["org_unit"] = _("Set the target for either a unit or one account manager.")
     elif manager is not None and not account_managers_visible_to(actor).filter(pk=manager.pk).exists():
         errors["manager"] = _("Choose an account manager in your part of the organisation.")
-    elif org_unit is not None and actor.role == Role.SUPERVISOR and not org_unit.path.startswith(actor.org_unit.path):
+    elif org_unit is not None and not units_in_reach(actor).filter(pk=org_unit.pk).exists():
         errors["org_unit"] = _("Choose a unit in your part of the organisation.")
     if errors:
         raise ValidationError(errors)

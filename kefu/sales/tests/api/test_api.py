@@ -186,6 +186,30 @@ def test_targets_api_sets_a_target_with_its_progress(supervisor, manager):
     assert api(manager).delete(f"/api/v1/sales-targets/{listed[0]['id']}/").status_code == 403
 
 
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_a_target_or_campaign_for_a_unit_out_of_reach_is_refused_on_org_unit(way, supervisor, own_customer, org):
+    """A supervisor reaches their own unit's subtree; one without a unit reaches none (no 500)."""
+    from kefu.org.choices import Role
+    from kefu.org.tests.factories import UserFactory
+    from kefu.sales.models import SalesCampaign, SalesTarget
+
+    unitless = UserFactory(username="unitless", role=Role.SUPERVISOR, org_unit=None)
+    target = {"metric": "revenue", "period_start": "2026-01-01", "period_end": "2026-03-31", "value": "3000"}
+    for actor, unit in ((supervisor, org["west"]), (unitless, org["east"])):
+        if way == "page":
+            response = login(actor).post("/sales/targets/", {**target, "org_unit": unit.pk})
+            assert response.status_code == 400 and "org_unit" in response.context["form"].errors
+            continue
+        response = api(actor).post("/api/v1/sales-targets/", {**target, "org_unit": unit.pk}, format="json")
+        assert response.status_code == 400 and "org_unit" in response.json()
+        campaign = {"name": "春季外呼", "kind": "outbound", "starts_on": "2026-03-01", "ends_on": "2026-03-31"}
+        response = api(actor).post(
+            "/api/v1/sales-campaigns/", {**campaign, "customers": [own_customer.pk], "org_unit": unit.pk}, format="json"
+        )
+        assert response.status_code == 400 and "org_unit" in response.json()
+    assert not SalesTarget.objects.exists() and not SalesCampaign.objects.exists()
+
+
 def test_named_retention_api_computes_the_rate_by_hand(admin_user):
     for index in range(4):
         NamedGroupCustomerFactory(
