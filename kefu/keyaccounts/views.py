@@ -69,7 +69,7 @@ def _detail(request, account, *, status=200, **forms):
     plans = []
     for plan in selectors.plans_of(account):
         item_form = forms["item_form"] if forms.get("item_form_plan") == plan.pk else ItemForm(prefix=f"item{plan.pk}")
-        entry = {"plan": plan, "items": list(selectors.plan_items(plan)), "item_form": item_form}
+        entry = {"plan": plan, "items": list(plan.items.all()), "item_form": item_form}
         plans.append({**entry, **selectors.plan_progress(plan)})
     context = {
         "account": account,

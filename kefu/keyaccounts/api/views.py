@@ -123,7 +123,7 @@ class KeyAccountViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def plans(self, request, pk=None):
         if request.method == "GET":
-            plans = selectors.plans_of(self._account(pk)).prefetch_related("items")
+            plans = selectors.plans_of(self._account(pk))
             return Response(ServicePlanSerializer(plans, many=True).data)
         account = self._account(pk, "keyaccounts.plan")
         incoming = ServicePlanCreateSerializer(data=request.data)

@@ -195,6 +195,35 @@ def test_a_plans_progress_is_the_share_of_items_done(client_for, manager, accoun
     assert "保有率不低于92%" in page and "1 / 4" in page
 
 
+def test_the_plans_and_their_progress_are_read_in_the_same_queries_however_many_plans(client_for, manager, account):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_plan(title):
+        plan = services.plan_create(
+            actor=manager, account=account, data={"title": title, "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+        )
+        for day in ("2026-03-31", "2026-06-30"):
+            services.plan_item_add(actor=manager, plan=plan, data={"kind": "visit", "title": "走访", "due_on": day})
+
+    def reads():
+        counts = []
+        for get in (
+            lambda: api(manager).get(f"/api/v1/key-accounts/{account.pk}/plans/"),
+            lambda: client_for(manager).get(reverse("keyaccounts:detail", args=[account.pk])),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert get().status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    add_plan("一季度")
+    one = reads()
+    add_plan("二季度")
+    add_plan("三季度")
+    assert reads() == one
+
+
 def test_an_item_outside_the_plans_dates_is_refused_naming_the_date(manager, account):
     plan = services.plan_create(
         actor=manager, account=account, data={"title": "一季度", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}
