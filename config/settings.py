@@ -164,6 +164,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+
+def database_pool_options(pool: tuple[str, str] | None, conn_max_age: str, timeout: int) -> dict | None:
+    """Django's psycopg pool from KEFU_DB_POOL=min,max (connections per process); None when unset.
+    Django refuses a pool with persistent connections, so an explicit DB_CONN_MAX_AGE > 0 is an
+    error here, at start, naming both settings."""
+    if pool is None:
+        return None
+    try:
+        min_size, max_size = int(pool[0]), int(pool[1])
+    except ValueError:
+        raise ImproperlyConfigured(f"KEFU_DB_POOL must be two integers min,max, got {','.join(pool)!r}") from None
+    if not 0 <= min_size <= max_size or max_size < 1:
+        raise ImproperlyConfigured(f"KEFU_DB_POOL needs 0 <= min <= max and max >= 1, got {min_size},{max_size}")
+    if conn_max_age.strip() not in ("", "0"):
+        raise ImproperlyConfigured(
+            "KEFU_DB_POOL cannot be used with DB_CONN_MAX_AGE > 0 (the pool keeps the connections)"
+        )
+    return {"min_size": min_size, "max_size": max_size, "timeout": timeout}
+
+
+_db_pool = database_pool_options(
+    env_pair("KEFU_DB_POOL"), env_str("DB_CONN_MAX_AGE", ""), env_int("KEFU_DB_POOL_TIMEOUT", 5)
+)
+if _db_pool:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("KEFU_DB_POOL needs PostgreSQL (DATABASE_URL=postgres://…)")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _db_pool
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction's server connection.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("KEFU_DB_DISABLE_SERVER_SIDE_CURSORS", False)
+
 # One cache that every process agrees on: the configuration's version (kefu.core.config_cache),
 # queue counts. Redis when scaled out (KEFU_CACHE_URL, else REDIS_URL); in the embedded default
 # a file cache in the var directory, shared by the web workers and the background jobs (a local
