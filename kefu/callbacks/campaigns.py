@@ -1,10 +1,11 @@
 """Proactive service campaigns (主动服务, seed 003 篇1): services, scope and the head-office report."""
 
 import io
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +74,56 @@ def campaign_create(*, actor, name: str, head_office_id) -> Campaign:
     return campaign
 
 
+def _holds_claim(call: CampaignCall, actor, at) -> bool:
+    return call.claimed_by_id == actor.pk and call.claimed_until is not None and call.claimed_until > at
+
+
+@transaction.atomic
+def campaign_call_claim(*, actor, call: CampaignCall) -> CampaignCall:
+    """Take a site to call for CLAIM_MINUTES, as the callback desk does: one conditional UPDATE,
+    so of two agents working one campaign exactly one gets the site; the other is told."""
+    from .services import CLAIM_MINUTES
+
+    require_capability(actor, "callbacks.make")
+    at = timezone.now()
+    taken = (
+        CampaignCall.objects.filter(pk=call.pk, status=CallbackStatus.PENDING)
+        .filter(Q(claimed_by__isnull=True) | Q(claimed_until__lte=at) | Q(claimed_by=actor))
+        .update(claimed_by=actor, claimed_until=at + timedelta(minutes=CLAIM_MINUTES), version=F("version") + 1)
+    )
+    if not taken:
+        raise ConflictError(_("Another agent is already calling this site, or it was already called."))
+    current = CampaignCall.objects.get(pk=call.pk)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        customer_id=current.customer_id,
+        changes={"claimed_by": [None, actor.pk]},
+        summary=_("Campaign site claimed"),
+    )
+    return current
+
+
+@transaction.atomic
+def campaign_call_release(*, actor, call: CampaignCall) -> CampaignCall:
+    current = CampaignCall.objects.select_for_update().get(pk=call.pk)
+    if current.claimed_by_id != actor.pk:
+        raise ConflictError(_("You are not calling this site."))
+    current.claimed_by, current.claimed_until = None, None
+    current.version += 1
+    current.save(update_fields=["claimed_by", "claimed_until", "version"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATED,
+        target=current,
+        customer_id=current.customer_id,
+        changes={"claimed_by": [actor.pk, None]},
+        summary=_("Campaign site released"),
+    )
+    return current
+
+
 @transaction.atomic
 def campaign_call_record(
     *,
@@ -90,6 +141,8 @@ def campaign_call_record(
         raise ConflictError()
     if current.status != CallbackStatus.PENDING:
         raise ConflictError(_("This site was already called."))
+    if not _holds_claim(current, actor, timezone.now()):
+        raise ConflictError(_("Claim the site before calling: another agent may be calling it."))
     errors = {}
     faults = [str(text).strip() for text in faults if str(text).strip()]
     note = (note or "").strip()
@@ -104,6 +157,7 @@ def campaign_call_record(
     current.result = result if reached else ""
     current.faults = [{"text": text, "ticket": None} for text in faults]
     current.note, current.called_by, current.called_at = note, actor, timezone.now()
+    current.claimed_by, current.claimed_until = None, None
     current.version += 1
     current.save()
     audit_record(
@@ -155,7 +209,7 @@ def campaign_fault_to_request(*, actor, call: CampaignCall, index: int) -> Ticke
 def campaign_report(campaign: Campaign) -> dict:
     """For the head office: sites, called, reached, satisfied share (SPEC §14), faults found,
     registered as requests and still open, and each site's line."""
-    calls = list(campaign.calls.select_related("customer").order_by("customer__name"))
+    calls = list(campaign.calls.select_related("customer", "claimed_by").order_by("customer__name"))
     counts = campaign.calls.aggregate(
         sites=Count("pk"),
         reached=Count("pk", filter=Q(status=CallbackStatus.DONE)),

@@ -275,6 +275,12 @@ class CampaignCall(VersionedModel):
     note = models.TextField(_("note"), blank=True)
     called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    # The agent calling the site now (as a callback's claim): two agents working one campaign
+    # never call the same site.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign call")

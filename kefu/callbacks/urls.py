@@ -17,6 +17,8 @@ urlpatterns = [
     path("campaigns/<int:pk>/report.xlsx", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/report.pdf", views.campaign_pdf, name="campaign_pdf"),
     path("campaigns/<int:pk>/calls/<int:call_id>/", views.campaign_call, name="campaign_call"),
+    path("campaigns/<int:pk>/calls/<int:call_id>/claim/", views.campaign_call_claim, name="campaign_call_claim"),
+    path("campaigns/<int:pk>/calls/<int:call_id>/release/", views.campaign_call_release, name="campaign_call_release"),
     path(
         "campaigns/<int:pk>/calls/<int:call_id>/faults/<int:index>/request/",
         views.campaign_fault,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -208,7 +209,12 @@ def campaigns(request):
 @require_GET
 def campaign(request, pk: int):
     item = campaigns_module.get_campaign_for_user(request.user, pk)
-    context = {"campaign": item, "report": campaigns_module.campaign_report(item), "results": Satisfaction.choices}
+    context = {
+        "campaign": item,
+        "report": campaigns_module.campaign_report(item),
+        "results": Satisfaction.choices,
+        "now": timezone.now(),  # whose claims are still live
+    }
     return render(request, "callbacks/campaign.html", context)
 
 
@@ -228,6 +234,31 @@ def campaign_call(request, pk: int, call_id: int):
         )
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("callbacks:campaign", pk=item.pk)
+
+
+@login_required
+@require_POST
+def campaign_call_claim(request, pk: int, call_id: int):
+    """Take a site before calling it: another agent on the campaign then sees it taken."""
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    call = get_object_or_404(item.calls, pk=call_id)
+    try:
+        campaigns_module.campaign_call_claim(actor=request.user, call=call)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect(f"{reverse('callbacks:campaign', args=[item.pk])}#call-{call.pk}")
+
+
+@login_required
+@require_POST
+def campaign_call_release(request, pk: int, call_id: int):
+    item = campaigns_module.get_campaign_for_user(request.user, pk)
+    call = get_object_or_404(item.calls, pk=call_id)
+    try:
+        campaigns_module.campaign_call_release(actor=request.user, call=call)
     except ServiceError as refused:
         messages.error(request, refused.message)
     return redirect("callbacks:campaign", pk=item.pk)

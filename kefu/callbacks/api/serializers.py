@@ -126,7 +126,13 @@ class CampaignCallSerializer(serializers.Serializer):
     result = serializers.CharField(read_only=True)
     faults = serializers.JSONField(read_only=True)
     note = serializers.CharField(read_only=True)
+    claimed_by = serializers.IntegerField(source="claimed_by_id", read_only=True, allow_null=True)
+    claimed_until = serializers.DateTimeField(read_only=True, allow_null=True)
     version = serializers.IntegerField(read_only=True)
+
+
+class CampaignCallRefSerializer(serializers.Serializer):
+    call = serializers.IntegerField()
 
 
 class CampaignCallRecordSerializer(serializers.Serializer):

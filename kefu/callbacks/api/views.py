@@ -20,6 +20,7 @@ from .serializers import (
     CallbackRuleSerializer,
     CallbackSerializer,
     CampaignCallRecordSerializer,
+    CampaignCallRefSerializer,
     CampaignCallSerializer,
     CampaignReportSerializer,
     CampaignSerializer,
@@ -193,8 +194,34 @@ class CampaignViewSet(viewsets.GenericViewSet):
         report = campaigns.campaign_report(campaigns.get_campaign_for_user(request.user, pk))
         return Response(CampaignReportSerializer(report).data)
 
+    def _site(self, request, pk):
+        from django.shortcuts import get_object_or_404
+
+        campaign = campaigns.get_campaign_for_user(request.user, pk)
+        incoming = CampaignCallRefSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return get_object_or_404(campaign.calls, pk=incoming.validated_data["call"])
+
     @extend_schema(
-        request=CampaignCallRecordSerializer, responses=CampaignCallSerializer, summary="Record a site's call"
+        request=CampaignCallRefSerializer,
+        responses=CampaignCallSerializer,
+        summary="Take a site before calling it (409 if another agent is calling it)",
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        call = campaigns.campaign_call_claim(actor=request.user, call=self._site(request, pk))
+        return Response(CampaignCallSerializer(call).data)
+
+    @extend_schema(request=CampaignCallRefSerializer, responses=CampaignCallSerializer, summary="Give a site back")
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        call = campaigns.campaign_call_release(actor=request.user, call=self._site(request, pk))
+        return Response(CampaignCallSerializer(call).data)
+
+    @extend_schema(
+        request=CampaignCallRecordSerializer,
+        responses=CampaignCallSerializer,
+        summary="Record a site's call (claimed first)",
     )
     @action(detail=True, methods=["post"])
     def call(self, request, pk=None):

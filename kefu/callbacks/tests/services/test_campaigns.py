@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from kefu.callbacks import campaigns
 from kefu.callbacks.models import Campaign, CampaignCall
+from kefu.core.errors import ConflictError
 from kefu.customers.choices import CustomerKind
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.tickets.models import Ticket
@@ -46,9 +47,29 @@ def start(way, user, head, client_for):
     return Campaign.objects.get()
 
 
-def record(way, user, campaign, call, client_for, **data):
+def claim(way, user, campaign, call, client_for) -> bool:
+    """Take the site before calling it; True if `user` got it."""
     if way == "service":
-        return campaigns.campaign_call_record(actor=user, call=call, **data)
+        try:
+            campaigns.campaign_call_claim(actor=user, call=call)
+        except ConflictError:
+            return False
+        return True
+    if way == "page":
+        client_for(user).post(reverse("callbacks:campaign_call_claim", args=[campaign.pk, call.pk]))
+        return CampaignCall.objects.get(pk=call.pk).claimed_by_id == user.pk
+    response = api(user).post(reverse("api-campaign-claim", args=[campaign.pk]), {"call": call.pk}, format="json")
+    return response.status_code == 200
+
+
+def record(way, user, campaign, call, client_for, *, claimed: bool = False, **data):
+    if not claimed:
+        assert claim(way, user, campaign, call, client_for)
+    if way == "service":
+        try:
+            return campaigns.campaign_call_record(actor=user, call=call, **data)
+        except ConflictError:  # as the page and the API answer it: the site is left as it was
+            return CampaignCall.objects.get(pk=call.pk)
     if way == "page":
         form = {
             "reached": "yes" if data["reached"] else "no",
@@ -132,6 +153,7 @@ def test_the_pdf_report_carries_the_sites_and_faults_in_chinese(chain, agent, mo
     monkeypatch.setattr(rl_config, "pageCompression", 0)  # to read the page's text back
     campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
     call = campaign.calls.order_by("pk").first()
+    campaigns.campaign_call_claim(actor=agent, call=call)
     campaigns.campaign_call_record(actor=agent, call=call, reached=True, result="average", faults=["3号热水炉漏水"])
     data = campaigns.campaign_report_pdf(campaign)
     assert data.startswith(b"%PDF")
@@ -157,3 +179,63 @@ def test_a_campaign_name_longer_than_100_characters_is_refused_on_the_field(way,
         response = client_for(agent).post(reverse("callbacks:campaigns"), {"name": name, "head_office": chain.pk})
         assert response.status_code == 400 and "name" in response.context["errors"]
     assert not Campaign.objects.exists()
+
+
+@pytest.fixture
+def second_agent(org):
+    from kefu.org.choices import Role
+    from kefu.org.tests.factories import UserFactory
+
+    return UserFactory(username="agent2", full_name="钱坐席", role=Role.AGENT, org_unit=org["company"])
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_two_agents_working_one_campaign_cannot_claim_one_site(way, chain, agent, second_agent, client_for):
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    call = campaign.calls.order_by("pk").first()
+    assert claim(way, agent, campaign, call, client_for)
+    assert not claim(way, second_agent, campaign, call, client_for)
+    assert CampaignCall.objects.get(pk=call.pk).claimed_by == agent
+    # The other agent cannot record it either; the one calling can, and the claim ends with it.
+    record(way, second_agent, campaign, call, client_for, claimed=True, reached=True, result="satisfied")
+    assert CampaignCall.objects.get(pk=call.pk).status == "pending"
+    done = record(way, agent, campaign, call, client_for, claimed=True, reached=True, result="satisfied")
+    assert (done.status, done.called_by, done.claimed_by) == ("done", agent, None)
+    assert not claim(way, second_agent, campaign, call, client_for)  # finished: nothing to take
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_site_cannot_be_recorded_without_claiming_it(way, chain, agent, client_for):
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    call = campaign.calls.order_by("pk").first()
+    if way == "service":
+        with pytest.raises(ConflictError):
+            campaigns.campaign_call_record(actor=agent, call=call, reached=True, result="satisfied")
+    else:
+        record(way, agent, campaign, call, client_for, claimed=True, reached=True, result="satisfied")
+    assert CampaignCall.objects.get(pk=call.pk).status == "pending"
+
+
+def test_a_claim_left_past_its_time_can_be_taken_and_a_released_site_is_free(chain, agent, second_agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    call = campaign.calls.order_by("pk").first()
+    campaigns.campaign_call_claim(actor=agent, call=call)
+    campaigns.campaign_call_release(actor=agent, call=call)
+    campaigns.campaign_call_claim(actor=second_agent, call=call)
+    CampaignCall.objects.filter(pk=call.pk).update(claimed_until=timezone.now() - timedelta(minutes=1))
+    assert campaigns.campaign_call_claim(actor=agent, call=call).claimed_by == agent
+
+
+def test_the_campaign_page_shows_who_is_calling_a_site(chain, agent, second_agent, client_for):
+    campaign = campaigns.campaign_create(actor=agent, name="热水炉主动回访", head_office_id=chain.pk)
+    call = campaign.calls.order_by("pk").first()
+    campaigns.campaign_call_claim(actor=agent, call=call)
+    url = reverse("callbacks:campaign", args=[campaign.pk])
+    theirs = client_for(second_agent).get(url).content.decode()
+    assert "孙坐席" in theirs and reverse("callbacks:campaign_call", args=[campaign.pk, call.pk]) not in theirs
+    mine = client_for(agent).get(url).content.decode()
+    assert reverse("callbacks:campaign_call", args=[campaign.pk, call.pk]) + '"' in mine
