@@ -102,6 +102,32 @@ def custom_occasion_create(*, actor, data: dict) -> CustomOccasion:
     return custom
 
 
+def _set_active(actor, model, pk: int, active: bool, summary: str):
+    current = model.objects.select_for_update().get(pk=pk)
+    if current.active != active:
+        current.active = active
+        current.save(update_fields=["active"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATED, target=current, changes={"active": [not active, active]},
+            summary=summary,
+        )  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def custom_occasion_set_active(*, actor, custom: CustomOccasion, active: bool) -> CustomOccasion:
+    """Take a custom date out of use (the calendar and new rules leave it out) or back in. Not
+    while an active rule greets on it: that rule is deactivated or moved to another date first."""
+    require_capability(actor, "care.configure")
+    if not active:
+        users = list(CareRule.objects.filter(custom_occasion=custom, active=True).values_list("name", flat=True)[:5])
+        if users:
+            message = _("Active care rules greet on this date: %(rules)s. Deactivate them first.")
+            raise ValidationError({"active": message % {"rules": ", ".join(users)}})
+    summary = _("Custom care date put back in use") if active else _("Custom care date taken out of use")
+    return _set_active(actor, CustomOccasion, custom.pk, active, summary)
+
+
 # Batches ------------------------------------------------------------------------------------------
 
 
@@ -286,6 +312,15 @@ def supply_line_create(*, actor, data: dict) -> SupplyLine:
     line = SupplyLine.objects.create(**clean)
     audit_record(actor=actor, action=AuditAction.CREATED, target=line, summary=_("Supply line added"))
     return line
+
+
+@transaction.atomic
+def supply_line_set_active(*, actor, line: SupplyLine, active: bool) -> SupplyLine:
+    """Take a line out of use (new notices cannot choose it) or back in. Notices made on it
+    already still reach its customers: they were announced for them."""
+    require_capability(actor, "care.configure")
+    summary = _("Supply line put back in use") if active else _("Supply line taken out of use")
+    return _set_active(actor, SupplyLine, line.pk, active, summary)
 
 
 def _customers_by_code(codes: list[str]) -> dict[str, int]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("rules/<int:pk>/generate/", views.batch_generate, name="batch_generate"),
     path("dates/", views.custom_occasion_add, name="custom_occasion_add"),
+    path("dates/<int:pk>/active/", views.custom_occasion_active, name="custom_occasion_active"),
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("notices/<int:pk>/restore/", views.notice_restore, name="notice_restore"),
     path("lines/", views.lines, name="lines"),
     path("lines/upload/", views.lines_upload, name="lines_upload"),
+    path("lines/<int:pk>/active/", views.line_active, name="line_active"),
 ]

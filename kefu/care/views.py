@@ -131,6 +131,32 @@ def custom_occasion_add(request):
     return _rules_page(request, custom_form=form, status=400)
 
 
+def _set_active(request, service, target, **objects):
+    """The switch of a custom date or a supply line (`active` 1 or 0); a refusal is said on the page."""
+    require_capability(request.user, "care.configure")
+    try:
+        service(actor=request.user, active=request.POST.get("active") == "1", **objects)
+    except ValidationError as refused:
+        messages.error(request, _refused_message(refused))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def custom_occasion_active(request, pk: int):
+    custom = get_object_or_404(CustomOccasion, pk=pk)
+    return _set_active(request, services.custom_occasion_set_active, "care:rules", custom=custom)
+
+
+@login_required
+@require_POST
+def line_active(request, pk: int):
+    line = get_object_or_404(SupplyLine, pk=pk)
+    return _set_active(request, services.supply_line_set_active, "care:lines", line=line)
+
+
 @login_required
 @require_POST
 def batch_generate(request, pk: int):

@@ -150,6 +150,10 @@ class NoticeWriteSerializer(serializers.Serializer):
     )
 
 
+class ActiveSerializer(serializers.Serializer):
+    active = serializers.BooleanField()
+
+
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 

@@ -19,6 +19,7 @@ from ..choices import BatchStatus, NoticeStatus
 from ..models import CareRule, CustomOccasion, SupplyLine
 from ..sending import BATCH_SOURCE, NOTICE_SOURCE
 from .serializers import (
+    ActiveSerializer,
     AddedSerializer,
     CareBatchSerializer,
     CareRuleSerializer,
@@ -90,6 +91,7 @@ class CareRuleViewSet(viewsets.GenericViewSet):
 class CustomOccasionViewSet(viewsets.GenericViewSet):
     serializer_class = CustomOccasionSerializer
     pagination_class = UnorderedCountPagination
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         require_capability(self.request.user, "care.view")
@@ -104,6 +106,17 @@ class CustomOccasionViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         custom = services.custom_occasion_create(actor=request.user, data=dict(incoming.validated_data))
         return Response(CustomOccasionSerializer(custom).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActiveSerializer, responses=CustomOccasionSerializer, summary="Take out of or back in use")
+    @action(detail=True, methods=["post"], url_path="active")
+    def set_active(self, request, pk=None):
+        custom = get_object_or_404(self.get_queryset(), pk=pk)
+        incoming = ActiveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        custom = services.custom_occasion_set_active(
+            actor=request.user, custom=custom, active=incoming.validated_data["active"]
+        )
+        return Response(CustomOccasionSerializer(custom).data)
 
 
 @extend_schema_view(
@@ -247,6 +260,15 @@ class SupplyLineViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         line = services.supply_line_create(actor=request.user, data=dict(incoming.validated_data))
         return Response(SupplyLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActiveSerializer, responses=SupplyLineSerializer, summary="Take out of or back in use")
+    @action(detail=True, methods=["post"], url_path="active")
+    def set_active(self, request, pk=None):
+        line = get_object_or_404(self.get_queryset(), pk=pk)
+        incoming = ActiveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        line = services.supply_line_set_active(actor=request.user, line=line, active=incoming.validated_data["active"])
+        return Response(SupplyLineSerializer(line).data)
 
     @extend_schema(request=LineCustomersSerializer, responses=AddedSerializer, summary="Put customers on the line")
     @action(detail=True, methods=["post"], pagination_class=None)

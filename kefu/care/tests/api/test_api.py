@@ -127,3 +127,32 @@ def test_lines_import_through_the_api(admin_user, manager):
     missing = api(admin_user).post("/api/v1/care/lines/import/", {}, format="json")
     assert missing.status_code == 400 and "file" in missing.json()
     assert api(manager).post("/api/v1/care/lines/import/", {}, format="json").status_code == 403
+
+
+def test_a_line_taken_out_of_use_through_the_api_cannot_be_chosen_for_a_new_notice(admin_user, supervisor, templates):
+    from kefu.care.models import SupplyLine
+
+    line = services.supply_line_create(actor=admin_user, data={"code": "L-7", "name": "7号线"})
+    assert api(admin_user).post(f"/api/v1/care/lines/{line.pk}/active/", {}, format="json").status_code == 400
+    off = api(admin_user).post(f"/api/v1/care/lines/{line.pk}/active/", {"active": False}, format="json")
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert not SupplyLine.objects.get(pk=line.pk).active
+    starts = (timezone.now() + timedelta(days=10)).isoformat()
+    notice = {"kind": "planned", "title": "检修", "channel": "sms", "starts_at": starts, "lines": [line.pk]}
+    refused = api(supervisor).post("/api/v1/care/notices/", notice, format="json")
+    assert refused.status_code == 400 and "lines" in refused.json()
+    assert api(supervisor).post(f"/api/v1/care/lines/{line.pk}/active/", {"active": True}).status_code == 403
+    api(admin_user).post(f"/api/v1/care/lines/{line.pk}/active/", {"active": True}, format="json")
+    assert api(supervisor).post("/api/v1/care/notices/", notice, format="json").status_code == 201
+
+
+def test_a_custom_date_an_active_rule_greets_on_stays_in_use_through_the_api(admin_user, templates):
+    custom = api(admin_user).post("/api/v1/care/dates/", {"name": "建厂日", "day": "2020-06-08"}, format="json").json()
+    services.care_rule_create(
+        actor=admin_user,
+        data={"name": "建厂日问候", "occasion": Occasion.CUSTOM, "custom_occasion": [custom["id"]],
+              "channel": Channel.SMS, "purpose": "care_spring"},
+    )  # fmt: skip
+    refused = api(admin_user).post(f"/api/v1/care/dates/{custom['id']}/active/", {"active": False}, format="json")
+    assert refused.status_code == 400 and "建厂日问候" in str(refused.json()["active"])
+    assert api(admin_user).get("/api/v1/care/dates/").json()["results"][0]["active"] is True

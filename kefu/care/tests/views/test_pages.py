@@ -5,6 +5,7 @@ default stages, lines imported)."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -143,3 +144,45 @@ def test_a_leap_day_birthday_shows_on_28_february_in_a_common_year(manager, own_
     assert days[date(2026, 2, 28)] == 1
     days = {day["date"]: day["birthdays"] for day in care_calendar(manager, date(2028, 2, 1))}
     assert days[date(2028, 2, 29)] == 1
+
+
+def test_a_custom_date_is_taken_out_of_use_through_the_page_unless_an_active_rule_greets_on_it(admin_user, templates):
+    from kefu.audit.models import AuditEvent
+    from kefu.care.models import CustomOccasion
+    from kefu.care.selectors import care_calendar
+
+    used = services.custom_occasion_create(
+        actor=admin_user, data={"name": "建厂日", "day": date(2020, 6, 8), "yearly": True}
+    )
+    spare = services.custom_occasion_create(
+        actor=admin_user, data={"name": "客户节", "day": date(2020, 6, 9), "yearly": True}
+    )
+    services.care_rule_create(
+        actor=admin_user,
+        data={"name": "建厂日问候", "occasion": Occasion.CUSTOM, "custom_occasion": [used.pk],
+              "channel": Channel.SMS, "purpose": "care_spring"},
+    )  # fmt: skip
+    refused = login(admin_user).post(
+        reverse("care:custom_occasion_active", args=[used.pk]), {"active": "0"}, follow=True
+    )
+    assert "建厂日问候" in refused.content.decode() and CustomOccasion.objects.get(pk=used.pk).active
+    done = login(admin_user).post(reverse("care:custom_occasion_active", args=[spare.pk]), {"active": "0"})
+    assert done.status_code == 302 and not CustomOccasion.objects.get(pk=spare.pk).active
+    assert AuditEvent.objects.filter(target_id=spare.pk).latest("pk").changes == {"active": [True, False]}
+    occasions = {day["date"]: day["occasions"] for day in care_calendar(admin_user, date(2026, 6, 1))}
+    assert occasions[date(2026, 6, 8)] == ["建厂日"] and date(2026, 6, 9) not in occasions
+    with pytest.raises(ValidationError) as caught:
+        services.care_rule_create(
+            actor=admin_user,
+            data={"name": "客户节问候", "occasion": Occasion.CUSTOM, "custom_occasion": [spare.pk],
+                  "channel": Channel.SMS, "purpose": "care_spring"},
+        )  # fmt: skip
+    assert "custom_occasion" in caught.value.message_dict
+    login(admin_user).post(reverse("care:custom_occasion_active", args=[spare.pk]), {"active": "1"})
+    assert CustomOccasion.objects.get(pk=spare.pk).active
+
+
+def test_a_supervisor_may_not_take_a_line_out_of_use(supervisor, admin_user):
+    line = services.supply_line_create(actor=admin_user, data={"code": "L-9", "name": "9号线"})
+    assert login(supervisor).post(reverse("care:line_active", args=[line.pk]), {"active": "0"}).status_code == 403
+    assert SupplyLine.objects.get(pk=line.pk).active
