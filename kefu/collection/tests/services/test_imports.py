@@ -90,6 +90,43 @@ def test_payments_sent_twice_count_once_and_settle_the_arrear(book, admin_user):
     assert Payment.objects.count() == 1
 
 
+def test_a_payments_import_takes_the_same_number_of_queries_for_ten_or_forty_bills(admin_user, org):
+    """Settling the bills and keeping their promises is read and written per import, not per
+    bill: a month's file of thousands of payments is applied in the request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.collection.models import Promise
+    from kefu.customers.tests.factories import CustomerFactory
+
+    def queries_for(count, first):
+        codes = [f"Q{first + index:04d}" for index in range(count)]
+        for code in codes:
+            CustomerFactory(code=code, org_unit=org["east_team"])
+        services.arrears_import(
+            actor=admin_user,
+            rows=rows(
+                [{"customer_code": c, "period": "2026-03", "amount": "100", "due_date": "2026-04-15"} for c in codes]
+            ),
+        )
+        for arrear in Arrear.objects.filter(customer__code__in=codes):
+            Promise.objects.create(
+                arrear=arrear, customer_id=arrear.customer_id, promised_on=date(2026, 4, 20), amount=Decimal("50"),
+                paid_before=Decimal(0), made_by=admin_user,
+            )  # fmt: skip
+        payments = [
+            {"customer_code": c, "period": "2026-03", "amount": str(50 + 50 * (i % 2)), "paid_on": "2026-04-01",
+             "reference": f"P-{c}"}
+            for i, c in enumerate(codes)
+        ]  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            assert services.payments_import(actor=admin_user, rows=rows(payments)).created == count
+        return len(captured.captured_queries)
+
+    assert queries_for(10, 0) == queries_for(40, 100)
+    assert Arrear.objects.filter(status="paid").count() == 25 and Promise.objects.filter(status="kept").count() == 50
+
+
 def test_a_known_reference_with_another_amount_is_refused(book, admin_user):
     services.arrears_import(actor=admin_user, rows=rows(BILLS))
     payment = {"customer_code": "C002", "period": "2026-03", "amount": "30", "paid_on": "2026-04-01", "reference": "R1"}
