@@ -3,13 +3,15 @@ PgBouncer in transaction mode (KEFU_DB_DISABLE_SERVER_SIDE_CURSORS); docs/deploy
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import database_pool_options
 
-from .test_settings_for_scale_out import settings_with
+from .test_settings_for_scale_out import ROOT, settings_with
 
 PG_URL = "postgres://kefu:secret@db.internal:5432/kefu"
 SHOW_DATABASE = (
@@ -19,19 +21,23 @@ SHOW_DATABASE = (
 )
 
 
-def database_settings(**env) -> dict:
-    result = settings_with(SHOW_DATABASE, **env)
+def database_settings(unset: tuple[str, ...] = (), **env) -> dict:
+    """settings.DATABASES['default'] as a process started with `env` (and without `unset`) builds it."""
+    base = {k: v for k, v in os.environ.items() if k not in unset and not k.startswith(("KEFU_DB_", "KEFU_S3_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {SHOW_DATABASE}"],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def without(*names: str) -> dict:
-    """The environment variables the settings read, emptied (the test runner's own may set them)."""
-    return {name: "" for name in names if name in os.environ}
-
-
 def test_kefu_db_pool_gives_each_process_a_psycopg_pool_of_that_size_and_no_persistent_connections():
-    built = database_settings(DATABASE_URL=PG_URL, KEFU_DB_POOL="2,8", **without("DB_CONN_MAX_AGE"))
+    built = database_settings(unset=("DB_CONN_MAX_AGE",), DATABASE_URL=PG_URL, KEFU_DB_POOL="2,8")
     assert built == {
         "pool": {"min_size": 2, "max_size": 8, "timeout": 5},
         "conn_max_age": 0,
@@ -41,7 +47,7 @@ def test_kefu_db_pool_gives_each_process_a_psycopg_pool_of_that_size_and_no_pers
 
 
 def test_without_kefu_db_pool_connections_are_kept_per_thread_as_before():
-    built = database_settings(DATABASE_URL=PG_URL, KEFU_DB_POOL="", DB_CONN_MAX_AGE="60")
+    built = database_settings(DATABASE_URL=PG_URL, DB_CONN_MAX_AGE="60")
     assert built["pool"] is None and built["conn_max_age"] == 60 and built["health_checks"] is True
 
 
@@ -58,7 +64,9 @@ def test_the_pool_wait_and_the_pgbouncer_switch_come_from_the_environment():
 
 
 def test_a_pool_on_sqlite_is_refused_at_start():
-    result = settings_with("print(1)", DATABASE_URL="sqlite:////tmp/kefu-pool.sqlite3", KEFU_DB_POOL="1,4")
+    result = settings_with(
+        "print(1)", DATABASE_URL="sqlite:////tmp/kefu-pool.sqlite3", KEFU_DB_POOL="1,4", DB_CONN_MAX_AGE="0"
+    )
     assert result.returncode != 0 and "KEFU_DB_POOL needs PostgreSQL" in result.stderr
 
 
