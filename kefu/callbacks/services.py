@@ -396,7 +396,8 @@ BATCH = 1000
 
 def _pending_batch(tasks) -> list[Callback]:
     """The next batch of `tasks`, locked; rows another worker holds are skipped (it is handling them)."""
-    return list(tasks.select_for_update(skip_locked=True).select_related("ticket").order_by("pk")[:BATCH])
+    # of=self: the tasks only, not the requests joined for their numbers (agents keep working on those).
+    return list(tasks.select_for_update(skip_locked=True, of=("self",)).select_related("ticket").order_by("pk")[:BATCH])
 
 
 def callbacks_expire_stale(*, now=None) -> int:
