@@ -11,6 +11,7 @@ from kefu.core.masking import mask_id_number, mask_phone
 from kefu.org.selectors import account_managers_visible_to
 
 from .models import Customer, KeyPerson
+from .selectors import BUSINESS_FILE_FIELDS, KEY_PERSON_FILE_FIELDS
 from .tiers import tier_choices
 from .validation import clean_customer_data, clean_key_person_data
 
@@ -27,11 +28,6 @@ def _check_with_rulebook(form: forms.Form, rulebook) -> None:
 # Shown masked in the edit form as on every other screen; the full value only through the
 # logged reveal. A masked value sent back unchanged keeps the stored number.
 MASKED_FIELDS = {"mobile": mask_phone, "phone": mask_phone, "id_number": mask_id_number}
-
-
-# A customer's fields that belong to its business file (SPEC §1): left off the form for someone
-# who may not read it (customers.selectors.business_file_visible), so they are kept as they are.
-BUSINESS_FILE_FIELDS = ("contract_no", "competitor_info")
 
 
 class CustomerForm(forms.ModelForm):
@@ -131,7 +127,7 @@ class KeyPersonForm(forms.ModelForm):
     def __init__(self, *args, business_file: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not business_file:  # the preferences and taboos belong to the business file
-            for name in ("preferences", "taboos"):
+            for name in KEY_PERSON_FILE_FIELDS:
                 del self.fields[name]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -66,6 +66,13 @@ def get_key_person_for_user(user, key_person_id: int, *, capability: str = "cust
     )
 
 
+# The parts of a customer's record and of its key persons' that belong to its business file (SPEC
+# §1): the forms leave them off, the API blanks them and refuses changes to them, for a reader
+# who may not read the file (`business_file_visible`).
+BUSINESS_FILE_FIELDS = ("contract_no", "competitor_info")
+KEY_PERSON_FILE_FIELDS = ("preferences", "taboos")
+
+
 def business_file_visible(user, customer: Customer) -> bool:
     """Whether `user`, who sees `customer`, may read its business file (agreements, volumes and
     revenue, key persons' preferences, competitor notes). A group customer's file is kept to its

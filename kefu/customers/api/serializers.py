@@ -6,6 +6,7 @@ from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
 from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
 from kefu.customers.models import Customer, CustomerVolume, KeyPerson, Tier
+from kefu.customers.selectors import BUSINESS_FILE_FIELDS, KEY_PERSON_FILE_FIELDS
 from kefu.customers.tiers import is_green_channel
 from kefu.org.models import User
 from kefu.org.selectors import account_managers_visible_to
@@ -25,13 +26,9 @@ class KeyPersonSerializer(serializers.ModelSerializer):
     def to_representation(self, person):
         data = super().to_representation(person)
         if person.customer_id in self.context.get("hidden_files", ()):  # selectors.business_file_visible
-            data["preferences"] = data["taboos"] = ""
+            for name in KEY_PERSON_FILE_FIELDS:
+                data[name] = ""
         return data
-
-
-# The parts of a customer's record that belong to its business file (SPEC §1): blank for a reader
-# who may not read it (selectors.business_file_visible), who sees `business_file` false.
-BUSINESS_FILE_FIELDS = ("contract_no", "competitor_info")
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -61,7 +58,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     def to_representation(self, customer):
         data = super().to_representation(customer)
-        if not data["business_file"]:
+        if not data["business_file"]:  # selectors.business_file_visible
             for name in BUSINESS_FILE_FIELDS:
                 data[name] = ""
         return data

@@ -45,6 +45,15 @@ def _hidden_files(user, customer_ids) -> set[int]:
     return ids - set(readable)
 
 
+def _refuse_hidden_file(user, customer, data: dict, fields: tuple[str, ...]) -> None:
+    """The pages leave a business file's fields off their forms for a reader without the file
+    (forms.py); the API refuses them, naming each, so that a value read blank is never written back."""
+    sent = [name for name in fields if name in data]
+    if sent and not selectors.business_file_visible(user, customer):
+        message = _("Only the key-account team and their superiors may change this group customer's business file.")
+        raise ValidationError(dict.fromkeys(sent, message))
+
+
 def _customer_data(user, customer) -> dict:
     return CustomerSerializer(customer, context={"hidden_files": _hidden_files(user, [customer.pk])}).data
 
@@ -112,6 +121,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
         data = dict(incoming.validated_data)
         version = _version_from(data)
         data.pop("version")
+        _refuse_hidden_file(request.user, customer, data, selectors.BUSINESS_FILE_FIELDS)
         tags = data.pop("tags", None)
         relations = _relations(data)
         customer = services.customer_update(
@@ -177,6 +187,7 @@ class KeyPersonViewSet(viewsets.ViewSet):
         if data.get("customer") is None:
             raise ValidationError({"customer": _("This field is required.")})
         customer = selectors.get_customer_for_user(request.user, data.pop("customer"), capability="customers.change")
+        _refuse_hidden_file(request.user, customer, data, selectors.KEY_PERSON_FILE_FIELDS)
         person = services.key_person_create(actor=request.user, customer=customer, data=data)
         context = {"hidden_files": _hidden_files(request.user, [person.customer_id])}
         return Response(KeyPersonSerializer(person, context=context).data, status=status.HTTP_201_CREATED)
@@ -190,6 +201,7 @@ class KeyPersonViewSet(viewsets.ViewSet):
         version = _version_from(data)
         data.pop("version")
         data.pop("customer", None)
+        _refuse_hidden_file(request.user, person.customer, data, selectors.KEY_PERSON_FILE_FIELDS)
         person = services.key_person_update(actor=request.user, person=person, expected_version=version, data=data)
         context = {"hidden_files": _hidden_files(request.user, [person.customer_id])}
         return Response(KeyPersonSerializer(person, context=context).data)

@@ -132,6 +132,39 @@ def test_the_edit_forms_leave_the_business_file_out_for_an_admin_outside_the_tea
     assert (head.name, head.contract_no, head.competitor_info) == ("华联集团（总部）", "HT-2026-001", "移动报价低10%")
 
 
+def test_the_api_refuses_a_change_to_the_business_file_from_an_admin_outside_the_team_naming_the_field(
+    account, head, admin_user, manager
+):
+    # What the API shows such a reader blank must not come back as a change: refused, nothing written.
+    answer = api(admin_user).patch(
+        f"/api/v1/customers/{head.pk}/", {"contract_no": "", "name": "华联集团（总部）", "version": head.version},
+        format="json",
+    )  # fmt: skip
+    assert answer.status_code == 400 and set(answer.json()) == {"contract_no"}, answer.json()
+    person = head.key_persons.get()
+    answer = api(admin_user).patch(
+        f"/api/v1/key-persons/{person.pk}/", {"taboos": "", "version": person.version}, format="json"
+    )
+    assert answer.status_code == 400 and set(answer.json()) == {"taboos"}, answer.json()
+    answer = api(admin_user).post(
+        "/api/v1/key-persons/", {"customer": head.pk, "name": "赵处", "preferences": "茶"}, format="json"
+    )
+    assert answer.status_code == 400 and set(answer.json()) == {"preferences"}, answer.json()
+    head.refresh_from_db()
+    person.refresh_from_db()
+    assert (head.name, head.contract_no, person.taboos) == ("华联集团", "HT-2026-001", "忌讳周一来电")
+    assert head.key_persons.count() == 1
+    # The rest of the record is theirs to change; the team changes the file too.
+    renamed = api(admin_user).patch(
+        f"/api/v1/customers/{head.pk}/", {"name": "华联集团（总部）", "version": head.version}, format="json"
+    )
+    assert renamed.status_code == 200, renamed.json()
+    answer = api(manager).patch(
+        f"/api/v1/customers/{head.pk}/", {"contract_no": "HT-2027-001", "version": head.version + 1}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["contract_no"] == "HT-2027-001"
+
+
 def test_the_edit_form_shows_the_business_file_to_the_team(client_for, account, head, manager):
     assert 'name="contract_no"' in client_for(manager).get(reverse("customers:edit", args=[head.pk])).content.decode()
 
