@@ -62,9 +62,16 @@ def sending_count() -> int:
     return Message.objects.filter(state=MessageState.SENDING).count()
 
 
-def opted_out_channels(customer_id: int) -> set[str]:
-    """The channels a customer opted out of ("" = every channel)."""
-    return set(OptOut.objects.filter(customer_id=customer_id).values_list("channel", flat=True))
+def opted_out_customers(customer_ids, channel: str) -> set[int]:
+    """Of these customers, those who opted out of `channel` or of every channel (checked when a
+    message is queued and again before it is sent)."""
+    if not customer_ids:
+        return set()
+    return set(
+        OptOut.objects.filter(customer_id__in=customer_ids, channel__in=[channel, ""]).values_list(
+            "customer_id", flat=True
+        )
+    )
 
 
 def active_template(purpose: str, channel: str) -> MessageTemplate | None:

@@ -27,8 +27,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import selectors
 from .choices import READY_STATES, Channel, MessageState
-from .models import Message, OptOut, RateWindow
+from .models import Message, RateWindow
 from .transports import Delivery, Outgoing, Transport, get_transport, transport_rate
 
 logger = logging.getLogger(__name__)
@@ -111,14 +112,7 @@ def claim(channel: str, limit: int, now: datetime) -> tuple[str, list[dict]]:
 
 
 def _drop_opted_out(token: str, rows: list[dict], channel: str, now: datetime) -> tuple[list[dict], int]:
-    customer_ids = {row["customer_id"] for row in rows if row["customer_id"]}
-    if not customer_ids:
-        return rows, 0
-    opted = set(
-        OptOut.objects.filter(customer_id__in=customer_ids, channel__in=[channel, ""]).values_list(
-            "customer_id", flat=True
-        )
-    )
+    opted = selectors.opted_out_customers({row["customer_id"] for row in rows if row["customer_id"]}, channel)
     if not opted:
         return rows, 0
     stopped = [row["pk"] for row in rows if row["customer_id"] in opted]

@@ -29,7 +29,7 @@ from kefu.core.text import check_text
 from kefu.customers.models import Customer, KeyPerson
 from kefu.org.models import User
 
-from . import quiet, rendering
+from . import quiet, rendering, selectors
 from .choices import CANCELLABLE_STATES, RETRYABLE_STATES, Channel, MessageState, RecipientKind
 from .models import Message, MessageTemplate, OptOut
 
@@ -96,7 +96,7 @@ def _content(*, purpose, channel, template, subject, body, variables) -> _Conten
         raise ValidationError({"purpose": _("Give a purpose of at most 50 characters.")})
     if body is None:
         if template is None:
-            template = MessageTemplate.objects.filter(purpose=purpose, channel=channel, is_active=True).first()
+            template = selectors.active_template(purpose, channel)
         if template is None:
             raise ValidationError(
                 {"template": _("There is no active template for “%(purpose)s” on %(channel)s.")
@@ -173,16 +173,6 @@ def _resolve(batch: list[Recipient], channel: str) -> list[Recipient]:
     return resolved
 
 
-def _opted_out(customer_ids: set[int], channel: str) -> set[int]:
-    if not customer_ids:
-        return set()
-    return set(
-        OptOut.objects.filter(customer_id__in=customer_ids, channel__in=[channel, ""]).values_list(
-            "customer_id", flat=True
-        )
-    )
-
-
 def _existing_keys(keys: list[str]) -> set[str]:
     return set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
 
@@ -193,7 +183,7 @@ def _write_batch(
     result = EnqueueResult()
     identities = [_identity(r) for r in batch]  # as the sender named them
     batch = _resolve(batch, content.channel)
-    opted = _opted_out({r.customer_id for r in batch if r.customer_id}, content.channel)
+    opted = selectors.opted_out_customers({r.customer_id for r in batch if r.customer_id}, content.channel)
     rows = []
     shared = {
         "channel": content.channel, "purpose": content.purpose, "scheduled_at": scheduled_at,
