@@ -16,7 +16,9 @@ from kefu.core.forms import apply_errors
 from kefu.core.pagination import CappedCountPaginator
 from kefu.customers.selectors import business_file_visible, get_customer_for_user
 from kefu.customers.tiers import active_tiers
+from kefu.org.choices import Role
 from kefu.org.permissions import has_capability, require_capability
+from kefu.org.selectors import account_managers_visible_to
 
 from . import selectors, services
 from .choices import TaskStatus
@@ -51,6 +53,12 @@ def churn_list(request):
         "filter_errors": filter_errors(filterset),
         "params": filters_shown(filterset),
         "tiers": active_tiers(),
+        # Those who see several managers' customers pick one (a manager sees only their own).
+        "managers": (
+            account_managers_visible_to(request.user).only("id", "full_name").order_by("full_name", "id")
+            if request.user.role != Role.ACCOUNT_MANAGER
+            else []
+        ),
         "can_export": has_capability(request.user, "churn.export"),
         "can_run": has_capability(request.user, "churn.run"),
         "query": request.GET.urlencode(),

@@ -54,6 +54,13 @@ def test_filters_by_grid_manager_and_tier(admin_user, manager, scored):
     assert _names(client.get("/churn/?tier=silver")) == []
 
 
+def test_the_manager_filter_offers_the_managers_in_the_readers_scope(supervisor, manager, other_manager, scored):
+    page = login(supervisor).get(f"/churn/?manager={manager.pk}")
+    assert list(page.context["managers"]) == [manager]  # 李经理 serves the west branch
+    assert f'<option value="{manager.pk}" selected>王经理</option>' in page.content.decode()
+    assert login(manager).get("/churn/").context["managers"] == []  # a manager's list is their own
+
+
 def test_a_bad_filter_is_named_on_the_page_and_refused_by_the_api(admin_user, scored):
     response = login(admin_user).get("/churn/?min_score=abc")
     assert response.status_code == 200 and response.context["filter_errors"]
