@@ -19,12 +19,12 @@ def collection_cards(user) -> list[dict]:
     today = timezone.localdate()
     arrears = selectors.arrears_visible_to(user)
     overdue, more = capped_count(selectors.filter_arrears(arrears, {"state": "overdue"}, today=today), 999)
-    broken, _more = capped_count(selectors.filter_arrears(arrears, {"state": "broken"}, today=today), 999)
+    broken, more_broken = capped_count(selectors.filter_arrears(arrears, {"state": "broken"}, today=today), 999)
     return [
         {
             "title": _("Arrears past due"),
             "value": f"{overdue}+" if more else overdue,
-            "hint": _("%(count)s promises to pay broken") % {"count": broken},
+            "hint": _("%(count)s promises to pay broken") % {"count": f"{broken}+" if more_broken else broken},
             "url": reverse("collection:list") + "?state=overdue",
             "icon": "cash-coin",
         }

@@ -21,7 +21,7 @@ def sales_cards(user) -> list[dict]:
     prospects, more_prospects = capped_count(selectors.prospect_list(user, stage="open"), 999)
     soon = selectors.price_request_list(user, state="open", now=now).filter(due_at__lt=now + timedelta(days=1))
     due, more_due = capped_count(soon, 999)
-    overdue, _more = capped_count(selectors.price_request_list(user, state="overdue", now=now), 999)
+    overdue, more_overdue = capped_count(selectors.price_request_list(user, state="overdue", now=now), 999)
     return [
         {
             "title": _("My open prospects"),
@@ -33,7 +33,7 @@ def sales_cards(user) -> list[dict]:
         {
             "title": _("Price requests due within a day"),
             "value": f"{due}+" if more_due else due,
-            "hint": _("%(count)s overdue") % {"count": overdue},
+            "hint": _("%(count)s overdue") % {"count": f"{overdue}+" if more_overdue else overdue},
             "url": reverse("sales:price_requests"),
             "icon": "hourglass-split",
         },
