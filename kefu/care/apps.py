@@ -11,6 +11,7 @@ class CareConfig(AppConfig):
         from kefu.core.jobs import register_periodic_job
 
         from . import (
+            panels,  # noqa: F401 - registers the customer 360 card
             timeline,  # noqa: F401 - registers the customer 360 timeline entries
             workbench,  # noqa: F401 - registers the workbench card
         )

@@ -20,7 +20,7 @@ from kefu.customers.tiers import green_channel_codes
 from kefu.org.permissions import has_capability
 
 from .choices import OCCASION_NAMES, BatchStatus, NoticeStatus, Occasion
-from .models import CareBatch, CareRecipient, CareRule, CustomOccasion, LineCustomer, Notice, NoticeStage
+from .models import CareBatch, CareRecipient, CareRule, CustomOccasion, LineCustomer, Notice, NoticeStage, SupplyLine
 from .occasions import custom_dates_between, holidays_between, month_days_matching, yearly_date
 
 # Customers tagged so are important users (重要用户, SPEC §14), as are those of a green-channel tier.
@@ -255,3 +255,18 @@ def delivery_reports(source: str, source_ids) -> dict:
 
     counts = delivery_counts(source, list(source_ids))
     return {source_id: _grouped(counts.get(source_id, {})) for source_id in source_ids}
+
+
+def customer_lines(customer_id: int) -> QuerySet:
+    """The supply lines a customer is on (an outage of any of them affects the customer)."""
+    return SupplyLine.objects.filter(memberships__customer_id=customer_id).order_by("code")
+
+
+def customer_notices(customer_id: int) -> QuerySet[Notice]:
+    """The notices that reached a customer: those the outbox holds a message of for the customer."""
+    from kefu.outbox.models import Message
+
+    from .sending import NOTICE_SOURCE
+
+    sent = Message.objects.filter(customer_id=customer_id, source=NOTICE_SOURCE).values("source_id")
+    return Notice.objects.filter(pk__in=sent).order_by("-starts_at", "-pk")

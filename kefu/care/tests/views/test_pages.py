@@ -186,3 +186,25 @@ def test_a_supervisor_may_not_take_a_line_out_of_use(supervisor, admin_user):
     line = services.supply_line_create(actor=admin_user, data={"code": "L-9", "name": "9号线"})
     assert login(supervisor).post(reverse("care:line_active", args=[line.pk]), {"active": "0"}).status_code == 403
     assert SupplyLine.objects.get(pk=line.pk).active
+
+
+def test_the_customer_page_shows_the_customers_lines_and_the_notices_that_reached_them(
+    manager, supervisor, admin_user, own_customer, foreign_customer, agent, templates
+):
+    line = services.supply_line_create(actor=admin_user, data={"code": "L-5", "name": "5号线"})
+    own_customer.code = "C-5"
+    own_customer.save(update_fields=["code"])
+    services.line_customers_add(actor=admin_user, line=line, customer_codes=["C-5"])
+    notice = services.notice_create(
+        actor=supervisor,
+        data={"kind": NoticeKind.UNPLANNED, "title": "线路跳闸", "reason": "雷击", "channel": Channel.SMS,
+              "starts_at": timezone.now() - timedelta(minutes=5), "ends_at": timezone.now() + timedelta(hours=2),
+              "lines": [line.pk]},
+    )  # fmt: skip
+    services.notices_send_due(notice_id=notice.pk)
+    page = login(manager).get(reverse("customers:detail", args=[own_customer.pk])).content.decode()
+    assert 'id="customer-panel-care"' in page and "5号线" in page and "线路跳闸" in page
+    other = login(manager).get(reverse("customers:detail", args=[foreign_customer.pk]))
+    assert "线路跳闸" not in other.content.decode()
+    unseen = login(agent).get(reverse("customers:detail", args=[own_customer.pk]))
+    assert unseen.status_code == 200 and "customer-panel-care" not in unseen.content.decode()  # no care.view
