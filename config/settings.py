@@ -323,6 +323,16 @@ SPECTACULAR_SETTINGS = {
         "SalesCampaignKindEnum": "kefu.sales.choices.CampaignKind",
         "SalesCampaignResultEnum": "kefu.sales.choices.CampaignResult",
         "SalesTargetMetricEnum": "kefu.sales.choices.TargetMetric",
+        # Choice sets whose field names ("channel", "kind", "result", "role", "status") other apps
+        # use too: named here so that the schema's component names are stable and readable.
+        "ContactChannelEnum": "kefu.contacts.choices.ContactChannel",
+        "TicketChannelEnum": "kefu.tickets.choices.Channel",
+        "OutboxChannelEnum": "kefu.outbox.choices.Channel",
+        "NoticeKindEnum": "kefu.care.choices.NoticeKind",
+        "PlanItemKindEnum": "kefu.keyaccounts.choices.ItemKind",
+        "SatisfactionEnum": "kefu.callbacks.choices.Satisfaction",
+        "TeamRoleEnum": "kefu.keyaccounts.choices.TeamRole",
+        "ArrearStatusEnum": "kefu.collection.choices.ArrearStatus",
     },
 }
 
