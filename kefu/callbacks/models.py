@@ -1,5 +1,3 @@
-from datetime import time
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,28 +6,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import VersionedModel
+from kefu.outbox.quiet import DEFAULT_QUIET_HOURS, parse_quiet_hours
 
 from .choices import AttemptOutcome, CallbackStatus, DueUnit, OnUnsatisfied, RuleEvent, Satisfaction
 
 
 def default_quiet_hours() -> list[list[str]]:
-    """Seed 002 "避免在客户休息时打扰客户": the lunch rest and the night."""
-    return [["12:00", "14:00"], ["21:00", "08:00"]]
-
-
-def parse_quiet_hours(value) -> list[tuple[time, time]]:
-    """[["12:00", "14:00"], …] as (start, end) times; an end at or before the start wraps past
-    midnight. Raises ValueError naming the bad entry."""
-    periods = []
-    for entry in value or []:
-        try:
-            start, end = (time.fromisoformat(str(part)) for part in entry)
-        except (TypeError, ValueError):
-            raise ValueError(entry) from None
-        if start == end:
-            raise ValueError(entry)
-        periods.append((start, end))
-    return periods
+    """Seed 002 "避免在客户休息时打扰客户": the lunch rest and the night (the outbox's default too)."""
+    return [list(period) for period in DEFAULT_QUIET_HOURS]
 
 
 class CallbackRule(models.Model):
@@ -113,6 +97,9 @@ class CallbackRule(models.Model):
             errors["state"] = _("Name the state that creates the task.")
         if not isinstance(self.ticket_types, list):
             errors["ticket_types"] = _("A list of request types.")
+        if not isinstance(self.script, dict) or not all(isinstance(text, str) for text in self.script.values()):
+            # The call screen fills in each named line (greeting, question, …) as text.
+            errors["script"] = _("The script's lines, each named and written as text.")
         if errors:
             raise ValidationError(errors)
 

@@ -99,6 +99,8 @@ def test_a_bad_rule_change_names_its_field_in_chinese_and_changes_nothing(admin_
     assert "不是有效的时段" in refused.json()["quiet_hours"][0]
     too_many = api(admin_user).patch(url, {"sample_percent": 150}, format="json")
     assert too_many.status_code == 400 and "sample_percent" in too_many.json()
+    not_lines = api(admin_user).patch(url, {"script": ["您好"]}, format="json")
+    assert not_lines.status_code == 400 and "话术" in not_lines.json()["script"][0]
     rule.refresh_from_db()
     assert rule.sample_percent == 30 and rule.quiet_hours == [["12:00", "14:00"], ["21:00", "08:00"]]
 
