@@ -132,7 +132,9 @@ class GradeChangeSerializer(serializers.ModelSerializer):
     def get_explanation(self, change):
         from ..explain import explain_score
 
-        if not self.context.get("business_file", True):  # selectors.customer_grade: the file is kept back
+        # The explanation is part of the customer's business file: shown only when the caller says,
+        # from selectors.customer_grade, that the reader may read it (kept back if it does not say).
+        if not self.context.get("business_file", False):
             return None
         return GradeExplanationSerializer(explain_score(change.score)).data if change.score else None
 
