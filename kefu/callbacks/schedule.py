@@ -15,9 +15,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from kefu.outbox.quiet import parse_quiet_hours
 from kefu.sla import calendar as cal
-
-from .models import parse_quiet_hours
 
 MINUTE = timedelta(minutes=1)
 MAX_DAYS = 366

@@ -3,8 +3,9 @@
 Seed 002 "避免在客户休息时打扰客户": by default the lunch rest and the night, 12:00–14:00 and
 21:00–08:00 in the installation's time zone, the default the callback rules use
 (`callbacks.models.default_quiet_hours`; a callback rule keeps its own, on its business
-calendar). Setting `OUTBOX_QUIET_HOURS` changes them for messages; `OUTBOX_QUIET_CHANNELS`
-names the channels they apply to (SMS by default). Other apps (calls) use `quiet_end`.
+calendar, read with `parse_quiet_hours`). Setting `OUTBOX_QUIET_HOURS` changes them for
+messages; `OUTBOX_QUIET_CHANNELS` names the channels they apply to (SMS by default). Other
+apps (calls) use `quiet_end`.
 """
 
 from datetime import datetime, time, timedelta
@@ -16,13 +17,31 @@ from django.utils import timezone
 DEFAULT_QUIET_HOURS = [["12:00", "14:00"], ["21:00", "08:00"]]
 
 
-def quiet_periods() -> list[tuple[time, time]]:
+def _period(entry) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(str(part)) for part in entry)
+    except (TypeError, ValueError):
+        raise ValueError(entry) from None
+    return start, end
+
+
+def parse_quiet_hours(value) -> list[tuple[time, time]]:
+    """[["12:00", "14:00"], …] as (start, end) times; an end at or before the start wraps past
+    midnight. Raises ValueError naming the bad entry (a period that starts where it ends too).
+    For quiet hours an admin types in (callback rules)."""
     periods = []
-    for start, end in getattr(settings, "OUTBOX_QUIET_HOURS", DEFAULT_QUIET_HOURS):
-        start_at, end_at = time.fromisoformat(start), time.fromisoformat(end)
-        if start_at != end_at:
-            periods.append((start_at, end_at))
+    for entry in value or []:
+        start, end = _period(entry)
+        if start == end:
+            raise ValueError(entry)
+        periods.append((start, end))
     return periods
+
+
+def quiet_periods() -> list[tuple[time, time]]:
+    """The setting's periods (one that starts where it ends is left out)."""
+    periods = (_period(entry) for entry in getattr(settings, "OUTBOX_QUIET_HOURS", DEFAULT_QUIET_HOURS))
+    return [(start, end) for start, end in periods if start != end]
 
 
 def applies_to(channel: str) -> bool:
