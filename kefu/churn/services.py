@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import Count, F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,10 @@ from kefu.audit.services import audit_many, audit_record
 from kefu.core.errors import ConflictError
 from kefu.core.text import check_text
 from kefu.inbox.services import notify_each
+from kefu.org.choices import Role
+from kefu.org.models import User
 from kefu.org.permissions import require_capability
+from kefu.org.selectors import supervisors_above
 
 from . import engine
 from .choices import Factor, RunTrigger, TaskStatus
@@ -110,7 +113,8 @@ def churn_run(*, actor, trigger: str = RunTrigger.MANUAL, as_of: date | None = N
     One transaction: the scores (one INSERT … SELECT, `engine`), the tasks (one INSERT … SELECT of
     the scores over the threshold whose customer has an active account manager; the unique open
     task per customer skips those who have one: ON CONFLICT DO NOTHING), one audit entry per new
-    task and one for the run, a notice to each manager who got tasks. Runs queue on the
+    task and one for the run, a notice to each manager who got tasks (and to those who assign
+    managers, of customers at risk without one). Runs queue on the
     settings row's lock.
     """
     if actor is not None:
@@ -127,6 +131,7 @@ def churn_run(*, actor, trigger: str = RunTrigger.MANUAL, as_of: date | None = N
         run.at_risk = ChurnScore.objects.filter(run=run, score__gte=threshold).count()
         run.tasks = _insert_tasks(run, threshold, as_of + timedelta(days=rules["task_due_days"]))
         _audit_and_notify_tasks(run, actor)
+        _tell_who_assigns_managers(run, threshold)
         run.finished_at = timezone.now()
         run.save()
         audit_record(
@@ -201,6 +206,48 @@ def _audit_and_notify_tasks(run: ChurnRun, actor) -> None:
         ],
         kind="churn_tasks",
         dedupe_key=f"churn-run-{run.pk}",
+    )
+
+
+def _tell_who_assigns_managers(run: ChurnRun, threshold: Decimal) -> None:
+    """A customer at risk without an active account manager gets no task: the nearest
+    supervisors of its unit (the admins when it has none above it) are told how many such
+    customers they have, one notice per person and run, so that someone gives them a manager."""
+    no_manager = Q(customer__account_manager__isnull=True) | Q(customer__account_manager__is_active=False)
+    per_unit = (
+        ChurnScore.objects.filter(no_manager, run=run, score__gte=threshold)
+        .values_list("customer__org_unit_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    per_person: dict[int, int] = {}
+    admins = None
+    for unit_id, count in per_unit:
+        nearest = supervisors_above(unit_id)
+        if nearest:
+            told = [user.pk for user in nearest[0]]
+        else:
+            if admins is None:
+                admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True))
+            told = admins
+        for pk in told:
+            per_person[pk] = per_person.get(pk, 0) + count
+    if not per_person:
+        return
+    url = reverse("churn:list")
+    notify_each(
+        messages=[
+            (
+                pk,
+                _("%(count)s customers at risk of leaving have no active account manager and got no retention task")
+                % {"count": count},
+                None,
+                url,
+            )
+            for pk, count in per_person.items()
+        ],
+        kind="churn_no_manager",
+        dedupe_key=f"churn-run-{run.pk}-no-manager",
     )
 
 

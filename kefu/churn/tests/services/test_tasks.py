@@ -63,6 +63,32 @@ def test_a_customer_without_a_manager_is_listed_but_gets_no_task(admin_user, age
     assert (run.at_risk, run.tasks) == (1, 0)
 
 
+def test_customers_at_risk_without_an_active_manager_are_told_to_the_nearest_supervisors(
+    admin_user, agent, supervisor, manager, other_manager, org
+):
+    """No task can be made for them: the supervisors who can give them a manager hear how many
+    (the east team's supervisor sits in the east branch); the admins hear of a unit without one."""
+    other_manager.is_active = False
+    other_manager.save()
+    customers = [
+        CustomerFactory(org_unit=org["east_team"]),
+        CustomerFactory(org_unit=org["east_team"], account_manager=other_manager),  # manager gone
+        CustomerFactory(org_unit=org["west_team"]),  # no supervisor above the west team
+        CustomerFactory(org_unit=org["east_team"], account_manager=manager),  # gets a task instead
+    ]
+    for customer in customers:
+        volumes(customer, earlier=1000, recent=0)
+        for _ in range(3):
+            complaint(customer, agent)
+    run = churn_run(actor=admin_user, as_of=AS_OF)
+    assert (run.at_risk, run.tasks) == (4, 1)
+    told = {n.recipient_id: n.text for n in Notification.objects.filter(kind="churn_no_manager")}
+    assert set(told) == {supervisor.pk, admin_user.pk}
+    assert told[supervisor.pk].startswith("2") and told[admin_user.pk].startswith("1")
+    churn_run(actor=admin_user, as_of=AS_OF)  # the next run tells them again, once
+    assert Notification.objects.filter(kind="churn_no_manager").count() == 4
+
+
 def test_running_again_leaves_one_open_task_per_customer(admin_user, at_risk):
     churn_run(actor=admin_user, as_of=AS_OF)
     second = churn_run(actor=admin_user, as_of=AS_OF)
