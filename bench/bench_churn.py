@@ -23,7 +23,8 @@ What it times, alternately, `--repeat` times:
   records, joined to the customers), with the settings' default weights;
 - the run: `churn.services.churn_run`, i.e. the INSERT … SELECT the engine compiles from the
   apps' ORM querysets, ANALYZE, the count over the threshold, the retention tasks (an
-  INSERT … SELECT), their audit entries (COPY) and the managers' notices, in one transaction
+  INSERT … SELECT), their audit entries (COPY), the managers' notices and the supervisors' of
+  customers at risk without a manager, in one transaction
   (the tasks of the previous attempt are deleted first, so each attempt makes them again);
 and checks that both wrote the same readings, points and score for every customer.
 """
