@@ -136,8 +136,8 @@ class CareBatchViewSet(viewsets.GenericViewSet):
         return selectors.batches_list()
 
     def list(self, request):
-        batches = selectors.batches_list(_status_param(request, BatchStatus.values))
         require_capability(request.user, "care.view")
+        batches = selectors.batches_list(_status_param(request, BatchStatus.values))
         page = self.paginate_queryset(batches)
         return self.get_paginated_response(CareBatchSerializer(page, many=True).data)
 
@@ -200,8 +200,8 @@ class NoticeViewSet(viewsets.GenericViewSet):
         return selectors.notices_list().prefetch_related("stages")
 
     def list(self, request):
-        notices = selectors.notices_list(_status_param(request, NoticeStatus.values)).prefetch_related("stages")
         require_capability(request.user, "care.view")
+        notices = selectors.notices_list(_status_param(request, NoticeStatus.values)).prefetch_related("stages")
         page = self.paginate_queryset(notices)
         return self.get_paginated_response(NoticeSerializer(page, many=True).data)
 

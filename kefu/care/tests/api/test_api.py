@@ -156,3 +156,10 @@ def test_a_custom_date_an_active_rule_greets_on_stays_in_use_through_the_api(adm
     refused = api(admin_user).post(f"/api/v1/care/dates/{custom['id']}/active/", {"active": False}, format="json")
     assert refused.status_code == 400 and "建厂日问候" in str(refused.json()["active"])
     assert api(admin_user).get("/api/v1/care/dates/").json()["results"][0]["active"] is True
+
+
+@pytest.mark.parametrize("path", ["/api/v1/care/batches/?status=bogus", "/api/v1/care/notices/?status=bogus"])
+def test_a_reader_without_care_is_refused_before_the_status_filter_is_read(path, agent, supervisor):
+    assert api(agent).get(path).status_code == 403
+    refused = api(supervisor).get(path)
+    assert refused.status_code == 400 and "status" in refused.json()
