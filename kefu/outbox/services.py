@@ -343,35 +343,33 @@ def _audit_enqueue(actor, content: _Content, result: EnqueueResult, source: str,
 # Admin actions on one message -------------------------------------------------------------------
 
 
+def _message_move(*, actor, message_id: int, states, refusal: str, now, **values) -> Message:
+    """One conditional UPDATE from `states` (the sending job may hold the row), audited with the
+    state it had; `refusal` on "state" when the row is no longer in one of them."""
+    with transaction.atomic():
+        before = Message.objects.filter(pk=message_id).values_list("state", flat=True).first()
+        moved = Message.objects.filter(pk=message_id, state__in=states).update(updated_at=now, **values)
+        message = Message.objects.get(pk=message_id)
+        if not moved:
+            raise ServiceError(refusal, field="state")
+        audit_record(actor=actor, action=AuditAction.UPDATED, target=message,
+                     customer_id=message.customer_id, changes={"state": [before, message.state]})  # fmt: skip
+    return message
+
+
 def message_retry(*, actor, message_id: int) -> Message:
     """Send a failed or given-up message again (a new attempt now; opt-outs still apply)."""
     now = timezone.now()
-    with transaction.atomic():
-        claimed = Message.objects.filter(pk=message_id, state__in=RETRYABLE_STATES).update(
-            state=MessageState.RETRYING, next_attempt_at=now, updated_at=now
-        )
-        message = Message.objects.get(pk=message_id)
-        if not claimed:
-            raise ServiceError(_("Only a failed or given-up message can be sent again."), field="state")
-        audit_record(actor=actor, action=AuditAction.UPDATED, target=message,
-                     customer_id=message.customer_id, changes={"state": ["failed", MessageState.RETRYING]})  # fmt: skip
-    return message
+    return _message_move(actor=actor, message_id=message_id, states=RETRYABLE_STATES, now=now,
+                         refusal=_("Only a failed or given-up message can be sent again."),
+                         state=MessageState.RETRYING, next_attempt_at=now)  # fmt: skip
 
 
 def message_cancel(*, actor, message_id: int) -> Message:
     """Withdraw a message not sent yet (queued, waiting for a retry, failed)."""
-    now = timezone.now()
-    with transaction.atomic():
-        before = Message.objects.filter(pk=message_id).values_list("state", flat=True).first()
-        claimed = Message.objects.filter(pk=message_id, state__in=CANCELLABLE_STATES).update(
-            state=MessageState.CANCELLED, updated_at=now
-        )
-        message = Message.objects.get(pk=message_id)
-        if not claimed:
-            raise ServiceError(_("This message is being sent or was already sent."), field="state")
-        audit_record(actor=actor, action=AuditAction.UPDATED, target=message,
-                     customer_id=message.customer_id, changes={"state": [before, MessageState.CANCELLED]})  # fmt: skip
-    return message
+    return _message_move(actor=actor, message_id=message_id, states=CANCELLABLE_STATES, now=timezone.now(),
+                         refusal=_("This message is being sent or was already sent."),
+                         state=MessageState.CANCELLED)  # fmt: skip
 
 
 # Opt-outs ------------------------------------------------------------------------------------------

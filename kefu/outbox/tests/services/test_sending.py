@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from kefu.audit.models import AuditEvent
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.outbox import sending
 from kefu.outbox.choices import Channel, MessageState
@@ -176,6 +177,23 @@ def test_admin_retry_and_cancel(recording, admin_user, settings):
 
     with pytest.raises(ServiceError):
         message_retry(actor=admin_user, message_id=first.pk)
+
+
+def test_admin_retry_and_cancel_audit_the_state_the_message_had(admin_user):
+    queue(2)
+    given_up, failed = Message.objects.order_by("pk")
+    Message.objects.filter(pk=given_up.pk).update(state=MessageState.GIVEN_UP)
+    Message.objects.filter(pk=failed.pk).update(state=MessageState.FAILED)
+    message_retry(actor=admin_user, message_id=given_up.pk)
+    message_cancel(actor=admin_user, message_id=failed.pk)
+    changes = {
+        event.target_id: event.changes["state"]
+        for event in AuditEvent.objects.filter(target_type="outbox.message", target_id__in=[given_up.pk, failed.pk])
+    }
+    assert changes == {
+        given_up.pk: [MessageState.GIVEN_UP, MessageState.RETRYING],
+        failed.pk: [MessageState.FAILED, MessageState.CANCELLED],
+    }
 
 
 def test_outbox_send_is_a_periodic_job_that_sends_what_is_due(recording):
