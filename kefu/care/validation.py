@@ -124,7 +124,10 @@ def clean_custom_occasion(data: dict) -> tuple[dict, dict]:
     from kefu.core.dates import parse_date
 
     errors: dict = {}
-    clean = {"name": _text(data, "name", errors, required=True, max_length=50), "yearly": bool(data.get("yearly"))}
+    clean = {
+        "name": _text(data, "name", errors, required=True, max_length=50),
+        "yearly": bool(data.get("yearly", True)),
+    }
     day = data.get("day")
     if not hasattr(day, "year"):
         try:

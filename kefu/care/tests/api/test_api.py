@@ -163,3 +163,12 @@ def test_a_reader_without_care_is_refused_before_the_status_filter_is_read(path,
     assert api(agent).get(path).status_code == 403
     refused = api(supervisor).get(path)
     assert refused.status_code == 400 and "status" in refused.json()
+
+
+def test_a_custom_date_repeats_yearly_unless_the_api_says_once(admin_user):
+    yearly = api(admin_user).post("/api/v1/care/dates/", {"name": "建厂日", "day": "2020-06-08"}, format="json")
+    assert yearly.status_code == 201 and yearly.json()["yearly"] is True  # the model's default
+    once = api(admin_user).post(
+        "/api/v1/care/dates/", {"name": "周年庆", "day": "2026-06-08", "yearly": False}, format="json"
+    )
+    assert once.status_code == 201 and once.json()["yearly"] is False
