@@ -70,14 +70,6 @@ def last_contact_at(*, outer: str = "pk", channels: list[str] | None = None) -> 
     return Subquery(logs.order_by("-contacted_at", "-pk").values("contacted_at")[:1])
 
 
-def last_contacts(customer_ids) -> dict[int, ContactLog]:
-    """The newest contact of each of these customers (no scope: the caller has checked it),
-    in one query: {customer id: ContactLog}; customers never contacted are left out."""
-    newest = ContactLog.objects.filter(customer_id=OuterRef("customer_id")).order_by("-contacted_at", "-pk")
-    rows = ContactLog.objects.filter(customer_id__in=customer_ids, pk=Subquery(newest.values("pk")[:1]))
-    return {row.customer_id: row for row in rows.select_related("user")}
-
-
 def customer_contacts(user, customer_id: int, *, limit: int = 10) -> list[ContactLog]:
     return list(
         contact_logs_visible_to(user)
