@@ -234,3 +234,17 @@ def test_a_stage_whose_template_was_removed_stays_due_and_the_others_go_out(supe
     templates["outage_notice"].save()
     assert services.notices_send_due(now=starts - timedelta(days=7)) == 1
     assert _sent(first).count() == 1
+
+
+def test_an_announcement_still_due_when_the_outage_has_begun_is_not_sent_and_the_audit_says_so(supervisor, templates):
+    from kefu.audit.models import AuditEvent
+
+    CustomerFactory(grid="东1")
+    starts = timezone.now() + timedelta(days=10)
+    notice = _planned(supervisor, starts, offsets_days=[1])
+    services.notices_send_due(now=starts + timedelta(hours=1))  # the job was down past the start
+    assert _sent(notice).count() == 0
+    assert NoticeStage.objects.get(notice=notice).sent_at is not None  # claimed: never sent later either
+    assert AuditEvent.objects.filter(target_id=notice.pk, changes={"stage": ["1d", None]}).exists()
+    services.notices_send_due(now=starts + timedelta(hours=2))
+    assert _sent(notice).count() == 0
