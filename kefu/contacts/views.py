@@ -148,7 +148,14 @@ def plan_edit(request, pk: int):
         else:
             messages.success(request, _("The contact plan was saved."))
             return redirect("contacts:plans")
-    messages.error(request, "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
+    # The plans page shows a change refused as one message: each error after its field's label.
+    messages.error(
+        request,
+        "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ),
+    )
     return redirect("contacts:plans")
 
 

@@ -123,6 +123,15 @@ def test_a_bad_plan_value_is_refused_naming_the_field(body, admin_user):
     assert ContactPlan.objects.get(pk=plan.pk).every_days == 90
 
 
+def test_a_plan_edit_refused_on_the_page_names_the_field_by_its_label(admin_user):
+    plan = ContactPlan.objects.get(tier="一星")
+    body = {"tier": "一星", "every_days": 0, "channel": "phone"}
+    response = login(admin_user).post(reverse("contacts:plan_edit", args=[plan.pk]), body, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("间隔（天）: ") and "every_days" not in message
+    assert ContactPlan.objects.get(pk=plan.pk).every_days == 90
+
+
 def test_only_admins_change_plans(manager, supervisor):
     plan = ContactPlan.objects.get(tier="一星")
     for user in (manager, supervisor):
