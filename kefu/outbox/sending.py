@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import quiet, selectors
 from .choices import READY_STATES, Channel, MessageState
 from .models import Message, RateWindow
 from .transports import Delivery, Outgoing, Transport, get_transport, transport_rate
@@ -143,7 +143,9 @@ def record(token: str, rows: list[dict], deliveries: list[Delivery], now: dateti
             values = (("state", MessageState.GIVEN_UP),)
             result.given_up += 1
         else:
-            values = (("state", MessageState.RETRYING), ("next_attempt_at", now + backoff(row["attempts"])))
+            # A retry of an SMS waits out quiet hours as the first attempt did.
+            retry_at = quiet.next_allowed(now + backoff(row["attempts"]), row["channel"])
+            values = (("state", MessageState.RETRYING), ("next_attempt_at", retry_at))
             result.retrying += 1
         groups.setdefault((*values, ("transport_answer", delivery.answer[:1000])), []).append(row["pk"])
     with transaction.atomic():
@@ -212,6 +214,16 @@ def outbox_reap(now: datetime | None = None) -> int:
 # The job --------------------------------------------------------------------------------------------
 
 
+def claim_size(transport: Transport, batch: int) -> int:
+    """How many rows one claim may take: as many as the transport surely sends within half the
+    lease even if every message waits out its timeout, so that the reaper never takes back (and a
+    second worker never sends again) rows this worker is still sending."""
+    worst = transport.seconds_per_message()
+    if worst <= 0:
+        return batch
+    return max(1, min(batch, int(settings.OUTBOX_LEASE_SECONDS / 2 / worst)))
+
+
 def outbox_send(*, now: datetime | None = None, batch: int = 500, max_seconds: float = 50) -> SendResult:
     """Send what is due, channel by channel, until nothing is due or `max_seconds` have passed
     (waiting for the next rate window when a transport's share is used up)."""
@@ -223,7 +235,7 @@ def outbox_send(*, now: datetime | None = None, batch: int = 500, max_seconds: f
         progressed, waits = False, []
         for channel, transport in transports.items():
             rate = transport_rate(channel)
-            granted = rate_take(channel, batch, rate)
+            granted = rate_take(channel, claim_size(transport, batch), rate)
             if not granted:
                 result.rate_limited.add(channel)
                 waits.append(seconds_to_next_window(rate))

@@ -55,6 +55,10 @@ class Transport:
         self.channel = channel
         self.options = options
 
+    def seconds_per_message(self) -> float:
+        """The longest one message may take (its network timeout); 0 for a local transport."""
+        return float(self.options.get("TIMEOUT", 0))
+
     def send(self, message: Outgoing) -> Delivery:
         raise NotImplementedError
 
@@ -125,6 +129,9 @@ class SmtpTransport(Transport):
     HOST, PORT, USERNAME, PASSWORD, USE_TLS, USE_SSL, TIMEOUT, FROM). One connection per batch."""
 
     idempotent = True  # the Message-ID is derived from the row's key
+
+    def seconds_per_message(self) -> float:
+        return float(self.options.get("TIMEOUT", settings.EMAIL_TIMEOUT))
 
     def _connection(self):
         o = self.options
@@ -211,6 +218,9 @@ class SmsGatewayTransport(Transport):
 
     idempotent = True
 
+    def seconds_per_message(self) -> float:
+        return float(self.options.get("TIMEOUT", 10))
+
     def send(self, message: Outgoing) -> Delivery:
         o = self.options
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
@@ -238,6 +248,9 @@ class WecomRobotTransport(Transport):
     the robot's webhook. OPTIONS: ROBOTS = {name: webhook URL} (a message's address names the
     robot; "default" if none), TIMEOUT. Answer `{"errcode": 0, "errmsg": "ok"}`; 45009 is the
     robot's own rate limit (tried again later). The webhook has no idempotency key."""
+
+    def seconds_per_message(self) -> float:
+        return float(self.options.get("TIMEOUT", 10))
 
     def send(self, message: Outgoing) -> Delivery:
         robots = self.options.get("ROBOTS", {})

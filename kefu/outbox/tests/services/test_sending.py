@@ -1,6 +1,7 @@
 import json
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from kefu.outbox import sending
 from kefu.outbox.choices import Channel, MessageState
 from kefu.outbox.models import Message, OptOut
 from kefu.outbox.services import Recipient, message_cancel, message_retry, messages_enqueue, optout_record
+from kefu.outbox.tests import fakes
 from kefu.outbox.tests.conftest import transports
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +218,48 @@ def test_a_transport_raising_mid_batch_never_leads_to_a_blind_resend(settings, b
     sending.outbox_send(max_seconds=0)
     assert set(Message.objects.values_list("state", flat=True)) == {state}
     assert "No space left on device" in Message.objects.first().transport_answer
+
+
+def test_a_claim_is_no_larger_than_the_transport_surely_sends_within_the_lease(settings, monkeypatch):
+    # A slow gateway (10 s timeout per message) must not hold 500 rows under a 300 s lease: the
+    # reaper would hand the unsent tail to a second worker, which would send it again.
+    fakes.delivered.clear()
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.RecordingTransport", OPTIONS={"TIMEOUT": 10})
+    settings.OUTBOX_LEASE_SECONDS = 300
+    claimed = []
+    real_claim = sending.claim
+    monkeypatch.setattr(sending, "claim", lambda *a: claimed.append(a[1]) or real_claim(*a))
+    queue(40)
+
+    sending.outbox_send(max_seconds=0)
+
+    assert max(claimed) == 15  # 300 s lease / 2 / 10 s
+    assert len(fakes.delivered) == 15
+    sending.outbox_send(max_seconds=5)
+    assert len(fakes.delivered) == 40
+
+
+def test_a_local_transport_claims_the_whole_batch(recording, monkeypatch):
+    claimed = []
+    real_claim = sending.claim
+    monkeypatch.setattr(sending, "claim", lambda *a: claimed.append(a[1]) or real_claim(*a))
+    queue(3)
+
+    sending.outbox_send(max_seconds=0, batch=500)
+
+    assert max(claimed) == 500
+    assert len(recording) == 3
+
+
+def test_a_retried_sms_waits_out_quiet_hours(settings):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    settings.OUTBOX_TRANSPORTS = transports("kefu.outbox.tests.fakes.FlakyTransport")
+    settings.OUTBOX_RETRY_SECONDS = 60
+    failed_at = datetime(2026, 3, 2, 20, 59, 30, tzinfo=shanghai)
+    queue(1, channel=Channel.SMS, scheduled_at=failed_at)
+
+    sending.outbox_send(now=failed_at, max_seconds=0)
+
+    message = Message.objects.get()
+    assert message.state == MessageState.RETRYING
+    assert message.next_attempt_at == datetime(2026, 3, 3, 8, 0, tzinfo=shanghai)  # not 21:00:30
