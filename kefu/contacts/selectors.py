@@ -137,7 +137,7 @@ def overdue_counts(user, *, today: date | None = None) -> list[dict]:
     )
 
 
-def reviews_open(user, *, today: date | None = None) -> QuerySet[KeyAccountReview]:
+def reviews_open(user) -> QuerySet[KeyAccountReview]:
     return (
         reviews_visible_to(user)
         .filter(status=ReviewStatus.OPEN)
