@@ -20,3 +20,9 @@ class CustomersConfig(AppConfig):
         from .imports import metrics
 
         metrics.register()  # the import backlog on /metrics
+        from kefu.audit.hooks import register_redactor
+
+        from .selectors import redact_business_file
+
+        # The trail keeps old and new values: a group's business file stays with its readers there too.
+        register_redactor(redact_business_file)

@@ -5,6 +5,7 @@ from django.db.models import Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from django.shortcuts import get_object_or_404
 
+from kefu.audit.hooks import HIDDEN
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.phones import normalise_phone
 from kefu.org.choices import WHOLE_ORGANISATION_ROLES, Role
@@ -80,6 +81,46 @@ def business_file_visible(user, customer: Customer) -> bool:
     without such a rule everyone who sees the customer sees its file."""
     access = hooks.business_file_access()
     return True if access is None else bool(access[0](user, customer))
+
+
+# The audit trail's records whose values belong to the business file: target type → the fields
+# (None: every field). Apps above add theirs (agreements, competitor records) in their ready().
+_BUSINESS_FILE_RECORDS: dict[str, tuple[str, ...] | None] = {
+    "customers.customer": BUSINESS_FILE_FIELDS,
+    "customers.keyperson": KEY_PERSON_FILE_FIELDS,
+    "customers.customerproduct": ("contract_no",),
+}
+
+
+def register_business_file_record(target_type: str, fields: tuple[str, ...] | None = None) -> None:
+    _BUSINESS_FILE_RECORDS[target_type] = fields
+
+
+def redact_business_file(user, events) -> None:
+    """Hide, in audit events, the business-file values of customers whose file `user` may not
+    read (an admin outside a group's team reads the trail, not the file): one query per page."""
+    wanted = {
+        event.customer_id
+        for event in events
+        if event.customer_id and event.target_type in _BUSINESS_FILE_RECORDS and event.changes
+    }
+    if not wanted or hooks.business_file_access() is None:
+        return
+    readable = set(business_file_customers(user, Customer.objects.filter(pk__in=wanted)).values_list("pk", flat=True))
+    for event in events:
+        if event.customer_id not in wanted or event.customer_id in readable:
+            continue
+        fields = _BUSINESS_FILE_RECORDS.get(event.target_type, ())
+        if fields is None:  # the whole record is the file's: its name too (an agreement's title)
+            event.target_repr = HIDDEN
+        event.changes = {
+            name: (_hidden(values) if fields is None or name in fields else values)
+            for name, values in (event.changes or {}).items()
+        }
+
+
+def _hidden(values):
+    return [HIDDEN, HIDDEN] if isinstance(values, list) and len(values) == 2 else HIDDEN
 
 
 def business_file_customers(user, customers: QuerySet[Customer] | None = None) -> QuerySet[Customer]:

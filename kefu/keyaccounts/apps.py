@@ -18,6 +18,9 @@ class KeyaccountsConfig(AppConfig):
 
         # Group confidentiality (SPEC §1): the customers app asks this rule on the 360 page and API.
         customer_hooks.set_business_file_access_check(selectors.business_file_readable, selectors.business_file_narrow)
+        from kefu.customers.selectors import register_business_file_record
+
+        register_business_file_record("keyaccounts.agreement")  # its audit entries' values too
         # Qualification (seed 003 篇6): a key account's new manager must hold its level.
         customer_hooks.on_managers_changed(services.check_new_managers)
         # One point of contact (一点受理): a member's request reaches the account's team.

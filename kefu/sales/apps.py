@@ -19,3 +19,7 @@ class SalesConfig(AppConfig):
         # A leaving account manager's open prospects, price requests and campaign calls go to
         # whoever takes over their customers (prospects: the receiver of other work).
         register_handover_provider("sales", hand_over_sales)
+        from kefu.customers.selectors import register_business_file_record
+
+        # Competitor records are part of the business file, in the audit trail's values too.
+        register_business_file_record("sales.competitorrecord")

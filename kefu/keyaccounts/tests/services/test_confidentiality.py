@@ -192,3 +192,19 @@ def test_the_grade_explanation_keeps_the_groups_revenue_back_from_an_admin_outsi
         assert ("98765" in export) is shown
         panel = client_for(user).get(reverse("customers:detail", args=[head.pk])).content.decode()
         assert ("98,765" in panel or "98765" in panel) is shown
+
+
+def test_the_audit_trail_keeps_the_groups_file_values_from_an_admin_outside_the_team(
+    client_for, account, head, manager, admin_user, auditor
+):
+    from kefu.customers.services import customer_update
+
+    customer_update(actor=manager, customer=head, expected_version=head.version, data={"contract_no": "HT-2027-777"})
+    services.agreement_add(actor=manager, account=account, data={"title": "补充协议", "number": "BC-555"})
+
+    trail = reverse("audit:list") + f"?customer={head.pk}"
+    admin_sees = client_for(admin_user).get(trail).content.decode()
+    assert "补充协议" not in admin_sees and "BC-555" not in admin_sees and "HT-2027-777" not in admin_sees
+    assert "***" in admin_sees  # the change is listed, its values are not
+    auditor_sees = client_for(auditor).get(trail).content.decode()
+    assert "BC-555" in auditor_sees and "HT-2027-777" in auditor_sees
