@@ -35,6 +35,9 @@ def test_a_changed_interval_is_written_and_a_job_no_longer_registered_is_disable
     assert set(PeriodicTask.objects.filter(enabled=True).values_list("name", flat=True)) == {"sla_sweep"}
 
 
+# Out of the test's transaction: django-celery-beat calls close_old_connections(), which drops a
+# connection left inside an atomic block (on PostgreSQL; SQLite's in-memory one is kept).
+@pytest.mark.django_db(transaction=True)
 def test_the_beat_scheduler_writes_the_schedule_when_it_starts():
     scheduler = beat.KefuScheduler(app=app)
     assert "sla_sweep" in scheduler.schedule
