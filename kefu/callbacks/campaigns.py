@@ -1,11 +1,10 @@
 """Proactive service campaigns (主动服务, seed 003 篇1): services, scope and the head-office report."""
 
 import io
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,27 +81,15 @@ def _holds_claim(call: CampaignCall, actor, at) -> bool:
 def campaign_call_claim(*, actor, call: CampaignCall) -> CampaignCall:
     """Take a site to call for CLAIM_MINUTES, as the callback desk does: one conditional UPDATE,
     so of two agents working one campaign exactly one gets the site; the other is told."""
-    from .services import CLAIM_MINUTES
+    from .services import claim_for_call
 
     require_capability(actor, "callbacks.make")
-    at = timezone.now()
-    taken = (
-        CampaignCall.objects.filter(pk=call.pk, status=CallbackStatus.PENDING)
-        .filter(Q(claimed_by__isnull=True) | Q(claimed_until__lte=at) | Q(claimed_by=actor))
-        .update(claimed_by=actor, claimed_until=at + timedelta(minutes=CLAIM_MINUTES), version=F("version") + 1)
-    )
-    if not taken:
-        raise ConflictError(_("Another agent is already calling this site, or it was already called."))
-    current = CampaignCall.objects.get(pk=call.pk)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        target=current,
-        customer_id=current.customer_id,
-        changes={"claimed_by": [None, actor.pk]},
+    return claim_for_call(
+        actor,
+        CampaignCall.objects.filter(pk=call.pk),
+        refused=_("Another agent is already calling this site, or it was already called."),
         summary=_("Campaign site claimed"),
     )
-    return current
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,24 +169,35 @@ def callback_claim(*, actor, callback: Callback) -> Callback:
     """Take a task for CLAIM_MINUTES: one conditional UPDATE, so of two agents clicking at once
     exactly one gets it; the other is told someone else is calling."""
     require_capability(actor, "callbacks.make")
+    return claim_for_call(
+        actor,
+        Callback.objects.filter(pk=callback.pk),
+        refused=_("Another agent is already calling this customer, or the callback is finished."),
+        summary=_("Callback claimed"),
+    )
+
+
+def claim_for_call(actor, row: QuerySet, *, refused: str, summary: str):
+    """Claim the one pending row of `row` (a callback task or a campaign site) for CLAIM_MINUTES
+    by a conditional UPDATE, audited; `refused` when another agent holds it or it is done."""
     at = _now()
     taken = (
-        Callback.objects.filter(pk=callback.pk, status=CallbackStatus.PENDING)
+        row.filter(status=CallbackStatus.PENDING)
         .filter(Q(claimed_by__isnull=True) | Q(claimed_until__lte=at) | Q(claimed_by=actor))
         .update(claimed_by=actor, claimed_until=at + timedelta(minutes=CLAIM_MINUTES), version=F("version") + 1)
     )
     if not taken:
-        raise ConflictError(_("Another agent is already calling this customer, or the callback is finished."))
-    task = Callback.objects.get(pk=callback.pk)
+        raise ConflictError(refused)
+    claimed = row.get()
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,
-        target=task,
-        customer_id=task.customer_id,
+        target=claimed,
+        customer_id=claimed.customer_id,
         changes={"claimed_by": [None, actor.pk]},
-        summary=_("Callback claimed"),
+        summary=summary,
     )
-    return task
+    return claimed
 
 
 @transaction.atomic
