@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from kefu.core.exports import safe_row
+from kefu.core.errors import ServiceError
 from kefu.core.forms import apply_errors
 from kefu.org.permissions import require_capability
 
@@ -39,8 +39,12 @@ class UploadForm(forms.Form):
 
 def _own_job(request, pk) -> ImportJob:
     """Jobs are private to whoever uploaded them (the file may hold others' personal data)."""
-    require_capability(request.user, "customers.import")
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    return services.get_import_job_for_user(request.user, pk)
+
+
+def _refusal(error) -> str:
+    """A service's refusal as the line the page shows (a ValidationError or a ServiceError)."""
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error.message)
 
 
 @login_required
@@ -57,7 +61,7 @@ def import_start(request):
             apply_errors(form, error)
         else:
             return redirect("customers:import_mapping", job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user)[:10]
+    recent = services.import_jobs_visible_to(request.user)[:10]
     return render(request, "customers/import_start.html", {"form": form, "recent": recent})
 
 
@@ -75,8 +79,8 @@ def import_mapping(request, pk):
             services.import_job_choose_header(
                 actor=request.user, job=job, header_row=_int(request.POST.get("header_row"))
             )
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
+        except (ValidationError, ServiceError) as problem:
+            error = _refusal(problem)
         else:
             return redirect("customers:import_mapping", job.pk)
     elif request.method == "POST":
@@ -88,8 +92,8 @@ def import_mapping(request, pk):
                 mapping={k: v for k, v in mapping.items() if v},
                 save_as=request.POST.get("save_as", ""),
             )
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
+        except (ValidationError, ServiceError) as problem:
+            error = _refusal(problem)
         else:
             return redirect("customers:import_detail", job.pk)
     columns = [(str(i), header, job.mapping.get(str(i), "")) for i, header in enumerate(job.headers)]
@@ -153,8 +157,8 @@ def import_retry(request, pk):
     job = _own_job(request, pk)
     try:
         services.import_job_retry(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, _refusal(error))
     return redirect("customers:import_detail", job.pk)
 
 
@@ -164,8 +168,8 @@ def import_discard(request, pk):
     job = _own_job(request, pk)
     try:
         services.import_job_discard(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, _refusal(error))
         return redirect("customers:import_detail", job.pk)
     messages.success(request, _("The import was discarded."))
     return redirect("customers:import_start")
@@ -177,8 +181,8 @@ def import_confirm(request, pk):
     job = _own_job(request, pk)
     try:
         services.import_job_confirm(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        messages.error(request, _refusal(error))
     return redirect("customers:import_detail", job.pk)
 
 
@@ -202,14 +206,6 @@ def import_template(request, kind):
 def import_errors_download(request, pk):
     """The bad rows as a workbook, to correct and upload again."""
     job = _own_job(request, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append([_("Row"), _("Column"), _("Problem")])
-    for error in job.errors:
-        # The column is the uploaded file's own header: never written as a formula.
-        sheet.append(safe_row(sheet, [error["row"], error["column"], error["message"]]))
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(services.import_errors_workbook(job), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
     return response

@@ -8,6 +8,7 @@ written to the archive; the clerk may retry it or discard it. `import_jobs_clean
 job) fails jobs whose worker died and removes old and orphaned uploads.
 """
 
+import io
 import logging
 import time
 from datetime import timedelta
@@ -16,11 +17,17 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from kefu.core.background import run_after_commit
+from kefu.core.errors import ConflictError, PermissionDeniedError
+from kefu.core.exports import safe_row
 from kefu.core.files import local_copy, walk_files
+from kefu.core.text import check_text
+from kefu.org.permissions import has_capability, require_capability
 
 from ..choices import ImportKind, ImportStatus
 from ..models import ImportJob, ImportMapping, ImportRow
@@ -36,8 +43,30 @@ STALE_AFTER = timedelta(minutes=30)  # no progress for this long: the worker is 
 KEEP_DAYS = 7
 
 
+def import_jobs_visible_to(user):
+    """The import jobs `user` may see: their own, while they may import (a job's file and
+    preview may hold others' personal data, so no one else sees it, a supervisor neither)."""
+    if not has_capability(user, "customers.import"):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by=user)
+
+
+def get_import_job_for_user(user, pk) -> ImportJob:
+    """One of `user`'s jobs: 403 without the right to import, 404 for anyone else's job."""
+    require_capability(user, "customers.import")
+    return get_object_or_404(import_jobs_visible_to(user), pk=pk)
+
+
+def _require_own(actor, job: ImportJob) -> None:
+    """Every step is taken by whoever uploaded the job, while they may import."""
+    require_capability(actor, "customers.import")
+    if job.created_by_id != actor.pk:
+        raise PermissionDeniedError(_("Only whoever uploaded an import may work on it."))
+
+
 def import_job_create(*, actor, kind: str, uploaded_file) -> ImportJob:
     """Store the upload and queue its reading; nothing of the file is read in the request."""
+    require_capability(actor, "customers.import")
     if kind not in ImportKind.values:
         raise ValidationError({"kind": _("Choose what the file contains.")})
     suffix = Path(uploaded_file.name).suffix.lower()
@@ -110,6 +139,7 @@ def _mapping_for(job, headers: list[str]) -> tuple[dict, ImportMapping | None]:
 @transaction.atomic
 def import_job_choose_header(*, actor, job: ImportJob, header_row: int) -> ImportJob:
     """The clerk picks another of the previewed rows as the header: columns guessed again."""
+    _require_own(actor, job)
     if header_row not in {number for number, _texts in job.preview}:
         raise ValidationError({"header_row": _("Choose one of the rows shown.")})
     headers = _headers_at(job.preview, header_row)
@@ -127,7 +157,7 @@ def import_job_choose_header(*, actor, job: ImportJob, header_row: int) -> Impor
         updated_at=timezone.now(),
     )
     if not claimed:
-        raise ValidationError(_("This import is already being processed."))
+        raise ConflictError(_("This import is already being processed."))
     ImportRow.objects.filter(job=job).delete()
     job.refresh_from_db()
     return job
@@ -136,13 +166,17 @@ def import_job_choose_header(*, actor, job: ImportJob, header_row: int) -> Impor
 @transaction.atomic
 def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], save_as: str = "") -> ImportJob:
     """Confirm the mapping ({column index: field}) and start the dry run in the background;
-    `save_as` keeps it, by header text, for the clerk's next file of the same shape."""
+    `save_as` keeps it, by header text, for the clerk's next file of the same shape. A column
+    left blank is not imported; a column or field that does not exist is refused, naming it."""
+    _require_own(actor, job)
     known = fields_for(job.kind)
-    clean = {
-        index: name
-        for index, name in mapping.items()
-        if name in known and index.isdigit() and int(index) < len(job.headers)
-    }
+    clean = {index: name for index, name in mapping.items() if name}
+    for index, name in clean.items():
+        if not (index.isascii() and index.isdigit() and int(index) < len(job.headers)):
+            raise ValidationError({"mapping": _("The header row has no column %(column)s.") % {"column": index}})
+        if name not in known:
+            raise ValidationError({"mapping": _("Column %(column)s: there is no field “%(field)s” to import into.") % {
+                "column": index, "field": name}})  # fmt: skip
     if len(set(clean.values())) != len(clean):
         raise ValidationError({"mapping": _("Each field can be taken from one column only.")})
     missing = required_fields_missing(job.kind, clean)
@@ -152,6 +186,10 @@ def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], sa
     if len(save_as) > 60:
         raise ValidationError({"save_as": _("At most %(limit)d characters (this has %(length)d).") % {
             "limit": 60, "length": len(save_as)}})  # fmt: skip
+    refused: dict = {}
+    check_text(save_as, "save_as", refused)
+    if refused:
+        raise ValidationError(refused)
     claimed = (
         ImportJob.objects.filter(
             pk=job.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED]
@@ -169,7 +207,7 @@ def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], sa
         )
     )
     if not claimed:
-        raise ValidationError(_("This import is already being processed."))
+        raise ConflictError(_("This import is already being processed."))
     if save_as:
         ImportMapping.objects.update_or_create(
             created_by=actor,
@@ -211,13 +249,14 @@ def import_job_validate(*, job_id: int) -> None:
 @transaction.atomic
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Start the commit of a clean dry run."""
+    _require_own(actor, job)
     if job.error_count:
-        raise ValidationError(_("Correct the bad rows first: nothing is imported while any row is bad."))
+        raise ConflictError(_("Correct the bad rows first: nothing is imported while any row is bad."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, error_count=0).update(
         status=ImportStatus.IMPORTING, processed_rows=0, percent=0, updated_at=timezone.now()
     )
     if not claimed:
-        raise ValidationError(_("This import is not waiting for confirmation."))
+        raise ConflictError(_("This import is not waiting for confirmation."))
     from ..tasks import import_commit_task
 
     run_after_commit(import_commit_task, job_id=job.pk)
@@ -314,9 +353,23 @@ def import_job_progress(job: ImportJob) -> tuple[int, int]:
     return job.processed_rows, job.progress_percent
 
 
+def import_errors_workbook(job: ImportJob) -> bytes:
+    """The bad rows as an .xlsx to correct the file by (the page's and the API's download)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([_("Row"), _("Column"), _("Problem")])
+    for error in job.errors:
+        # The column is the uploaded file's own header: never written as a formula.
+        sheet.append(safe_row(sheet, [error["row"], error["column"], error["message"]]))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 @transaction.atomic
 def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
     """Run a failed job's failed step again (reading, the dry run or the commit)."""
+    _require_own(actor, job)
     step = job.failed_status or ImportStatus.READING
     if step == ImportStatus.IMPORTING and not ImportRow.objects.filter(job=job).exists():
         step = ImportStatus.VALIDATING
@@ -326,7 +379,7 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
         status=step, failure="", failed_status="", processed_rows=0, percent=0, updated_at=timezone.now()
     )
     if not claimed:
-        raise ValidationError(_("Only a failed import can be tried again."))
+        raise ConflictError(_("Only a failed import can be tried again."))
     from ..tasks import import_commit_task, import_read_task, import_validate_task
 
     task = {
@@ -342,9 +395,10 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def import_job_discard(*, actor, job: ImportJob) -> None:
     """Forget an import that is not running: its file, its checked rows and the job."""
+    _require_own(actor, job)
     deleted, _counts = ImportJob.objects.filter(pk=job.pk, created_by=actor).exclude(status__in=WORKING).delete()
     if not deleted:
-        raise ValidationError(_("An import cannot be discarded while it runs."))
+        raise ConflictError(_("An import cannot be discarded while it runs."))
     _delete_file_on_commit(job.file.name)
 
 

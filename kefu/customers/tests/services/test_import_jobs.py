@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from kefu.audit.models import AuditEvent
+from kefu.core.errors import ConflictError, PermissionDeniedError
 from kefu.customers.imports import importer, readers, services
 from kefu.customers.models import Customer, ImportJob, ImportRow
 from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
@@ -70,11 +70,11 @@ def test_an_unexpected_error_in_the_dry_run_fails_the_job_and_keeps_nothing_stag
 
 def test_only_a_failed_job_can_be_retried_and_only_by_its_uploader(manager, other_manager):
     job = dry_run(manager, csv_upload(FIVE_ROWS))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):  # a state the job is not in: 409 in the API
         services.import_job_retry(actor=manager, job=job)
     ImportJob.objects.filter(pk=job.pk).update(status="failed", failed_status="validating")
     job.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDeniedError):
         services.import_job_retry(actor=other_manager, job=job)
 
 
@@ -89,7 +89,7 @@ def test_discarding_removes_the_job_its_staged_rows_and_its_file(manager, django
 def test_a_running_job_cannot_be_discarded(manager):
     job = dry_run(manager, csv_upload(FIVE_ROWS))
     ImportJob.objects.filter(pk=job.pk).update(status="importing")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.import_job_discard(actor=manager, job=job)
     assert ImportJob.objects.filter(pk=job.pk).exists()
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from kefu.audit.models import AuditEvent
+from kefu.core.errors import ConflictError
 from kefu.customers.imports import services
 from kefu.customers.imports.mapping import guess_mapping
 from kefu.customers.models import Customer, ImportJob, KeyPerson
@@ -84,7 +85,7 @@ def test_duplicate_outside_the_scope_does_not_name_the_other_customer(manager, f
 
 def test_confirming_with_bad_rows_is_refused_and_imports_nothing(manager):
     job = dry_run(manager, csv_upload(HEADER + "好,13800000001,,,,\n坏,123,,,,\n"))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.import_job_confirm(actor=manager, job=job)
     assert not Customer.objects.exists()
 
@@ -102,7 +103,7 @@ def test_job_run_twice_imports_once(manager):
     services.import_job_commit(job_id=job.pk)
     services.import_job_validate(job_id=job.pk)
     assert Customer.objects.count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.import_job_confirm(actor=manager, job=job)
 
 
