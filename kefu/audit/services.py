@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from kefu.core.bulk import insert_rows
 
@@ -95,3 +96,54 @@ def audit_many(
     ]
     insert_rows(AuditEvent, rows, with_ids=False)
     return len(rows)
+
+
+def audit_written(
+    sql: str,
+    params: list,
+    *,
+    actor,
+    action: AuditAction,
+    target_type: str,
+    summary: str = "",
+    target_repr: str = "",
+    fetch: tuple[str, ...] = (),
+) -> int | list[tuple]:
+    """Run a write (`INSERT … RETURNING`, `UPDATE … RETURNING`) and append one entry per row it
+    wrote, in the caller's transaction: on PostgreSQL in the same statement (the write as a
+    data-modifying WITH, the entries INSERTed from its RETURNING rows), so a job that plans a
+    million visits never carries the rows through Python; on SQLite, which has no writing WITH,
+    the rows come back and go through `audit_many`.
+
+    The write must RETURN `target_id` and `customer_id`, and `target_repr` unless the same
+    `target_repr` is given for every row. Returns how many rows were written, or, if `fetch`
+    names RETURNING columns, those columns of every written row."""
+    fields = audit_entry(actor=actor, action=action, target_type=target_type, summary=summary)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        audit_many(
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            targets=((row["target_id"], target_repr or row["target_repr"], row["customer_id"]) for row in rows),
+            summary=summary,
+        )
+        return [tuple(row[name] for name in fetch) for row in rows] if fetch else len(rows)
+    quote = connection.ops.quote_name
+    table = quote(AuditEvent._meta.db_table)
+    columns = "occurred_at, actor_id, action, target_type, target_id, target_repr, customer_id, changes, summary"
+    shown = "left(w.target_repr, 200)" if not target_repr else "%s"
+    audit_sql = (
+        f"WITH written AS ({sql}), audited AS (INSERT INTO {table} ({columns})"
+        f" SELECT %s, %s, %s, %s, w.target_id, {shown}, w.customer_id, '{{}}', %s FROM written w)"
+        f" SELECT {', '.join(quote(name) for name in fetch) if fetch else 'count(*)'} FROM written"
+    )
+    audit_params = [timezone.now(), fields.actor_id, fields.action, fields.target_type]
+    audit_params += [target_repr[:200]] if target_repr else []
+    with connection.cursor() as cursor:
+        cursor.execute(audit_sql, [*params, *audit_params, fields.summary])
+        rows = cursor.fetchall()
+    return rows if fetch else rows[0][0]

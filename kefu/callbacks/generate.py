@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_many
+from kefu.audit.services import audit_written
 from kefu.customers.tiers import all_tiers
 from kefu.sla import calendar as cal
 from kefu.tickets.models import Ticket, TicketEvent
@@ -113,7 +113,7 @@ def generate_sql(rule: CallbackRule, calendar, day: date, now: datetime, sequenc
         # an earlier run, whatever became of it since).
         f" WHERE NOT EXISTS (SELECT 1 FROM {table} c WHERE c.rule_id = %s AND c.ticket_id = t.t_id"
         " AND c.sequence = %s AND (c.status = %s OR c.created_at >= t.c_at))"
-        " ON CONFLICT DO NOTHING RETURNING id, customer_id"
+        " ON CONFLICT DO NOTHING RETURNING id AS target_id, customer_id"
     )
     if connection.vendor == "postgresql":  # VALUES of parameters: say what the columns are
         sql = sql.replace("(VALUES ", "(SELECT minute::int, due::timestamptz, next_try::timestamptz FROM (VALUES ", 1)
@@ -143,18 +143,22 @@ def callbacks_generate(*, day: date | None = None, audit: bool = True, event: st
         else:
             summary = _("Callback planned for a request that reached its callback state on %(day)s") % {"day": day}
         for sequence in sequences(rule):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(*generate_sql(rule, calendar, day, timezone.now(), sequence))
-                rows = cursor.fetchall()
-                if audit and rows:
-                    audit_many(
+            sql, params = generate_sql(rule, calendar, day, timezone.now(), sequence)
+            with transaction.atomic():
+                if audit:
+                    added += audit_written(
+                        sql,
+                        params,
                         actor=None,
                         action=AuditAction.CREATED,
                         target_type="callbacks.callback",
-                        targets=((pk, _("Callback planned"), customer_id) for pk, customer_id in rows),
+                        target_repr=_("Callback planned"),
                         summary=summary,
                     )
-            added += len(rows)
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.execute(sql, params)
+                        added += len(cursor.fetchall())
     return added
 
 

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_many, audit_record
+from kefu.audit.services import audit_record, audit_written
 from kefu.core.background import run_after_commit
 from kefu.core.dates import parse_date
 from kefu.core.errors import ConflictError, PermissionDeniedError
@@ -269,20 +269,18 @@ def reviews_plan(*, today: date | None = None) -> int:
         f"INSERT INTO {table} (customer_id, manager_id, quarter_start, due_on, status, notes)"
         f" SELECT c.r_id, c.r_manager, %s, %s, %s, '' FROM ({customers_sql}) c"
         f" WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.customer_id = c.r_id AND r.quarter_start = %s)"
-        " ON CONFLICT DO NOTHING RETURNING id, customer_id"
+        " ON CONFLICT DO NOTHING RETURNING id AS target_id, customer_id"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, ReviewStatus.OPEN, *params, start])
-        rows = cursor.fetchall()
-        if rows:
-            audit_many(
-                actor=None,
-                action=AuditAction.CREATED,
-                target_type="contacts.keyaccountreview",
-                targets=((pk, _("Key-account file review"), customer_id) for pk, customer_id in rows),
-                summary=_("Quarterly file review planned"),
-            )
-    return len(rows)
+    with transaction.atomic():
+        return audit_written(
+            sql,
+            [start, end, ReviewStatus.OPEN, *params, start],
+            actor=None,
+            action=AuditAction.CREATED,
+            target_type="contacts.keyaccountreview",
+            target_repr=_("Key-account file review"),
+            summary=_("Quarterly file review planned"),
+        )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_many, audit_record
+from kefu.audit.services import audit_record, audit_written
 from kefu.core.errors import ConflictError, PermissionDeniedError
 from kefu.core.text import check_text
 from kefu.customers.choices import CustomerStatus
@@ -63,7 +63,7 @@ def visit_plan_sql(frequency: VisitFrequency, explicit: list[str], today: date) 
         f" SELECT 1, c.v_id, c.v_manager, %s, %s, c.v_nophone, %s, '', '', '', '', '[]', '{{}}', %s"
         f" FROM ({customers_sql}) c"
         f" WHERE NOT EXISTS (SELECT 1 FROM {table} v WHERE v.customer_id = c.v_id AND v.period_start = %s)"
-        " ON CONFLICT DO NOTHING RETURNING id, customer_id"
+        " ON CONFLICT DO NOTHING RETURNING id AS target_id, customer_id"
     )
     return sql, [start, end, VisitStatus.PLANNED, False, *customers_params, start]
 
@@ -76,18 +76,22 @@ def visits_plan(*, today: date | None = None, audit: bool = True) -> int:
     explicit = [frequency.tier for frequency in frequencies if frequency.tier]
     added = 0
     for frequency in frequencies:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(*visit_plan_sql(frequency, explicit, today))
-            rows = cursor.fetchall()
-            if audit and rows:
-                audit_many(
+        sql, params = visit_plan_sql(frequency, explicit, today)
+        with transaction.atomic():
+            if audit:
+                added += audit_written(
+                    sql,
+                    params,
                     actor=None,
                     action=AuditAction.CREATED,
                     target_type="visits.visit",
-                    targets=((pk, _("Visit planned"), customer_id) for pk, customer_id in rows),
+                    target_repr=_("Visit planned"),
                     summary=_("Visit planned by tier frequency"),
                 )
-        added += len(rows)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    added += len(cursor.fetchall())
     return added
 
 

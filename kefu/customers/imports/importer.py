@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditAction
-from kefu.audit.services import audit_many
+from kefu.audit.services import audit_written
 from kefu.core.bulk import insert_rows
 from kefu.core.files import local_copy
 from kefu.org.choices import Role
 from kefu.org.selectors import account_managers_visible_to
 
+from .. import hooks
 from ..choices import ImportKind, SourceChannel
 from ..models import Customer, ImportRow, KeyPerson
 from ..selectors import customers_visible_to
@@ -324,8 +325,9 @@ def commit_staged(job, *, progress=None) -> Outcome | int:
     written with its audit entry. Returns the Outcome if a row clashes now, else the count.
 
     The records go from the staging table into the archive's table in SQL (INSERT … SELECT,
-    RETURNING the new ids and names), a chunk of staged rows at a time; their audit entries are
-    written by `audit_many`, one COPY per chunk."""
+    RETURNING the new ids and names), a chunk of staged rows at a time, each chunk with its audit
+    entries in the same statement (`audit_written`); customers imported with an account manager
+    are told to `hooks.managers_changed`, as the archive's other writers do."""
     checker = RowChecker(job)
     if checker.customers and _any_clash(job):
         outcome = Outcome()
@@ -344,17 +346,20 @@ def commit_staged(job, *, progress=None) -> Outcome | int:
     created = 0
     while last_id < highest:
         upto = last_id + COMMIT_CHUNK
-        with connection.cursor() as cursor:
-            cursor.execute(insert, [*params, job.pk, last_id, upto])
-            written = cursor.fetchall()
-        audit_many(
+        written = audit_written(
+            insert,
+            [*params, job.pk, last_id, upto],
             actor=job.created_by,
             action=AuditAction.IMPORTED,
             target_type=model._meta.label_lower,
-            targets=((pk, name, pk if checker.customers else customer_id) for pk, name, customer_id in written),
             summary=summary,
+            fetch=("target_id", "manager_id") if checker.customers else (),
         )
-        created += len(written)
+        if checker.customers:
+            # A customer imported with a manager starts that manager's first-contact week.
+            hooks.managers_changed([(pk, None, manager) for pk, manager in written if manager])
+            written = len(written)
+        created += written
         last_id = upto
         if progress:
             progress(created, created / max(job.total_rows, 1))
@@ -388,12 +393,16 @@ def _insert_from_staging(model, sample: dict) -> tuple[str, list]:
         else:
             values.append("%s")
             params.append(column.get_db_prep_save(default, connection))
-    customer = quote("customer_id") if any(f.attname == "customer_id" for f in fields) else "NULL"
+    if model is Customer:
+        customer, manager = quote(model._meta.pk.column), f"{quote('account_manager_id')} AS manager_id"
+    else:
+        customer, manager = quote("customer_id"), ""
     staging = quote(ImportRow._meta.db_table)
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(values)} FROM {staging} WHERE job_id = %s AND id > %s AND id <= %s ORDER BY id "
-        f"RETURNING {quote(model._meta.pk.column)}, {quote('name')}, {customer}"
+        f"RETURNING {quote(model._meta.pk.column)} AS target_id, {quote('name')} AS target_repr,"
+        f" {customer} AS customer_id{', ' + manager if manager else ''}"
     )
     return sql, params
 

@@ -58,3 +58,58 @@ def test_audit_many_writes_the_entries_audit_entry_builds_for_those_keys(manager
     )
     assert written == 1
     assert row(AuditEvent.objects.get(action=AuditAction.IMPORTED)) == row(by_keys)
+
+
+def _update_grid(customer, grid):
+    """A write that RETURNs what audit_written needs, plus a column for the caller."""
+    return (
+        "UPDATE customers_customer SET grid = %s WHERE id = %s"
+        " RETURNING id AS target_id, name AS target_repr, id AS customer_id, grid",
+        [grid, customer.pk],
+    )
+
+
+def test_audit_written_appends_for_each_written_row_the_entry_audit_entry_builds(manager, own_customer):
+    from kefu.audit.services import audit_written
+
+    sql, params = _update_grid(own_customer, "B2")
+    fetched = audit_written(
+        sql,
+        params,
+        actor=manager,
+        action=AuditAction.UPDATED,
+        target_type="customers.customer",
+        fetch=("target_id", "grid"),
+        summary="网格",
+    )
+    assert fetched == [(own_customer.pk, "B2")]
+    expected = audit_entry(
+        actor=manager, action=AuditAction.UPDATED, target=own_customer, customer_id=own_customer.pk, summary="网格"
+    )
+    assert row(AuditEvent.objects.get(action=AuditAction.UPDATED)) == row(expected)
+
+
+def test_audit_written_names_every_row_alike_when_given_a_target_repr_and_counts_the_rows(own_customer):
+    from kefu.audit.services import audit_written
+
+    sql, params = _update_grid(own_customer, "C3")
+    count = audit_written(
+        sql, params, actor=None, action=AuditAction.UPDATED, target_type="customers.customer", target_repr="网格调整"
+    )
+    assert count == 1
+    event = AuditEvent.objects.get(action=AuditAction.UPDATED)
+    assert (event.target_repr, event.actor_id, event.customer_id) == ("网格调整", None, own_customer.pk)
+
+
+def test_audit_written_appends_nothing_when_the_write_touched_no_row(own_customer):
+    from kefu.audit.services import audit_written
+
+    sql, params = _update_grid(own_customer, "D4")
+    count = audit_written(
+        sql.replace("WHERE id = %s", "WHERE id = %s AND false"),
+        params,
+        actor=None,
+        action=AuditAction.UPDATED,
+        target_type="customers.customer",
+    )
+    assert count == 0 and not AuditEvent.objects.filter(action=AuditAction.UPDATED).exists()

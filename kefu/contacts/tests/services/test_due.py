@@ -152,3 +152,18 @@ def test_an_assignment_recorded_in_slices_keeps_every_customer(manager, admin_us
     customers_set_managers(actor=admin_user, moves=[(c.pk, None, manager.pk, None) for c in customers])
     assert Assignment.objects.filter(manager=manager).count() == 5
     assert set(ContactDue.objects.values_list("reason", flat=True)) == {"first"}
+
+
+def test_a_customer_imported_with_a_manager_starts_the_first_contact_week(manager):
+    """The import writes customers set-based, past customer_create: it must still tell the
+    archive's listeners, or imported customers would never be due a first contact."""
+    from kefu.customers.imports import services as imports
+    from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
+
+    job = dry_run(manager, csv_upload(HEADER + "甲,13800000001,,,,\n"))
+    imports.import_job_confirm(actor=manager, job=job)
+    imports.import_job_commit(job_id=job.pk)
+
+    customer = Customer.objects.get(name="甲")
+    assert Assignment.objects.get(customer=customer).manager == manager
+    assert ContactDue.objects.get(customer=customer).reason == "first"

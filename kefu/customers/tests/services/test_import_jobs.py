@@ -40,20 +40,20 @@ def test_the_dry_run_stages_clean_rows_and_the_commit_writes_them_without_cleani
 def test_a_failure_injected_mid_commit_leaves_no_row_and_a_failed_job_that_can_be_retried(manager, monkeypatch):
     monkeypatch.setattr(importer, "COMMIT_CHUNK", 2)
     job = dry_run(manager, csv_upload(FIVE_ROWS))
-    real, calls = importer.audit_many, []
+    real, calls = importer.audit_written, []
 
-    def breaks_on_the_second_chunk(**entries):
+    def breaks_on_the_second_chunk(*write, **entries):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(**entries)
+        return real(*write, **entries)
 
-    monkeypatch.setattr(importer, "audit_many", breaks_on_the_second_chunk)
+    monkeypatch.setattr(importer, "audit_written", breaks_on_the_second_chunk)
     job = confirm(manager, job)
     assert (job.status, job.failed_status) == ("failed", "importing")
     assert "意外错误" in job.failure and "RuntimeError" in job.failure  # in Chinese, naming the kind
     assert not Customer.objects.exists() and not AuditEvent.objects.filter(action="imported").exists()
-    monkeypatch.setattr(importer, "audit_many", real)
+    monkeypatch.setattr(importer, "audit_written", real)
     job = services.import_job_retry(actor=manager, job=job)
     assert job.status == "done" and job.imported_count == 5 and Customer.objects.count() == 5
 
