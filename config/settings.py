@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionEnum": "kefu.callbacks.choices.Satisfaction",
         "TeamRoleEnum": "kefu.keyaccounts.choices.TeamRole",
         "ArrearStatusEnum": "kefu.collection.choices.ArrearStatus",
+        "ImportStatusEnum": "kefu.customers.choices.ImportStatus",
+        "ImportKindEnum": "kefu.customers.choices.ImportKind",
     },
 }
 

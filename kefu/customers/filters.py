@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.filters import FilterSet, IdFilter, codes
 
 from . import selectors
-from .choices import CustomerKind, CustomerStatus, SourceChannel
-from .models import Customer
+from .choices import CustomerKind, CustomerStatus, ImportKind, ImportStatus, SourceChannel
+from .models import Customer, ImportJob
 from .tiers import all_tiers
 
 
@@ -37,3 +37,15 @@ class CustomerFilter(FilterSet):
 
     def filter_queryset(self, queryset):
         return selectors.filter_customers(queryset, self.form.cleaned_data)
+
+
+class ImportJobFilter(FilterSet):
+    """The list of one's import jobs (`GET /api/v1/customer-imports/`); the upload page shows the
+    ten newest unfiltered, so only the API filters them."""
+
+    status = django_filters.ChoiceFilter(label=_("status"), choices=codes(ImportStatus))
+    kind = django_filters.ChoiceFilter(label=_("import of"), choices=codes(ImportKind))
+
+    class Meta:
+        model = ImportJob
+        fields = []

@@ -1,11 +1,15 @@
 """Serializers shape JSON only; cleaning and rules are in validation.py and services.py."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.core.schema import text_choice
 from kefu.core.scope import ScopedPrimaryKeyRelatedField
-from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, SourceChannel
-from kefu.customers.models import Customer, CustomerVolume, KeyPerson, Tier
+from kefu.customers.choices import CreditRating, CustomerKind, CustomerStatus, ImportKind, ImportStatus, SourceChannel
+from kefu.customers.imports import readers
+from kefu.customers.imports.mapping import REQUIRED, fields_for
+from kefu.customers.imports.services import import_job_progress, saved_mapping_for
+from kefu.customers.models import Customer, CustomerVolume, ImportJob, KeyPerson, Tier
 from kefu.customers.selectors import BUSINESS_FILE_FIELDS, KEY_PERSON_FILE_FIELDS
 from kefu.customers.tiers import is_green_channel
 from kefu.org.models import User
@@ -170,3 +174,133 @@ class CustomerVolumeSerializer(serializers.ModelSerializer):
         model = CustomerVolume
         fields = ["period", "volume", "revenue"]
         read_only_fields = fields
+
+
+# --- imports ------------------------------------------------------------------------------------------------------
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """The upload: stored as it is; the background job reads it (the answer's status is `reading`)."""
+
+    kind = text_choice(ImportKind.choices, help_text="What the file holds: customers or key persons.")
+    file = serializers.FileField(help_text="The .xlsx or .csv file (UTF-8, UTF-16, GBK or GB18030), at most 200 MB.")
+
+
+class ImportPreviewRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's number in the file (1 is the first).")
+    cells = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), help_text="Its cells as text, at most 100 characters each."
+    )
+
+
+class ImportFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="What `mapping` names it by.")
+    label = serializers.CharField()
+    required = serializers.BooleanField(help_text="The mapping must give it a column.")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """A job as the list shows it. Counts are rows of the file: `total_rows` once the dry run has
+    read them, `error_count` of them bad, `valid_rows` the others."""
+
+    file_format_label = serializers.SerializerMethodField(
+        help_text="The format and encoding found, as the page names it."
+    )
+    valid_rows = serializers.SerializerMethodField(help_text="Rows without a problem, once the dry run is done.")
+    rows_done = serializers.SerializerMethodField(help_text="Rows checked (dry run) or written (commit) so far.")
+    progress = serializers.SerializerMethodField(help_text="How far the step under way is, from 0 to 1.")
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "kind", "status", "original_name", "file_format", "file_format_label", "total_rows",
+            "valid_rows", "error_count", "imported_count", "rows_done", "progress", "failure", "failed_status",
+            "created_at", "updated_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_file_format_label(self, job) -> str:
+        return readers.encoding_label(job.file_format) if job.file_format else ""
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_valid_rows(self, job) -> int | None:
+        if job.status not in (ImportStatus.VALIDATED, ImportStatus.IMPORTING, ImportStatus.DONE):
+            return None
+        return max(job.total_rows - job.error_count, 0)
+
+    def get_rows_done(self, job) -> int:
+        return import_job_progress(job)[0]
+
+    @extend_schema_field(serializers.FloatField(min_value=0, max_value=1))
+    def get_progress(self, job) -> float:
+        return import_job_progress(job)[1] / 100
+
+
+class ImportJobDetailSerializer(ImportJobSerializer):
+    """A job with what the mapping needs: the file's first rows, the header row found (or picked),
+    its columns, the mapping guessed or saved ({column index: field}) and the fields to map to."""
+
+    preview = serializers.SerializerMethodField(help_text="The file's first rows, to confirm or pick the header row.")
+    mapping = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="{column index (from 0, as text): field name}: guessed from the headings, or a saved mapping's.",
+    )
+    headers = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), read_only=True, help_text="The header row's headings."
+    )
+    targets = serializers.SerializerMethodField(help_text="The fields this kind of import can fill.")
+    saved_mapping = serializers.SerializerMethodField(
+        help_text="The name of the saved mapping applied to this file's header row, if one was."
+    )
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = [
+            *ImportJobSerializer.Meta.fields,
+            "header_row",
+            "headers",
+            "preview",
+            "mapping",
+            "targets",
+            "saved_mapping",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ImportPreviewRowSerializer(many=True))
+    def get_preview(self, job) -> list:
+        return [{"row": number, "cells": cells} for number, cells in job.preview]
+
+    @extend_schema_field(ImportFieldSerializer(many=True))
+    def get_targets(self, job) -> list:
+        required = REQUIRED[job.kind]
+        return [
+            {"name": name, "label": str(label), "required": name in required}
+            for name, (label, _synonyms) in fields_for(job.kind).items()
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_saved_mapping(self, job) -> str | None:
+        saved = saved_mapping_for(job) if job.headers else None
+        return saved.name if saved else None
+
+
+class ImportHeaderRowSerializer(serializers.Serializer):
+    header_row = serializers.IntegerField(min_value=1, help_text="One of the preview's row numbers.")
+
+
+class ImportMappingSerializer(serializers.Serializer):
+    mapping = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="{column index (from 0, as text): field name}; a column left out or blank is not imported. "
+        "Each field once; the required fields must be there.",
+    )
+    save_as = serializers.CharField(
+        required=False, allow_blank=True, help_text="Keep the mapping under this name (at most 60 characters) "
+        "for the next file with the same headings."
+    )  # fmt: skip
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's number in the file.")
+    column = serializers.CharField(allow_blank=True, help_text="The column's heading in the file.")
+    message = serializers.CharField(help_text="What is wrong, in the caller's language at the time of the dry run.")

@@ -1,18 +1,22 @@
 """Customer and key-person endpoints: the same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.filters import IdField
+from kefu.core.parsers import JSONParser
 from kefu.customers import selectors, services
-from kefu.customers.filters import CustomerFilter
-from kefu.customers.models import Customer, Tier
+from kefu.customers.filters import CustomerFilter, ImportJobFilter
+from kefu.customers.imports import services as import_services
+from kefu.customers.models import Customer, ImportJob, Tier
 from kefu.org.permissions import require_capability
 
 from .serializers import (
@@ -20,6 +24,12 @@ from .serializers import (
     CustomerSerializer,
     CustomerVolumeSerializer,
     CustomerWriteSerializer,
+    ImportErrorSerializer,
+    ImportHeaderRowSerializer,
+    ImportJobDetailSerializer,
+    ImportJobSerializer,
+    ImportMappingSerializer,
+    ImportUploadSerializer,
     KeyPersonCreateSerializer,
     KeyPersonSerializer,
     KeyPersonWriteSerializer,
@@ -27,6 +37,8 @@ from .serializers import (
     RevealSerializer,
     TierSerializer,
 )
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _version_from(data) -> int:
@@ -226,3 +238,134 @@ class TierViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         return Response(TierSerializer(self.get_queryset(), many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your customer and key-person imports, newest first (filters: status, kind)"),
+    retrieve=extend_schema(
+        responses=ImportJobDetailSerializer,
+        summary="One import: its status, counts, progress, first rows, header row, mapping and failure",
+    ),
+)
+class ImportJobViewSet(viewsets.GenericViewSet):
+    """Imports of customers or key persons from .xlsx/.csv, the steps of the pages under
+    /customers/import/: upload → (background) reading → header row and mapping → (background) dry
+    run → confirm → (background) commit, all or nothing. A job is its uploader's alone; every rule
+    is kefu/customers/imports/services.py's. Read a job again until its status leaves `reading`,
+    `validating` or `importing`."""
+
+    serializer_class = ImportJobSerializer
+    filterset_class = ImportJobFilter
+    lookup_value_converter = "int"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return import_services.import_jobs_visible_to(self.request.user)
+
+    def _job(self, pk) -> ImportJob:
+        return import_services.get_import_job_for_user(self.request.user, pk)
+
+    def _answer(self, job, status_code=status.HTTP_200_OK) -> Response:
+        return Response(ImportJobDetailSerializer(job).data, status=status_code)
+
+    def list(self, request):
+        require_capability(request.user, "customers.import")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ImportJobSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportJobDetailSerializer},
+        summary="Upload a file to import (multipart): stored only, read in the background (status reading)",
+    )
+    def create(self, request):
+        require_capability(request.user, "customers.import")
+        incoming = ImportUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        job = import_services.import_job_create(
+            actor=request.user, kind=incoming.validated_data["kind"], uploaded_file=incoming.validated_data["file"]
+        )
+        return self._answer(job, status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        return self._answer(self._job(pk))
+
+    @extend_schema(
+        responses={204: None, 409: OpenApiResponse(description="The import is running: it cannot be discarded now.")},
+        summary="Discard an import that is not running: its file, its checked rows and the job",
+    )
+    def destroy(self, request, pk=None):
+        import_services.import_job_discard(actor=request.user, job=self._job(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={"application/json": ImportHeaderRowSerializer},
+        responses=ImportJobDetailSerializer,
+        summary="Take another of the preview's rows as the header row (the columns are mapped again)",
+    )
+    @action(detail=True, methods=["post"], url_path="header-row")
+    def header_row(self, request, pk=None):
+        job = self._job(pk)
+        incoming = ImportHeaderRowSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        job = import_services.import_job_choose_header(
+            actor=request.user, job=job, header_row=incoming.validated_data["header_row"]
+        )
+        return self._answer(job)
+
+    @extend_schema(
+        request={"application/json": ImportMappingSerializer},
+        responses={202: ImportJobDetailSerializer},
+        summary="Set the column mapping (and save it by name) and start the dry run in the background",
+    )
+    @action(detail=True, methods=["post"])
+    def mapping(self, request, pk=None):
+        job = self._job(pk)
+        incoming = ImportMappingSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        job = import_services.import_job_set_mapping(
+            actor=request.user,
+            job=job,
+            mapping=incoming.validated_data["mapping"],
+            save_as=incoming.validated_data.get("save_as", ""),
+        )
+        return self._answer(job, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={202: ImportJobDetailSerializer},
+        summary="Import the rows of a clean dry run, in the background (all or nothing)",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        job = import_services.import_job_confirm(actor=request.user, job=self._job(pk))
+        return self._answer(job, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={202: ImportJobDetailSerializer},
+        summary="Run a failed import's failed step again (reading, dry run or commit)",
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = import_services.import_job_retry(actor=request.user, job=self._job(pk))
+        return self._answer(job, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses=ImportErrorSerializer(many=True),
+        summary="The dry run's problems: row, column and reason (the first 10,000), in row order",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def errors(self, request, pk=None):
+        return Response(ImportErrorSerializer(self._job(pk).errors, many=True).data)
+
+    @extend_schema(
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY},
+        summary="The dry run's problems as an Excel workbook (the page's download)",
+    )
+    @action(detail=True, methods=["get"], url_path="errors/xlsx", pagination_class=None, filterset_class=None)
+    def errors_xlsx(self, request, pk=None):
+        job = self._job(pk)
+        response = HttpResponse(import_services.import_errors_workbook(job), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
+        return response
