@@ -228,12 +228,16 @@ class ImportJobSerializer(serializers.ModelSerializer):
             return None
         return max(job.total_rows - job.error_count, 0)
 
+    def to_representation(self, job):
+        self._progress = import_job_progress(job)  # (rows, percent): read once for both fields
+        return super().to_representation(job)
+
     def get_rows_done(self, job) -> int:
-        return import_job_progress(job)[0]
+        return self._progress[0]
 
     @extend_schema_field(serializers.FloatField(min_value=0, max_value=1))
     def get_progress(self, job) -> float:
-        return import_job_progress(job)[1] / 100
+        return self._progress[1] / 100
 
 
 class ImportJobDetailSerializer(ImportJobSerializer):

@@ -347,9 +347,10 @@ def _progress(job_id: int):
 
 def import_job_progress(job: ImportJob) -> tuple[int, int]:
     """(rows done, percent) for the progress bar of a working job."""
-    seen = cache.get(_progress_key(job.pk))
-    if seen and job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
-        return seen["rows"], seen["percent"]
+    if job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):  # a list of jobs asks the cache for these only
+        seen = cache.get(_progress_key(job.pk))
+        if seen:
+            return seen["rows"], seen["percent"]
     return job.processed_rows, job.progress_percent
 
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from kefu.conftest import api
 from kefu.core.errors import PermissionDeniedError
+from kefu.core.testing import count_queries
 from kefu.customers.imports import readers, services
 from kefu.customers.models import Customer, ImportJob, ImportMapping
 from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
@@ -356,3 +357,11 @@ def test_the_list_filters_by_status_and_kind_and_names_a_bad_filter(manager, own
     assert response.status_code == 400 and list(response.json()) == ["status"]
     listed = api(manager).get(url, {"kind": "key_persons"}).json()["results"][0]
     assert "preview" not in listed and listed["valid_rows"] == 1  # the list leaves the preview to the detail
+
+
+def test_the_list_reads_a_page_of_jobs_in_the_same_queries_however_many(manager, job):
+    url = reverse("api-import-list")
+    few = count_queries(lambda: api(manager).get(url))
+    for _n in range(3):
+        dry_run(manager, csv_upload(CLEAN))
+    assert count_queries(lambda: api(manager).get(url)) == few
