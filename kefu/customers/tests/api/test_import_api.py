@@ -273,12 +273,14 @@ def test_mapping_a_job_that_is_already_being_checked_is_a_conflict(manager, job)
 
 
 def test_only_a_failed_job_is_retried_and_a_running_one_is_not_discarded(manager, job, client_for):
+    client = client_for(manager)
     response = api(manager).post(job_url("retry", job))
     assert response.status_code == 409 and response.json()["detail"] == "只有失败的导入可以重试。"
+    page = client.post(reverse("customers:import_retry", args=[job.pk]))
+    assert escape(response.json()["detail"]) in page_message(client, page)
     ImportJob.objects.filter(pk=job.pk).update(status="importing")
     response = api(manager).delete(job_url("detail", job))
     assert response.status_code == 409 and response.json()["detail"] == "导入正在进行，不能放弃。"
-    client = client_for(manager)
     page = client.post(reverse("customers:import_discard", args=[job.pk]))
     assert page.url == reverse("customers:import_detail", args=[job.pk])
     assert escape(response.json()["detail"]) in page_message(client, page)
