@@ -171,8 +171,9 @@ def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], sa
     _require_own(actor, job)
     known = fields_for(job.kind)
     clean = {index: name for index, name in mapping.items() if name}
+    columns = {str(number) for number in range(len(job.headers))}  # "00", "²" or " 1" name none of them
     for index, name in clean.items():
-        if not (index.isascii() and index.isdigit() and int(index) < len(job.headers)):
+        if index not in columns:
             raise ValidationError({"mapping": _("The header row has no column %(column)s.") % {"column": index}})
         if name not in known:
             raise ValidationError({"mapping": _("Column %(column)s: there is no field “%(field)s” to import into.") % {

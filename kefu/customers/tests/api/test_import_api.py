@@ -200,10 +200,20 @@ def uploaded(manager):
         ({"0": "name", "1": "mobil"}, "", "mapping", "第 1 列：没有可导入的字段“mobil”。"),
         ({"0": "name", "9": "mobile"}, "", "mapping", "表头行没有第 9 列。"),
         ({"0": "name", "²": "mobile"}, "", "mapping", "表头行没有第 ² 列。"),
+        ({"0": "name", "00": "mobile"}, "", "mapping", "表头行没有第 00 列。"),
         ({"0": "name"}, "名" * 61, "save_as", "最多 60 个字符"),
         ({"0": "name"}, "简表\u202e", "save_as", "U+202E"),
     ],
-    ids=["required", "twice", "no-such-field", "no-such-column", "not-a-column", "long-name", "control-character"],
+    ids=[
+        "required",
+        "twice",
+        "no-such-field",
+        "no-such-column",
+        "not-a-column",
+        "column-0-again",
+        "long-name",
+        "control-character",
+    ],
 )
 def test_a_bad_mapping_is_refused_naming_the_field_through_api_and_page(
     manager, uploaded, client_for, mapping, save_as, field, says
@@ -215,7 +225,7 @@ def test_a_bad_mapping_is_refused_naming_the_field_through_api_and_page(
     uploaded.refresh_from_db()
     assert uploaded.status == "uploaded" and not ImportMapping.objects.exists()
     # The page draws one choice per column of the header row: the same refusal for those it can post.
-    if all(index.isascii() and int(index) < len(uploaded.headers) for index in mapping):
+    if set(mapping) <= {str(number) for number in range(len(uploaded.headers))}:
         form = {f"column_{index}": name for index, name in mapping.items()} | {"save_as": save_as}
         page = client_for(manager).post(reverse("customers:import_mapping", args=[uploaded.pk]), form)
         assert page.status_code == 200 and escape(message) in page.content.decode()
