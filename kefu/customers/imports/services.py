@@ -174,10 +174,10 @@ def import_job_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str], sa
     columns = {str(number) for number in range(len(job.headers))}  # "00", "²" or " 1" name none of them
     for index, name in clean.items():
         if index not in columns:
-            raise ValidationError({"mapping": _("The header row has no column %(column)s.") % {"column": index}})
+            raise ValidationError({"mapping": _("The header row has no column %(column)s.") % {"column": index[:20]}})
         if name not in known:
             raise ValidationError({"mapping": _("Column %(column)s: there is no field “%(field)s” to import into.") % {
-                "column": index, "field": name}})  # fmt: skip
+                "column": index, "field": name[:40]}})  # fmt: skip
     if len(set(clean.values())) != len(clean):
         raise ValidationError({"mapping": _("Each field can be taken from one column only.")})
     missing = required_fields_missing(job.kind, clean)

@@ -53,6 +53,7 @@ ENDPOINTS = [
     ("post", "header-row", True, {"header_row": 1}, 200),
     ("post", "mapping", True, {"mapping": {"0": "name", "1": "mobile"}}, 202),
     ("post", "confirm", True, None, 202),
+    ("post", "retry", True, None, 409),  # the job has not failed: the uploader reaches the state check
     ("get", "errors", True, None, 200),
     ("get", "errors-xlsx", True, None, 200),
     ("delete", "detail", True, None, 204),
