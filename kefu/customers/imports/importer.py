@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from .. import hooks
 from ..choices import ImportKind, SourceChannel
 from ..models import Customer, ImportRow, KeyPerson
 from ..selectors import customers_visible_to
-from ..validation import clean_customer_data, clean_key_person_data, phone_is_valid_for_quality
+from ..validation import clean_customer_data, clean_key_person_data, local_today, phone_is_valid_for_quality
 from . import readers
 from .mapping import REQUIRED, fields_for
 
@@ -40,6 +40,8 @@ DUPLICATE_KEYS = ("mobile", "org_code", "code")
 # that opens an export of it; phones and dates are turned into digits first.
 _NOT_FORMULA_CHECKED = {"mobile", "phone", "birthday", "email"}
 _FORMULA_STARTS = ("=", "+", "-", "@")
+# One encoder for every staged record: json.dumps(…, ensure_ascii=False) builds a new one per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -86,7 +88,11 @@ def cell_value(name: str, value):
 
 
 class RowChecker:
-    """Turns raw rows into staged records for one job, or errors naming row and column."""
+    """Turns raw rows into staged records for one job, or errors naming row and column.
+
+    What does not change from row to row is worked out once here: each mapped column's field,
+    position and whether a leading =, +, - or @ is refused in it; the fields holding dates (staged
+    as ISO text); where a customer without a manager column is placed."""
 
     def __init__(self, job):
         self.job = job
@@ -100,33 +106,54 @@ class RowChecker:
                 self.managers.setdefault(manager.full_name, manager)
         self.rulebook = clean_customer_data if self.customers else clean_key_person_data
         self.required = REQUIRED[job.kind]
+        self.plan = [(name, index, name not in _NOT_FORMULA_CHECKED) for name, index in self.columns.items()]
+        self.references = {"account_manager", "customer"} & set(self.columns)  # not archive fields
+        model = Customer if self.customers else KeyPerson
+        self.date_fields = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, DateField) and f.name in self.columns
+        ]
+        actor = job.created_by
+        self.placement = self._placement(actor if actor.role == Role.ACCOUNT_MANAGER else None)
+        self.keys_seen: set[str] = set()  # the duplicate keys some staged row has a value for
+        self.today = local_today()
 
     def column_name(self, field_name: str) -> str:
         index = self.columns.get(field_name)
         return self.headers[index] if index is not None and index < len(self.headers) else str(field_name)
 
     def stage_batch(self, batch: list[tuple[int, list]], outcome: Outcome) -> None:
-        cleaned = []
+        """Clean a batch and stage its clean rows. A customer row goes into the staging COPY as
+        soon as it is clean, so that the database stores it while the next one is cleaned;
+        key persons are first matched to their customers (queries, which cannot run while a
+        COPY is open), and so are rows with a tier (the tiers may load from the database)."""
+        self.today = local_today()  # a birthday is checked against the day of its batch
+        records = self._clean_rows(batch, outcome)
+        if not self.customers:
+            records = self._resolve_customers(list(records), outcome)
+        elif "tier" in self.columns:
+            records = list(records)
+        self._write_staged(records)
+
+    def _clean_rows(self, batch, outcome):
         for number, cells in batch:
             row = self._clean(number, cells, outcome)
             if row is not None:
-                cleaned.append((number, row))
-        if not self.customers:
-            cleaned = self._resolve_customers(cleaned, outcome)
-        self._write_staged([self._staged(number, row) for number, row in cleaned])
+                yield number, row
 
     def _clean(self, number: int, cells: list, outcome: Outcome) -> dict | None:
-        raw, bad = {}, False
-        for name, index in self.columns.items():
-            try:
-                value = cell_value(name, cells[index] if index < len(cells) else None)
-            except CellProblem as problem:
-                outcome.add_error(number, self.column_name(name), str(problem))
-                bad = True
-                continue
+        raw, bad, width = {}, False, len(cells)
+        for name, index, formula_checked in self.plan:
+            value = cells[index] if index < width else None
+            if value is not None and value.__class__ is not str:
+                try:
+                    value = cell_value(name, value)
+                except CellProblem as problem:
+                    outcome.add_error(number, self.column_name(name), str(problem))
+                    bad = True
+                    continue
             if isinstance(value, str):
                 value = value.strip()
-                if len(value) > 1 and value[0] in _FORMULA_STARTS and name not in _NOT_FORMULA_CHECKED:
+                if formula_checked and len(value) > 1 and value[0] in _FORMULA_STARTS:
                     outcome.add_error(
                         number,
                         self.column_name(name),
@@ -143,9 +170,9 @@ class RowChecker:
             if required in raw and not raw[required]:
                 outcome.add_error(number, self.column_name(required), _("This value is required."))
                 bad = True
-        fields = {k: v for k, v in raw.items() if k not in ("account_manager", "customer")}
+        fields = {k: v for k, v in raw.items() if k not in self.references} if self.references else raw
         try:
-            clean = self.rulebook(fields)
+            clean = self.rulebook(fields, today=self.today)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if not (name in self.required and name in raw and not raw[name]):  # said once already
@@ -158,9 +185,16 @@ class RowChecker:
         clean["customer_ref"] = raw.get("customer") or ""
         return clean
 
-    def _customer(self, number, raw, clean, outcome) -> dict | None:
+    def _placement(self, manager) -> dict:
+        """The manager, creator and unit columns of a customer placed with `manager` (or none)."""
         actor = self.job.created_by
-        manager = None
+        return {
+            "account_manager_id": manager.pk if manager else None,
+            "created_by_id": actor.pk,
+            "org_unit_id": manager.org_unit_id if manager and manager.org_unit_id else actor.org_unit_id,
+        }
+
+    def _customer(self, number, raw, clean, outcome) -> dict | None:
         manager_name = raw.get("account_manager") or ""
         if manager_name:
             manager = self.managers.get(manager_name)
@@ -171,13 +205,12 @@ class RowChecker:
                     _("“%(value)s” is not an account manager you can assign customers to.") % {"value": manager_name},
                 )
                 return None
-        elif actor.role == Role.ACCOUNT_MANAGER:
-            manager = actor
+            placement = self._placement(manager)
+        else:
+            placement = self.placement
         if not clean.get("source_channel"):
             clean["source_channel"] = SourceChannel.IMPORT
-        clean["account_manager_id"] = manager.pk if manager else None
-        clean["created_by_id"] = actor.pk
-        clean["org_unit_id"] = manager.org_unit_id if manager and manager.org_unit_id else actor.org_unit_id
+        clean.update(placement)
         clean["has_valid_phone"] = phone_is_valid_for_quality(clean.get("mobile", ""), clean.get("phone", ""))
         return clean
 
@@ -206,32 +239,39 @@ class RowChecker:
                 kept.append((number, row))
         return kept
 
-    def _staged(self, number: int, record: dict) -> dict:
-        data = {k: v.isoformat() if isinstance(v, date) else v for k, v in record.items()}
-        keys = {key: record.get(key) or "" for key in DUPLICATE_KEYS} if self.customers else {}
-        return {"job_id": self.job.pk, "number": number, "data": data, **keys}
+    def _staged(self, number: int, record: dict) -> tuple:
+        """(number, mobile, org_code, code, record with its dates as text) of a clean row; the
+        three keys that duplicates are found by are empty for key persons."""
+        for name in self.date_fields:
+            value = record.get(name)
+            if value:
+                record[name] = value.isoformat()
+        if not self.customers:
+            return number, "", "", "", record
+        mobile, org_code, code = record.get("mobile") or "", record.get("org_code") or "", record.get("code") or ""
+        if mobile:
+            self.keys_seen.add("mobile")
+        if org_code:
+            self.keys_seen.add("org_code")
+        if code:
+            self.keys_seen.add("code")
+        return number, mobile, org_code, code, record
 
-    @staticmethod
-    def _write_staged(rows: list[dict]) -> None:
-        """COPY on PostgreSQL with the JSON text made here (json.dumps, once per row, instead of
-        the field's adapter); SQLite through the common batch writer."""
+    def _write_staged(self, records) -> None:
+        """COPY on PostgreSQL with the JSON text made here (once per row, instead of the field's
+        adapter), each row sent as it comes; SQLite through the common batch writer."""
+        job_id = self.job.pk
         if connection.vendor != "postgresql":
-            insert_rows(ImportRow, rows, with_ids=False)
+            columns = ("number", "mobile", "org_code", "code", "data")
+            rows = [dict(zip(columns, self._staged(number, record), strict=True)) for number, record in records]
+            insert_rows(ImportRow, [{"job_id": job_id, **row} for row in rows], with_ids=False)
             return
         table = connection.ops.quote_name(ImportRow._meta.db_table)
         columns = "job_id, number, mobile, org_code, code, data"
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    (
-                        row["job_id"],
-                        row["number"],
-                        row.get("mobile", ""),
-                        row.get("org_code", ""),
-                        row.get("code", ""),
-                        json.dumps(row["data"], ensure_ascii=False),
-                    )
-                )
+            for number, record in records:
+                number, mobile, org_code, code, data = self._staged(number, record)
+                copy.write_row((job_id, number, mobile, org_code, code, _encode_json(data)))
 
     # --- set-wise checks over the staging table ---------------------------------------------------
 
@@ -243,7 +283,8 @@ class RowChecker:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # the planner's figures for the rows just staged
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(ImportRow._meta.db_table)}")
-        for key in DUPLICATE_KEYS:
+        keys = [key for key in DUPLICATE_KEYS if key in self.keys_seen]  # a column no row fills: no pass
+        for key in keys:
             # One pass: each row with the first row and the count of its value (windows over the
             # value), repeats kept; a join of the table to its own groups was planned as a nested
             # loop over the freshly filled table.
@@ -260,16 +301,16 @@ class RowChecker:
                 outcome.add_error(
                     number, self.column_name(key), _("Same value as row %(row)d of this file.") % {"row": first}
                 )
-        if _any_clash(self.job):  # one pass when nothing clashes (the usual case), the report per key otherwise
-            archive_clashes(self, outcome)
+        if keys and _any_clash(self.job, keys):  # one pass when nothing clashes, the report per key otherwise
+            archive_clashes(self, outcome, keys)
 
 
-def archive_clashes(checker: RowChecker, outcome: Outcome) -> None:
+def archive_clashes(checker: RowChecker, outcome: Outcome, keys=DUPLICATE_KEYS) -> None:
     """Staged rows whose mobile, organisation code or customer number is already in the archive:
     one EXISTS probe per row and key on the archive's indexes."""
     staged = ImportRow.objects.filter(job=checker.job)
     visible = customers_visible_to(checker.job.created_by)
-    for key in DUPLICATE_KEYS:
+    for key in keys:
         clashes = (
             staged.exclude(**{key: ""})
             .filter(Exists(Customer.objects.filter(**{key: OuterRef(key)})))
@@ -367,10 +408,10 @@ def commit_staged(job, *, progress=None) -> Outcome | int:
     return created
 
 
-def _any_clash(job) -> bool:
+def _any_clash(job, keys=DUPLICATE_KEYS) -> bool:
     """Whether any staged row's key is in the archive now: one pass that stops at the first."""
     clash = Q()
-    for key in DUPLICATE_KEYS:
+    for key in keys:
         clash |= ~Q(**{key: ""}) & Q(Exists(Customer.objects.filter(**{key: OuterRef(key)})))
     return ImportRow.objects.filter(job=job).filter(clash).exists()
 

@@ -158,3 +158,10 @@ def test_key_person_import_creates_the_people(manager, own_customer):
     job = confirm(manager, dry_run(manager, csv_upload("客户编号,姓名,职务\nK0001,刘总,总经理\n"), kind="key_persons"))
     assert job.imported_count == 1
     assert KeyPerson.objects.get().customer_id == own_customer.pk
+
+
+def test_every_duplicate_key_is_checked_within_the_file_whichever_key_columns_it_has(manager):
+    # The dry run checks only the key columns some row fills: here numbers and credit codes, no mobiles.
+    text = "客户名称,客户编号,统一社会信用代码\n甲,K-1,91350100M000100Y43\n乙,K-1,\n丙,,91350100M000100Y43\n"
+    job = dry_run(manager, csv_upload(text))
+    assert sorted((e["row"], e["column"]) for e in job.errors) == [(3, "客户编号"), (4, "统一社会信用代码")]
