@@ -11,9 +11,11 @@ import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from kefu.core.errors import ConflictError
 from kefu.customers.imports import readers, services
 from kefu.customers.models import Customer, ImportJob
 from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
@@ -105,8 +107,11 @@ def test_the_clerk_may_pick_another_previewed_row_as_the_header(manager):
     services.import_job_set_mapping(actor=manager, job=job, mapping={"0": "name", "1": "mobile"})
     job = confirm(manager, ImportJob.objects.get(pk=job.pk))
     assert list(Customer.objects.values_list("name", "mobile")) == [("张伟", "13800000001")]
-    with pytest.raises(Exception, match=""):
+    with pytest.raises(ValidationError) as refused:  # a row that was not shown
         services.import_job_choose_header(actor=manager, job=job, header_row=99)
+    assert list(refused.value.message_dict) == ["header_row"]
+    with pytest.raises(ConflictError):  # a shown row, but the job is imported already
+        services.import_job_choose_header(actor=manager, job=job, header_row=2)
 
 
 def test_a_saved_mapping_is_applied_to_the_next_file_of_the_same_shape(manager, other_manager):
