@@ -19,7 +19,7 @@ from kefu.core.forms import apply_errors
 from kefu.org.permissions import require_capability
 
 from .choices import ImportKind, ImportStatus
-from .imports import readers, services
+from .imports import readers, selectors, services
 from .imports.mapping import fields_for, template_headers
 from .models import ImportJob
 
@@ -39,7 +39,7 @@ class UploadForm(forms.Form):
 
 def _own_job(request, pk) -> ImportJob:
     """Jobs are private to whoever uploaded them (the file may hold others' personal data)."""
-    return services.get_import_job_for_user(request.user, pk)
+    return selectors.get_import_job_for_user(request.user, pk)
 
 
 def _refusal(error) -> str:
@@ -61,7 +61,7 @@ def import_start(request):
             apply_errors(form, error)
         else:
             return redirect("customers:import_mapping", job.pk)
-    recent = services.import_jobs_visible_to(request.user)[:10]
+    recent = selectors.import_jobs_visible_to(request.user)[:10]
     return render(request, "customers/import_start.html", {"form": form, "recent": recent})
 
 

@@ -15,6 +15,7 @@ from kefu.core.filters import IdField
 from kefu.core.parsers import JSONParser
 from kefu.customers import selectors, services
 from kefu.customers.filters import CustomerFilter, ImportJobFilter
+from kefu.customers.imports import selectors as import_selectors
 from kefu.customers.imports import services as import_services
 from kefu.customers.models import Customer, ImportJob, Tier
 from kefu.org.permissions import require_capability
@@ -260,10 +261,10 @@ class ImportJobViewSet(viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return import_services.import_jobs_visible_to(self.request.user)
+        return import_selectors.import_jobs_visible_to(self.request.user)
 
     def _job(self, pk) -> ImportJob:
-        return import_services.get_import_job_for_user(self.request.user, pk)
+        return import_selectors.get_import_job_for_user(self.request.user, pk)
 
     def _answer(self, job, status_code=status.HTTP_200_OK) -> Response:
         return Response(ImportJobDetailSerializer(job).data, status=status_code)

@@ -17,7 +17,6 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -27,7 +26,7 @@ from kefu.core.errors import ConflictError, PermissionDeniedError
 from kefu.core.exports import safe_row
 from kefu.core.files import local_copy, walk_files
 from kefu.core.text import check_text
-from kefu.org.permissions import has_capability, require_capability
+from kefu.org.permissions import require_capability
 
 from ..choices import ImportKind, ImportStatus
 from ..models import ImportJob, ImportMapping, ImportRow
@@ -41,20 +40,6 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 WORKING = (ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
 STALE_AFTER = timedelta(minutes=30)  # no progress for this long: the worker is gone
 KEEP_DAYS = 7
-
-
-def import_jobs_visible_to(user):
-    """The import jobs `user` may see: their own, while they may import (a job's file and
-    preview may hold others' personal data, so no one else sees it, a supervisor neither)."""
-    if not has_capability(user, "customers.import"):
-        return ImportJob.objects.none()
-    return ImportJob.objects.filter(created_by=user)
-
-
-def get_import_job_for_user(user, pk) -> ImportJob:
-    """One of `user`'s jobs: 403 without the right to import, 404 for anyone else's job."""
-    require_capability(user, "customers.import")
-    return get_object_or_404(import_jobs_visible_to(user), pk=pk)
 
 
 def _require_own(actor, job: ImportJob) -> None:
