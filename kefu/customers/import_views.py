@@ -61,7 +61,7 @@ def import_start(request):
             apply_errors(form, error)
         else:
             return redirect("customers:import_mapping", job.pk)
-    recent = selectors.import_jobs_visible_to(request.user)[:10]
+    recent = selectors.import_jobs_listed(request.user)[:10]
     return render(request, "customers/import_start.html", {"form": form, "recent": recent})
 
 

@@ -261,7 +261,7 @@ class ImportJobViewSet(viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return import_selectors.import_jobs_visible_to(self.request.user)
+        return import_selectors.import_jobs_listed(self.request.user)
 
     def _job(self, pk) -> ImportJob:
         return import_selectors.get_import_job_for_user(self.request.user, pk)

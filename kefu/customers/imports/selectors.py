@@ -19,3 +19,10 @@ def get_import_job_for_user(user, pk) -> ImportJob:
     """One of `user`'s jobs: 403 without the right to import, 404 for anyone else's job."""
     require_capability(user, "customers.import")
     return get_object_or_404(import_jobs_visible_to(user), pk=pk)
+
+
+def import_jobs_listed(user):
+    """`user`'s jobs for a list (the upload page's recent imports, the API's list): without the
+    dry run's problems (up to 10,000 a job) and the file's first rows, which only a job's own
+    page reads, so a list does not fetch and decode them for every job it shows."""
+    return import_jobs_visible_to(user).defer("errors", "preview")

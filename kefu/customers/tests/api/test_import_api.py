@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
@@ -378,3 +380,18 @@ def test_the_list_reads_a_page_of_jobs_in_the_same_queries_however_many(manager,
     for _n in range(3):
         dry_run(manager, csv_upload(CLEAN))
     assert count_queries(lambda: api(manager).get(url)) == few
+
+
+def test_the_lists_of_jobs_leave_each_jobs_problems_and_first_rows_unread(manager, client_for):
+    """Up to 10,000 problems a job: only a job's own page and `errors` read them, not the API's
+    list nor the upload page's recent imports."""
+    dry_run(manager, csv_upload(ONE_BAD))
+    table = ImportJob._meta.db_table
+    for listing in (
+        lambda: api(manager).get(reverse("api-import-list")),
+        lambda: client_for(manager).get(reverse("customers:import_start")),
+    ):
+        with CaptureQueriesContext(connection) as context:
+            assert listing().status_code == 200
+        reads = [query["sql"] for query in context.captured_queries if f'FROM "{table}"' in query["sql"]]
+        assert reads and not any(f'"{table}"."errors"' in sql or f'"{table}"."preview"' in sql for sql in reads)
