@@ -43,6 +43,8 @@ def is_valid_credit_code(value: str) -> bool:
 
 
 def _text(raw) -> str:
+    if raw.__class__ is str:
+        return raw.strip()
     if raw is None:
         return ""
     return str(raw).strip()

@@ -177,13 +177,17 @@ class Rows:
     def __iter__(self) -> Iterator[tuple[int, list]]:
         rows = self._xlsx() if self.file_format == "xlsx" else self._csv()
         max_rows = settings.KEFU_IMPORT_MAX_ROWS
+        text = self.file_format != "xlsx"  # a CSV row's cells are all text: one join tells a blank row
         for number, cells in rows:
             if number > max_rows + PREVIEW_ROWS:
                 raise UnreadableFile(
                     _("The file has more than %(limit)s rows; split it into smaller files.")
                     % {"limit": f"{max_rows:,}"}
                 )
-            if any(cell is not None and (not isinstance(cell, str) or cell.strip()) for cell in cells):
+            if text:
+                if "".join(cells).strip():
+                    yield number, cells
+            elif any(cell is not None and (not isinstance(cell, str) or cell.strip()) for cell in cells):
                 yield number, cells
 
     def fraction_read(self) -> float:
