@@ -1,8 +1,8 @@
 """The import's staging table without a foreign-key constraint, and with one index on (job, id).
 
 The constraint checked each staged row against its job, which doubled the server's work for the
-dry run's COPY (1,000,000 rows: 12.6 s with it, 5.0 s without); the rows are written and
-deleted by the job itself (the ORM's cascade, the clean-up). The (job, id) index replaces the
+dry run's COPY (figures in bench/README.md); the rows are written and deleted by the job itself
+(the ORM's cascade, the clean-up). The (job, id) index replaces the
 one on job alone and also serves the commit, which reads a job's rows by id range."""
 
 import django.db.models.deletion
