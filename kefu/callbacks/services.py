@@ -499,7 +499,7 @@ def callback_rule_save(*, actor, rule: CallbackRule) -> CallbackRule:
 
 
 def _rule_fields():
-    return [field for field in CallbackRule._meta.concrete_fields if not field.primary_key]
+    return [field for field in CallbackRule._meta.get_fields() if field.concrete and not field.primary_key]
 
 
 @transaction.atomic

@@ -110,7 +110,7 @@ class RowChecker:
         self.references = {"account_manager", "customer"} & set(self.columns)  # not archive fields
         model = Customer if self.customers else KeyPerson
         self.date_fields = [
-            f.name for f in model._meta.concrete_fields if isinstance(f, DateField) and f.name in self.columns
+            f.name for f in model._meta.get_fields() if isinstance(f, DateField) and f.name in self.columns
         ]
         actor = job.created_by
         self.placement = self._placement(actor if actor.role == Role.ACCOUNT_MANAGER else None)
