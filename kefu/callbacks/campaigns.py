@@ -94,21 +94,14 @@ def campaign_call_claim(*, actor, call: CampaignCall) -> CampaignCall:
 
 @transaction.atomic
 def campaign_call_release(*, actor, call: CampaignCall) -> CampaignCall:
-    current = CampaignCall.objects.select_for_update().get(pk=call.pk)
-    if current.claimed_by_id != actor.pk:
-        raise ConflictError(_("You are not calling this site."))
-    current.claimed_by, current.claimed_until = None, None
-    current.version += 1
-    current.save(update_fields=["claimed_by", "claimed_until", "version"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATED,
-        target=current,
-        customer_id=current.customer_id,
-        changes={"claimed_by": [actor.pk, None]},
+    from .services import release_from_call
+
+    return release_from_call(
+        actor,
+        CampaignCall.objects.filter(pk=call.pk),
+        refused=_("You are not calling this site."),
         summary=_("Campaign site released"),
     )
-    return current
 
 
 @transaction.atomic

@@ -200,23 +200,32 @@ def claim_for_call(actor, row: QuerySet, *, refused: str, summary: str):
     return claimed
 
 
-@transaction.atomic
-def callback_release(*, actor, callback: Callback) -> Callback:
-    task = _locked(callback)
-    if task.claimed_by_id != actor.pk:
-        raise ConflictError(_("You are not calling this customer."))
-    task.claimed_by, task.claimed_until = None, None
-    task.version += 1
-    task.save(update_fields=["claimed_by", "claimed_until", "version"])
+def release_from_call(actor, row: QuerySet, *, refused: str, summary: str):
+    """Give back the claim `actor` holds on the one row of `row` (a callback task or a campaign
+    site) by a conditional UPDATE, audited; `refused` when `actor` does not hold it."""
+    released = row.filter(claimed_by=actor).update(claimed_by=None, claimed_until=None, version=F("version") + 1)
+    if not released:
+        raise ConflictError(refused)
+    row = row.get()
     audit_record(
         actor=actor,
         action=AuditAction.UPDATED,
-        target=task,
-        customer_id=task.customer_id,
+        target=row,
+        customer_id=row.customer_id,
         changes={"claimed_by": [actor.pk, None]},
+        summary=summary,
+    )
+    return row
+
+
+@transaction.atomic
+def callback_release(*, actor, callback: Callback) -> Callback:
+    return release_from_call(
+        actor,
+        Callback.objects.filter(pk=callback.pk),
+        refused=_("You are not calling this customer."),
         summary=_("Callback released"),
     )
-    return task
 
 
 def _claimed_for_call(actor, callback: Callback) -> tuple[Callback, object]:

@@ -193,3 +193,33 @@ def test_a_call_later_time_in_quiet_hours_is_refused(at, complaint_at_callback, 
         actor=agent, callback=task, outcome="call_later", call_at=moment("2026-03-03", 15, 0)
     )
     assert task.next_try_at == moment("2026-03-03", 15, 0) and task.status == CallbackStatus.PENDING
+
+
+def release(way, user, task, client_for) -> bool:
+    if way == "service":
+        try:
+            services.callback_release(actor=user, callback=task)
+        except ConflictError:
+            return False
+        return True
+    if way == "page":
+        client_for(user).post(reverse("callbacks:release", args=[task.pk]))
+        return Callback.objects.get(pk=task.pk).claimed_by_id is None
+    return api(user).post(reverse("api-callback-release", args=[task.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_only_the_agent_calling_can_give_a_callback_back_and_then_anyone_may_claim_it(
+    way, complaint_at_callback, agent, second_agent, client_for
+):
+    task = Callback.objects.get(ticket=complaint_at_callback)
+    services.callback_claim(actor=agent, callback=task)
+    assert not release(way, second_agent, task, client_for)
+    assert Callback.objects.get(pk=task.pk).claimed_by == agent
+    assert release(way, agent, task, client_for)
+    changes = AuditEvent.objects.filter(target_type="callbacks.callback", target_id=task.pk).values_list(
+        "changes", flat=True
+    )
+    assert {"claimed_by": [agent.pk, None]} in list(changes)  # the release is audited, once
+    assert list(changes).count({"claimed_by": [agent.pk, None]}) == 1
+    assert claim(way, second_agent, task, client_for)
