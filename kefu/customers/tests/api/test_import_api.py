@@ -10,26 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kefu.conftest import api
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.testing import count_queries
 from kefu.customers.imports import readers, services
 from kefu.customers.models import Customer, ImportJob, ImportMapping
-from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
+from kefu.customers.tests.factories import HEADER, csv_upload, dry_run, xlsx_upload
 
 CLEAN = HEADER + "甲公司,13800000001,,,,\n乙公司,13800000002,,,,\n"
 ONE_BAD = HEADER + "好,13800000001,,,,\n坏,123,,,,\n"
-
-
-def xlsx(rows: list[list], name="城东客户台账.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return SimpleUploadedFile(name, data.getvalue())
 
 
 def upload(client, file, kind="customers"):
@@ -137,7 +128,7 @@ def test_an_office_file_walks_from_upload_to_import_through_the_api(manager):
     client = api(manager)
     rows = [["2026年城东供电所客户台账"], [], ["制表：城东所"], ["户名", "联系电话", "用电地址"]]
     rows += [["张伟", "13800000001", "城东路1号"], ["李娜", "13800000002", "城东路2号"]]
-    response = upload(client, xlsx(rows))
+    response = upload(client, xlsx_upload(rows, "城东客户台账.xlsx"))
     assert response.status_code == 201
     job = response.json()
     # The reading ran in the background (at once in tests): the header found below the title.
@@ -159,7 +150,7 @@ def test_an_office_file_walks_from_upload_to_import_through_the_api(manager):
     assert response.json()["imported_count"] == 2
     assert sorted(Customer.objects.values_list("name", "address")) == [("张伟", ""), ("李娜", "")]
     # The next file of the same shape gets the saved mapping (the address column left out again).
-    job = upload(client, xlsx(rows)).json()
+    job = upload(client, xlsx_upload(rows, "城东客户台账.xlsx")).json()
     assert job["saved_mapping"] == "城东台账" and job["mapping"] == {"0": "name", "1": "mobile"}
 
 

@@ -6,29 +6,17 @@ and error cells reported, values that a spreadsheet would run as formulas refuse
 and birthday rules are the archive's rulebook, so the customer form and API refuse the same.
 """
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from kefu.customers.imports import services
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_create
-from kefu.customers.tests.factories import csv_upload, dry_run
-
-
-def xlsx_upload(rows: list[list]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return SimpleUploadedFile("客户.xlsx", data.getvalue())
+from kefu.customers.tests.factories import csv_upload, dry_run, xlsx_upload
 
 
 def problems(job) -> dict[tuple[int, str], str]:

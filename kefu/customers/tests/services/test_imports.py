@@ -1,28 +1,16 @@
 """Importing customers and key persons: mapping, dry run reporting every bad row, all-or-nothing."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from openpyxl import Workbook
 
 from kefu.audit.models import AuditEvent
 from kefu.core.errors import ConflictError
 from kefu.customers.imports import services
 from kefu.customers.imports.mapping import guess_mapping
 from kefu.customers.models import Customer, ImportJob, KeyPerson
-from kefu.customers.tests.factories import HEADER, csv_upload, dry_run
-
-
-def xlsx_upload(rows: list[list], name="客户.xlsx") -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return SimpleUploadedFile(name, data.getvalue())
+from kefu.customers.tests.factories import HEADER, csv_upload, dry_run, xlsx_upload
 
 
 def confirm(actor, job) -> ImportJob:
